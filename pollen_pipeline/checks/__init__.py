@@ -1,0 +1,1 @@
+"""Asset checks: schema (pandera), reconciliation with raw events, gaps, meter classification."""

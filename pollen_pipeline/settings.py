@@ -1,0 +1,73 @@
+"""Configuration from environment variables, read when asked for, never at import time.
+
+Every knob of the pipeline is an environment variable so that the same code runs on a laptop
+(embedded chdb store under ``.pollen/``) and against a ClickHouse server behind Grafana.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_START_DATE = "2025-11-12"  # first day with meter data in the real system
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class SettingsError(ValueError):
+    """A configuration value is unusable; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration of one pipeline process."""
+
+    clickhouse_url: str
+    database: str
+    source_clickhouse_url: str | None
+    source_table: str | None
+    start_date: dt.date
+
+    @property
+    def raw_table(self) -> str:
+        """Fully qualified name of the raw events table the aggregating scan reads."""
+        return self.source_table or f"{self.database}.generation_event"
+
+
+def default_store_url() -> str:
+    """The embedded store under ``.pollen/`` of the working directory."""
+    return f"chdb://{(Path.cwd() / '.pollen' / 'store').resolve()}"
+
+
+def check_identifier(value: str, variable: str) -> str:
+    """Database and table names are formatted into SQL, so only plain identifiers pass."""
+    parts = value.split(".")
+    if not 1 <= len(parts) <= 2 or not all(_IDENTIFIER.match(part) for part in parts):
+        raise SettingsError(f"{variable}={value!r} is not a valid ClickHouse identifier")
+    return value
+
+
+def _parse_date(value: str, variable: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise SettingsError(f"{variable}={value!r} is not a date (YYYY-MM-DD)") from error
+
+
+def partition_start_date() -> dt.date:
+    """First partition of every asset (``POLLEN_START_DATE``)."""
+    return _parse_date(os.environ.get("POLLEN_START_DATE", DEFAULT_START_DATE), "POLLEN_START_DATE")
+
+
+def load_settings() -> Settings:
+    """Read the environment now; call this at run time, not at import."""
+    source_table = os.environ.get("POLLEN_SOURCE_TABLE") or None
+    return Settings(
+        clickhouse_url=os.environ.get("POLLEN_CLICKHOUSE_URL") or default_store_url(),
+        database=check_identifier(os.environ.get("POLLEN_DATABASE", "pollen"), "POLLEN_DATABASE"),
+        source_clickhouse_url=os.environ.get("POLLEN_SOURCE_CLICKHOUSE_URL") or None,
+        source_table=source_table and check_identifier(source_table, "POLLEN_SOURCE_TABLE"),
+        start_date=partition_start_date(),
+    )

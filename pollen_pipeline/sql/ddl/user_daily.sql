@@ -1,0 +1,25 @@
+-- One row per developer and UTC day (ROUTER excluded).
+CREATE TABLE IF NOT EXISTS ${database}.user_daily
+(
+    day Date,
+    user_id String,
+    user_github_id String,
+    user_github_username String,
+    user_tier LowCardinality(String),
+    pack_pollen Float64,
+    tier_pollen Float64,
+    other_pollen Float64,
+    total_pollen Float64,
+    provider_cost Float64,
+    requests UInt64,
+    tokens UInt64,
+    enduser_pollen Float64,
+    models_used UInt64,
+    apps_used UInt64,
+    first_tier_at Nullable(DateTime('UTC')),
+    first_pack_at Nullable(DateTime('UTC')),
+    implied_free_pollen Float64
+)
+ENGINE = MergeTree
+PARTITION BY day
+ORDER BY (day, user_id)

@@ -1,0 +1,46 @@
+-- The single scan of raw events for a window: group every event (passing the contract or not)
+-- at the finest grain the summaries need. Runs on the raw-event source when one is configured.
+SELECT
+    hour,
+    filter_status,
+    is_router,
+    meter_class,
+    selected_meter_slug,
+    user_id,
+    user_tier,
+    api_key_id,
+    api_key_type,
+    resolved_model_requested,
+    model_used,
+    model_provider_used,
+    referrer_domain,
+    request_path,
+    argMax(user_github_id, start_time) AS user_github_id,
+    argMax(user_github_username, start_time) AS user_github_username,
+    argMax(api_key_name, start_time) AS api_key_name,
+    count() AS events,
+    countIf(is_billed_usage) AS billed_events,
+    countIf(cache_hit) AS cache_hit_events,
+    sum(total_price) AS price_sum,
+    sum(total_cost) AS cost_sum,
+    sum(event_tokens) AS token_sum,
+    sum(event_implied_free) AS implied_free_sum,
+    min(start_time) AS first_event_at,
+    max(start_time) AS last_event_at
+FROM
+(
+    SELECT
+        *,
+        toStartOfHour(start_time, 'UTC') AS hour,
+        $raw_filter_status AS filter_status,
+        $raw_is_router AS is_router,
+        $raw_meter_class AS meter_class,
+        $raw_tokens AS event_tokens,
+        $raw_implied_free AS event_implied_free
+    FROM $raw_table
+    WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')}
+)
+GROUP BY
+    hour, filter_status, is_router, meter_class, selected_meter_slug, user_id, user_tier,
+    api_key_id, api_key_type, resolved_model_requested, model_used, model_provider_used,
+    referrer_domain, request_path
