@@ -151,18 +151,19 @@ class Window:
 class TableSpec:
     """A summary table: its name (``sql/ddl/<name>.sql``, ``sql/<name>.sql``) and time column.
 
-    ``time_column`` is ``hour`` (``DateTime('UTC')``) or ``day`` (``Date``); ClickHouse
-    partitions every summary table by the UTC day of that column.
+    The time column is a ``DateTime('UTC')`` (``grain="hour"``) or a ``Date`` (``grain="day"``);
+    ClickHouse partitions every summary table by the UTC day of that column.
     """
 
     name: str
     time_column: str
+    grain: str = "hour"
 
     @property
     def in_window(self) -> str:
         """SQL condition: the row's time lies in the bound window ``[start, end)``."""
         start, end = "{start:DateTime('UTC')}", "{end:DateTime('UTC')}"
-        if self.time_column == "day":
+        if self.grain == "day":
             start, end = f"toDate({start})", f"toDate({end})"
         return f"{self.time_column} >= {start} AND {self.time_column} < {end}"
 

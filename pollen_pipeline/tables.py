@@ -10,10 +10,10 @@ RAW_TABLE = "generation_event"
 
 EVENT_FACTS_HOURLY = TableSpec("event_facts_hourly", "hour")
 USAGE_HOURLY = TableSpec("usage_hourly", "hour")
-USER_DAILY = TableSpec("user_daily", "day")
-APP_DAILY = TableSpec("app_daily", "day")
-MODEL_DAILY = TableSpec("model_daily", "day")
-DATA_QUALITY_DAILY = TableSpec("data_quality_daily", "day")
+USER_DAILY = TableSpec("user_daily", "day", grain="day")
+APP_DAILY = TableSpec("app_daily", "day", grain="day")
+MODEL_DAILY = TableSpec("model_daily", "day", grain="day")
+DATA_QUALITY_DAILY = TableSpec("data_quality_daily", "day", grain="day")
 
 SUMMARY_TABLES = (
     EVENT_FACTS_HOURLY,

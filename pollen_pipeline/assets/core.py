@@ -11,7 +11,7 @@ import datetime as dt
 from dagster import AssetKey, AssetSpec
 
 from pollen_pipeline import tables
-from pollen_pipeline.assets.factory import OWNERS, SummaryTable, build_summary_asset
+from pollen_pipeline.assets.factory import OWNERS, ExtraCheck, SummaryTable, build_summary_asset
 from pollen_pipeline.checks import core as checks
 from pollen_pipeline.checks import names, schemas
 from pollen_pipeline.partitions import daily_partitions, hourly_partitions
@@ -108,7 +108,7 @@ CORE_TABLES = (
         pollen_column="raw_pollen",
         meter_columns=False,
         extra_checks=(
-            (
+            ExtraCheck(
                 names.METER_CLASSIFICATION,
                 "At most 1% of a day's billable Pollen on meters that are neither pack nor "
                 "tier. WARN, not blocking: the numbers stay correct under the contract, but "

@@ -31,7 +31,15 @@ OWNERS = ["team:pollen-data"]
 STORE_POOL = "pollen_store"  # dagster.yaml limits it: the embedded store has one writer
 PREVIEW_ROWS = 10
 
-ExtraCheck = Callable[[Store, TableSpec, Window], AssetCheckResult]
+
+@dataclass(frozen=True)
+class ExtraCheck:
+    """A table-specific check evaluated after each materialization."""
+
+    name: str
+    description: str
+    evaluate: Callable[[Store, TableSpec, Window], AssetCheckResult]
+    blocking: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,9 @@ class SummaryTable:
     partitions: PartitionsDefinition
     upstream: AssetKey
     description: str
-    reconcile_scope: str  # which raw events the table must add up to (checks.RAW_SCOPES)
+    # Which raw events the table must add up to (checks.RAW_SCOPES); None for tables derived
+    # from other summaries, whose consistency checks come in extra_checks.
+    reconcile_scope: str | None
     group: str = "core"
     reads_raw: bool = False  # scans generation_event (possibly on the source ClickHouse)
     chunk: dt.timedelta | None = None  # scan the window in pieces of this size
@@ -50,14 +60,36 @@ class SummaryTable:
     events_column: str = "requests"
     pollen_column: str = "total_pollen"
     meter_columns: bool = True
-    extra_checks: Sequence[tuple[str, str, ExtraCheck]] = field(default_factory=tuple)
+    extra_checks: Sequence[ExtraCheck] = field(default_factory=tuple)
 
 
 def _check_specs(table: SummaryTable, key: AssetKey) -> list[AssetCheckSpec]:
     # Reconciliation and schema failures mean wrong numbers: ERROR and blocking, so nothing
     # downstream is built on them. Gaps are ERROR too but not blocking: the rows that exist are
     # right, and the fix (re-materializing the missing period) is independent of downstream.
-    specs = [
+    specs = []
+    if table.reconcile_scope is not None:
+        specs += _reconciliation_specs(key)
+    if table.schema is not None:
+        specs.append(
+            AssetCheckSpec(
+                names.SCHEMA,
+                asset=key,
+                blocking=True,
+                description=f"Partition rows satisfy the pandera model {table.schema.__name__}.",
+            )
+        )
+    specs += [
+        AssetCheckSpec(
+            check.name, asset=key, description=check.description, blocking=check.blocking
+        )
+        for check in table.extra_checks
+    ]
+    return specs
+
+
+def _reconciliation_specs(key: AssetKey) -> list[AssetCheckSpec]:
+    return [
         AssetCheckSpec(
             names.RECONCILES_WITH_RAW,
             asset=key,
@@ -71,39 +103,27 @@ def _check_specs(table: SummaryTable, key: AssetKey) -> list[AssetCheckSpec]:
             description="Every period with raw events in scope has summary rows.",
         ),
     ]
-    if table.schema is not None:
-        specs.append(
-            AssetCheckSpec(
-                names.SCHEMA,
-                asset=key,
-                blocking=True,
-                description=f"Partition rows satisfy the pandera model {table.schema.__name__}.",
-            )
-        )
-    specs += [
-        AssetCheckSpec(name, asset=key, description=description)
-        for name, description, _ in table.extra_checks
-    ]
-    return specs
 
 
 def _run_checks(
     table: SummaryTable, store: Store, raw: Store, raw_table: str, window: Window
 ) -> list[AssetCheckResult]:
-    results = checks.reconcile(
-        store,
-        raw,
-        raw_table,
-        table.spec,
-        window,
-        scope=table.reconcile_scope,
-        events=table.events_column,
-        pollen=table.pollen_column,
-        meter_columns=table.meter_columns,
-    )
+    results = []
+    if table.reconcile_scope is not None:
+        results += checks.reconcile(
+            store,
+            raw,
+            raw_table,
+            table.spec,
+            window,
+            scope=table.reconcile_scope,
+            events=table.events_column,
+            pollen=table.pollen_column,
+            meter_columns=table.meter_columns,
+        )
     if table.schema is not None:
         results.append(checks.check_schema(store, table.spec, window, table.schema))
-    results += [check(store, table.spec, window) for _, _, check in table.extra_checks]
+    results += [check.evaluate(store, table.spec, window) for check in table.extra_checks]
     return results
 
 
