@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -166,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The driver logs connection failures itself; the CLI reports them once, in one line.
+    logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)
     args = build_parser().parse_args(argv)
     try:
         args.run(args)

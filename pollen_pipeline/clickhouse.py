@@ -118,7 +118,8 @@ def connect(url: str) -> Client:
     try:
         return clickhouse_connect.get_client(dsn=url)
     except Exception as error:
-        raise StoreError(f"cannot reach ClickHouse at {redact(url)}: {error}") from error
+        reason = redact(str(error).strip().splitlines()[0])
+        raise StoreError(f"cannot reach ClickHouse at {redact(url)}: {reason}") from error
 
 
 # --- Windows and partitions ----------------------------------------------------------------

@@ -7,6 +7,7 @@ summary SQL cannot hide behind itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandera.errors
@@ -82,8 +83,12 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
 
 
-def _key(period) -> str:
-    return period.isoformat() if hasattr(period, "isoformat") else str(period)
+def _key(period: dt.date | dt.datetime) -> str:
+    """A period as UTC ISO text, whatever time zone the driver attached to it."""
+    if isinstance(period, dt.datetime):
+        aware = period if period.tzinfo else period.replace(tzinfo=dt.UTC)
+        return aware.astimezone(dt.UTC).isoformat()
+    return period.isoformat()
 
 
 def reconcile(

@@ -1,0 +1,70 @@
+"""An independent, plain-Python statement of the seed's contract, used only to compute the
+numbers tests expect from hand-made events. It shares no code with the pipeline on purpose."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+UTC = dt.UTC
+BUG_START = dt.datetime(2025, 12, 30, 16, 59, 45, tzinfo=UTC)
+BUG_END = dt.datetime(2026, 1, 8, 18, 19, 58, tzinfo=UTC)
+
+
+def filter_status(e: dict[str, Any]) -> str:
+    if e["environment"] != "production":
+        return "non_production"
+    if not 200 <= e["response_status"] < 300:
+        return "non_2xx"
+    if not e["total_price"] > 0:
+        return "zero_price"
+    if BUG_START <= e["start_time"] <= BUG_END:
+        return "bug_window"
+    return "ok"
+
+
+def is_router(e: dict[str, Any]) -> bool:
+    return e["user_github_id"] == "241978997"
+
+
+def meter(e: dict[str, Any]) -> str:
+    slug = e["selected_meter_slug"]
+    if slug in ("local:pack", "v1:meter:pack"):
+        return "pack"
+    if slug in ("local:tier", "v1:meter:tier"):
+        return "tier"
+    return "other"
+
+
+def usage_events(events: list[dict]) -> list[dict]:
+    return [e for e in events if filter_status(e) == "ok"]
+
+
+def economics_events(events: list[dict]) -> list[dict]:
+    return [e for e in usage_events(events) if not is_router(e)]
+
+
+def day(e: dict[str, Any]) -> dt.date:
+    return e["start_time"].astimezone(UTC).date()
+
+
+def hour(e: dict[str, Any]) -> dt.datetime:
+    return e["start_time"].astimezone(UTC).replace(minute=0, second=0)
+
+
+def money(events: list[dict]) -> dict[str, float]:
+    """pack / tier / other / total Pollen and request count of a list of events."""
+    sums = defaultdict(float)
+    for e in events:
+        sums[meter(e)] += e["total_price"]
+        sums["total"] += e["total_price"]
+        sums["requests"] += 1
+    return {key: sums[key] for key in ("pack", "tier", "other", "total", "requests")}
+
+
+def group(events: list[dict], key) -> dict[Any, list[dict]]:
+    groups = defaultdict(list)
+    for e in events:
+        groups[key(e)].append(e)
+    return dict(groups)

@@ -1,0 +1,197 @@
+"""The core tables equal an independent computation from raw events, on events that hit every
+edge of the contract, under a non-UTC time zone, and again after late events arrive."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pollen_pipeline.cli import materialize_range
+from pollen_pipeline_tests import oracle
+from pollen_pipeline_tests.events import event, insert_events
+
+ROUTER = {"user_id": "router", "user_github_id": "241978997", "user_tier": "router"}
+BOB = {"user_id": "u2", "user_github_id": "1002", "user_github_username": "bob", "api_key_id": "k2"}
+
+EDGE_EVENTS = [
+    # older meter-slug generation
+    event("2025-11-20 10:00:00", selected_meter_slug="v1:meter:tier", total_price=0.01),
+    event("2025-11-20 10:05:00", selected_meter_slug="v1:meter:pack", total_price=0.2),
+    # bug window: both boundary seconds are excluded, the seconds outside are kept
+    event("2025-12-30 16:59:44", total_price=0.03),
+    event("2025-12-30 16:59:45", selected_meter_slug="local:combined", total_price=0.04),
+    event("2026-01-08 18:19:58", selected_meter_slug="local:combined", total_price=0.05),
+    event("2026-01-08 18:19:59", selected_meter_slug="local:pack", total_price=0.06),
+    # status boundaries
+    event("2026-01-10 09:00:00", response_status=199, total_price=0.5),
+    event("2026-01-10 09:01:00", response_status=200, total_price=0.07),
+    event("2026-01-10 09:02:00", response_status=299, total_price=0.08),
+    event("2026-01-10 09:03:00", response_status=300, total_price=0.5),
+    # zero price (cache hit), non-production
+    event("2026-01-10 09:04:00", total_price=0.0, cache_hit=True, is_billed_usage=False),
+    event("2026-01-10 09:05:00", environment="development", total_price=0.9),
+    # ROUTER: in usage_hourly (flagged), out of economics
+    event("2026-01-10 10:00:00", total_price=1.5, **ROUTER),
+    # unnamed apps count in totals, other meters count in totals only
+    event("2026-01-10 10:10:00", api_key_name="undefined", api_key_id="kx", total_price=0.11),
+    event("2026-01-10 10:11:00", api_key_name="", api_key_id="ky", total_price=0.12),
+    event("2026-01-10 10:12:00", selected_meter_slug="local:dev", total_price=0.13),
+    event("2026-01-10 10:13:00", selected_meter_slug="undefined", total_price=0.14),
+    # BYOP end-user key; bob changes tier during the day: the last event's tier counts
+    event("2026-01-10 11:00:00", api_key_type="temporary", total_price=0.15, **BOB),
+    event("2026-01-10 12:00:00", selected_meter_slug="local:pack", total_price=0.16, **BOB),
+    event("2026-01-10 23:59:59", user_tier="flower", total_price=0.17, **BOB),
+    # one second later is the next UTC day (a different local day in Chatham)
+    event("2026-01-11 00:00:00", total_price=0.18, resolved_model_requested="flux", **BOB),
+]
+DAYS = [dt.date(2025, 11, 20), dt.date(2025, 12, 30), dt.date(2026, 1, 8)]
+SPAN = (dt.date(2026, 1, 10), dt.date(2026, 1, 11))
+
+
+def materialize_all() -> None:
+    for day in DAYS:
+        materialize_range(day, day)
+    materialize_range(*SPAN)
+
+
+@pytest.fixture
+def loaded(store):
+    insert_events(store, EDGE_EVENTS)
+    materialize_all()
+    return store
+
+
+def user_daily_rows(store) -> dict:
+    rows = store.rows(
+        f"SELECT day, user_id, pack_pollen, tier_pollen, other_pollen, total_pollen, requests, "
+        f"enduser_pollen, user_tier, first_tier_at, first_pack_at FROM {store.table('user_daily')}"
+    )
+    return {(r[0], r[1]): r[2:] for r in rows}
+
+
+def expected_user_daily(events) -> dict:
+    expected = {}
+    for (day, user), group in oracle.group(
+        oracle.economics_events(events), lambda e: (oracle.day(e), e["user_id"])
+    ).items():
+        m = oracle.money(group)
+        firsts = {
+            meter: min((e["start_time"] for e in group if oracle.meter(e) == meter), default=None)
+            for meter in ("tier", "pack")
+        }
+        expected[(day, user)] = (
+            m["pack"],
+            m["tier"],
+            m["other"],
+            m["total"],
+            m["requests"],
+            sum(e["total_price"] for e in group if e["api_key_type"] == "temporary"),
+            max(group, key=lambda e: e["start_time"])["user_tier"],
+            firsts["tier"],
+            firsts["pack"],
+        )
+    return expected
+
+
+def assert_same(actual: dict, expected: dict) -> None:
+    assert actual.keys() == expected.keys()
+    for key, values in expected.items():
+        for got, want in zip(actual[key], values, strict=True):
+            if isinstance(want, float):
+                assert got == pytest.approx(want, abs=1e-12), key
+            elif isinstance(want, dt.datetime):
+                assert got.replace(tzinfo=dt.UTC) == want, key
+            else:
+                assert got == want, key
+
+
+def test_user_daily_equals_independent_computation(loaded):
+    assert_same(user_daily_rows(loaded), expected_user_daily(EDGE_EVENTS))
+
+
+def test_usage_hourly_keeps_router_flagged(loaded):
+    rows = loaded.rows(
+        f"SELECT hour, is_router, sum(total_pollen), sum(requests) "
+        f"FROM {loaded.table('usage_hourly')} GROUP BY hour, is_router"
+    )
+    actual = {(r[0].astimezone(dt.UTC), r[1]): (r[2], r[3]) for r in rows}
+    expected = {
+        (hour, int(router)): (oracle.money(group)["total"], oracle.money(group)["requests"])
+        for (hour, router), group in oracle.group(
+            oracle.usage_events(EDGE_EVENTS), lambda e: (oracle.hour(e), oracle.is_router(e))
+        ).items()
+    }
+    assert_same(actual, expected)
+    assert (dt.datetime(2026, 1, 10, 10, tzinfo=dt.UTC), 1) in actual
+
+
+def test_app_daily_marks_unnamed_keys_and_keeps_them_in_totals(loaded):
+    rows = loaded.rows(
+        f"SELECT api_key_id, is_named_app, total_pollen FROM {loaded.table('app_daily')} "
+        "WHERE day = '2026-01-10'"
+    )
+    actual = {r[0]: (r[1], r[2]) for r in rows}
+    economics = [e for e in oracle.economics_events(EDGE_EVENTS) if oracle.day(e) == SPAN[0]]
+    expected = {
+        key: (int(group[0]["api_key_name"] not in ("undefined", "")), oracle.money(group)["total"])
+        for key, group in oracle.group(economics, lambda e: e["api_key_id"]).items()
+    }
+    assert_same(actual, expected)
+    assert actual["kx"][0] == 0 and actual["ky"][0] == 0
+
+
+def test_model_daily_totals(loaded):
+    rows = loaded.rows(
+        f"SELECT day, resolved_model_requested, user_tier, api_key_type, pack_pollen, "
+        f"tier_pollen, total_pollen, users FROM {loaded.table('model_daily')}"
+    )
+    actual = {r[:4]: r[4:] for r in rows}
+    expected = {}
+    for key, group in oracle.group(
+        oracle.economics_events(EDGE_EVENTS),
+        lambda e: (oracle.day(e), e["resolved_model_requested"], e["user_tier"], e["api_key_type"]),
+    ).items():
+        m = oracle.money(group)
+        expected[key] = (m["pack"], m["tier"], m["total"], len({e["user_id"] for e in group}))
+    assert_same(actual, expected)
+
+
+def test_data_quality_daily_counts_each_filter_once(loaded):
+    rows = loaded.rows(
+        f"SELECT day, raw_events, production_events, non_2xx_events, zero_price_events, "
+        f"bug_window_events, router_events, other_meter_events, unnamed_app_events, "
+        f"economics_events, economics_pollen FROM {loaded.table('data_quality_daily')}"
+    )
+    actual = {r[0]: r[1:] for r in rows}
+    expected = {}
+    for day, group in oracle.group(EDGE_EVENTS, oracle.day).items():
+        status = [oracle.filter_status(e) for e in group]
+        economics = oracle.economics_events(group)
+        expected[day] = (
+            len(group),
+            sum(s != "non_production" for s in status),
+            status.count("non_2xx"),
+            status.count("zero_price"),
+            status.count("bug_window"),
+            sum(oracle.is_router(e) for e in oracle.usage_events(group)),
+            sum(oracle.meter(e) == "other" for e in economics),
+            sum(e["api_key_name"] in ("undefined", "") for e in economics),
+            len(economics),
+            oracle.money(economics)["total"],
+        )
+    assert_same(actual, expected)
+
+
+def test_rematerializing_is_idempotent_and_picks_up_late_events(loaded):
+    before = user_daily_rows(loaded)
+    materialize_range(*SPAN)
+    assert user_daily_rows(loaded) == before  # replaced, not doubled
+
+    late = [
+        event("2026-01-10 10:30:00", selected_meter_slug="local:pack", total_price=2.0, **BOB),
+        event("2026-01-10 13:00:00", total_price=0.25),
+    ]
+    insert_events(loaded, late)
+    materialize_range(*SPAN)
+    assert_same(user_daily_rows(loaded), expected_user_daily(EDGE_EVENTS + late))

@@ -1,0 +1,108 @@
+"""The store: init, the raw schema, atomic replace, one process per embedded store, and
+errors a person can act on."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pollen_pipeline import tables
+from pollen_pipeline.clickhouse import Window
+from pollen_pipeline.settings import SettingsError, load_settings
+from pollen_pipeline_tests.events import at, event, insert_events
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "001_205efdb00a4e4434.txt"
+POLLEN = [sys.executable, "-m", "pollen_pipeline.cli"]
+
+
+def seed_schema() -> list[tuple[str, str]]:
+    """(column, type) pairs of the seed's SCHEMA > block, read from the seed itself."""
+    block = SEED.read_text().split("SCHEMA >", 1)[1].split("ENGINE", 1)[0]
+    pattern = re.compile(r"^(\w+)\s+(.+?)\s+json:", re.M)
+    return [(name, " ".join(kind.split())) for name, kind in pattern.findall(block)]
+
+
+def test_raw_table_has_exactly_the_seed_schema(store):
+    described = store.rows(f"DESCRIBE TABLE {store.table(tables.RAW_TABLE)}")
+    assert [(row[0], row[1]) for row in described] == seed_schema()
+
+
+def test_init_is_idempotent_and_never_alters_an_existing_raw_table(store):
+    assert tables.init_store(store) == []
+    raw = store.table(tables.RAW_TABLE)
+    store.command(f"DROP TABLE {raw}")
+    store.command(f"CREATE TABLE {raw} (start_time DateTime, extra String) ENGINE = Memory")
+    assert tables.init_store(store) == []
+    assert [row[0] for row in store.rows(f"DESCRIBE TABLE {raw}")] == ["start_time", "extra"]
+
+
+def test_replace_window_keeps_the_rest_of_the_day_and_drops_emptied_hours(store):
+    spec = tables.USAGE_HOURLY
+    insert_events(store, [event("2026-02-03 08:00:00"), event("2026-02-03 09:00:00")])
+    facts = tables.EVENT_FACTS_HOURLY
+    day = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
+    raw = store.table(tables.RAW_TABLE)
+    store.replace_window(facts, day, tables.select_sql(facts, store, raw))
+    store.replace_window(spec, day, tables.select_sql(spec, store, raw))
+
+    store.command(f"TRUNCATE TABLE {raw}")  # the 09:00 events disappear upstream
+    nine = Window(at("2026-02-03 09:00:00"), at("2026-02-03 10:00:00"))
+    store.replace_window(facts, nine, tables.select_sql(facts, store, raw))
+    store.replace_window(spec, nine, tables.select_sql(spec, store, raw))
+    hours = store.rows(f"SELECT toHour(hour, 'UTC') FROM {store.table(spec.name)}")
+    assert hours == [(8,)]
+    leftovers = store.rows(
+        "SELECT name FROM system.tables WHERE database = {db:String} AND name LIKE '_stage%'",
+        {"db": store.database},
+    )
+    assert leftovers == []
+
+
+def test_bad_identifier_in_environment_is_rejected(monkeypatch):
+    monkeypatch.setenv("POLLEN_DATABASE", "pollen; DROP TABLE x")
+    with pytest.raises(SettingsError, match="POLLEN_DATABASE"):
+        load_settings()
+
+
+def run_pollen(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*POLLEN, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_second_process_gets_store_in_use_error(tmp_path):
+    url = f"chdb://{tmp_path / 'store'}"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pollen_pipeline.clickhouse import connect; "
+            f"connect({url!r}); print('ready', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = run_pollen("init", env={"POLLEN_CLICKHOUSE_URL": url})
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    assert result.returncode == 1
+    assert f"in use by PID {holder.pid}" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_unreachable_server_is_one_line_without_password():
+    url = "http://analyst:hunter2@127.0.0.1:9/"
+    result = run_pollen("init", env={"POLLEN_CLICKHOUSE_URL": url})
+    assert result.returncode == 1
+    assert result.stderr.startswith("pollen: error: cannot reach ClickHouse at http://analyst:***@")
+    assert "hunter2" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
