@@ -195,3 +195,13 @@ def test_rematerializing_is_idempotent_and_picks_up_late_events(loaded):
     insert_events(loaded, late)
     materialize_range(*SPAN)
     assert_same(user_daily_rows(loaded), expected_user_daily(EDGE_EVENTS + late))
+
+
+def test_scan_on_a_separate_source_moves_only_summary_rows(store, store_url, monkeypatch):
+    # The source is another client of the same store here (chdb holds one path per process);
+    # the path under test is the one that queries the source and inserts its summary rows.
+    monkeypatch.setenv("POLLEN_SOURCE_CLICKHOUSE_URL", store_url)
+    monkeypatch.setenv("POLLEN_SOURCE_TABLE", store.table("generation_event"))
+    insert_events(store, EDGE_EVENTS)
+    materialize_all()
+    assert_same(user_daily_rows(store), expected_user_daily(EDGE_EVENTS))
