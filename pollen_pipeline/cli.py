@@ -10,12 +10,16 @@ import datetime as dt
 import logging
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 
 from pollen_pipeline.clickhouse import ClickHouseResource, Store, StoreError
 from pollen_pipeline.settings import SettingsError
 
 UTC = dt.UTC
+# backfill_policy and partitioned checks are beta/preview APIs we use on purpose; their
+# warnings say nothing a user of the CLI can act on.
+warnings.filterwarnings("ignore", message=r".* is currently in (beta|preview)")
 # The CLI prints its own progress; Dagster's step-by-step log stays in the run's event log.
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
@@ -109,7 +113,7 @@ def _first_failure(result) -> str:
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
-            return f"step {event.step_key}: {error.message.strip().splitlines()[0]}"
+            return f"step {event.step_key}: {' '.join(error.message.split())[:400]}"
     return f"run {result.run_id} did not succeed"
 
 
@@ -132,6 +136,24 @@ def cmd_demo(args: argparse.Namespace) -> None:
     cmd_generate(generate)
     materialize_range(first, yesterday)
     _say(headline_numbers(_store(), first, yesterday))
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Exit 1 when any line was rejected (the rejects are kept and their place is printed)."""
+    from pathlib import Path
+
+    from pollen_pipeline.loader import LoadError, load_files
+    from pollen_pipeline.settings import partition_start_date
+    from pollen_pipeline.tables import init_store
+
+    store = _store()
+    init_store(store)
+    try:
+        paths = [Path(path) for path in args.paths]
+        results = load_files(store, paths, partition_start_date(), args.format, _say)
+    except LoadError as error:
+        raise CommandError(str(error)) from error
+    return 1 if any(result.rejected for result in results) else 0
 
 
 def _date(text: str) -> dt.date:
@@ -158,6 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
     materialize.add_argument("--end", type=_date, required=True)
     materialize.add_argument("--select", nargs="+", help="asset names (default: all)")
     materialize.set_defaults(run=cmd_materialize)
+    load = commands.add_parser("load", help="load event files (NDJSON, CSV, Parquet; .gz)")
+    load.add_argument("paths", nargs="+", metavar="PATH")
+    load.add_argument("--format", choices=("ndjson", "csv", "parquet"), help="default: by name")
+    load.set_defaults(run=cmd_load)
     demo = commands.add_parser("demo", help="init, synthetic events, materialize, headline numbers")
     demo.add_argument("--days", type=int, default=60)
     demo.add_argument("--events-per-day", type=int, default=20_000)
@@ -171,11 +197,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)
     args = build_parser().parse_args(argv)
     try:
-        args.run(args)
+        code = args.run(args)  # None, or the exit code of a command that can partly fail
     except (StoreError, SettingsError, CommandError) as error:
         print(f"pollen: error: {error}", file=sys.stderr)
         return 1
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":

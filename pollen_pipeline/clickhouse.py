@@ -31,7 +31,7 @@ from clickhouse_connect.driver.client import Client
 from dagster import ConfigurableResource
 
 from pollen_pipeline import contract
-from pollen_pipeline.settings import Settings, load_settings
+from pollen_pipeline.settings import Settings, load_settings, query_timeout_seconds
 
 CHDB_SCHEME = "chdb://"
 
@@ -109,7 +109,16 @@ def _embedded_client(path: str) -> Client:
 
 
 def connect(url: str) -> Client:
-    """A client for ``url``; errors name the URL without its password."""
+    """A client for ``url`` whose queries stop after ``POLLEN_QUERY_TIMEOUT_SECONDS``; errors
+    name the URL without its password."""
+    client = _open(url)
+    # A client setting rather than per query, so that every statement is bounded, on chdb too
+    # (tested); set on each connect because the embedded client is cached per process.
+    client.set_client_setting("max_execution_time", query_timeout_seconds())
+    return client
+
+
+def _open(url: str) -> Client:
     if url.startswith(CHDB_SCHEME):
         path = url[len(CHDB_SCHEME) :]
         if not path.startswith("/"):

@@ -70,9 +70,13 @@ def params() -> dict[str, Any]:
 
 # --- Fragments over raw events (generation_event columns) ----------------------------------
 
+# Production events of every status (the health table's scope) and successful requests.
+RAW_PRODUCTION_EVENTS = "environment = {production_environment:String}"
+RAW_SUCCESS = "response_status >= 200 AND response_status < 300"
+
 RAW_FILTER_STATUS = f"""multiIf(
-    environment != {{production_environment:String}}, '{NON_PRODUCTION}',
-    NOT (response_status >= 200 AND response_status < 300), '{NON_2XX}',
+    NOT ({RAW_PRODUCTION_EVENTS}), '{NON_PRODUCTION}',
+    NOT ({RAW_SUCCESS}), '{NON_2XX}',
     NOT (total_price > 0), '{ZERO_PRICE}',
     start_time >= {{bug_window_start:DateTime('UTC')}}
         AND start_time <= {{bug_window_end:DateTime('UTC')}}, '{BUG_WINDOW}',
@@ -102,6 +106,7 @@ RAW_IMPLIED_FREE = """least(
 # --- Fragments over event_facts_hourly (the one scan of raw events) ------------------------
 
 FACTS_USAGE_ROWS = f"filter_status = '{PASSED}'"
+FACTS_PRODUCTION_ROWS = f"filter_status != '{NON_PRODUCTION}'"  # every status: health
 FACTS_ECONOMICS_ROWS = f"{FACTS_USAGE_ROWS} AND is_router = 0"
 
 # The money columns every economics table carries; total = pack + tier + other.
@@ -130,7 +135,10 @@ def fragments() -> dict[str, str]:
         "raw_implied_free": RAW_IMPLIED_FREE,
         "raw_usage_events": RAW_USAGE_EVENTS,
         "raw_economics_events": RAW_ECONOMICS_EVENTS,
+        "raw_production_events": RAW_PRODUCTION_EVENTS,
+        "raw_success": RAW_SUCCESS,
         "usage_rows": FACTS_USAGE_ROWS,
+        "production_rows": FACTS_PRODUCTION_ROWS,
         "economics_rows": FACTS_ECONOMICS_ROWS,
         "meter_sums": FACTS_METER_SUMS,
         "enduser_pollen": FACTS_ENDUSER_POLLEN,

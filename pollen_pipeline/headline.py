@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pollen_pipeline.clickhouse import Store
+from pollen_pipeline.economics import MOMENTUM_MIN_PACK_30D
 
 
 def headline_numbers(store: Store, first: dt.date, last: dt.date) -> str:
@@ -43,8 +44,51 @@ def headline_numbers(store: Store, first: dt.date, last: dt.date) -> str:
             f"    {name:<18} {pollen:12,.2f}  {_percent(share)}"
             for name, pollen, share in top_models
         ),
+        *_conversion_lines(store, last),
+        *_rising_lines(store, last),
     ]
     return "\n".join(lines)
+
+
+def _conversion_lines(store: Store, last: dt.date) -> list[str]:
+    """All-time tier-to-pack conversion of the cohorts old enough for the rate to be final."""
+    users, converted = store.rows(
+        "SELECT sum(users), sum(converted_7d) "
+        f"FROM {store.table('cohort_conversion_daily')} "
+        "WHERE as_of = {last:Date} AND is_final_7d = 1",
+        {"last": last},
+    )[0]
+    return [
+        f"  tier-to-pack conversion within 7 days: {_share(converted, users)} "
+        f"({converted:,} of {users:,} users whose first tier use is 7+ days old)"
+    ]
+
+
+def _rising_lines(store: Store, last: dt.date) -> list[str]:
+    """Top 5 developers by momentum (pack 7d / pack 30d), above the seed's noise threshold."""
+    rising = store.rows(
+        "SELECT user_github_username, momentum, pack_7d, pack_30d "
+        f"FROM {store.table('user_windows')} WHERE as_of = {{last:Date}} AND qualifies = 1 "
+        "ORDER BY momentum DESC, pack_30d DESC, user_id LIMIT 5",
+        {"last": last},
+    )
+    title = (
+        f"  top rising developers by momentum on {last} "
+        f"(pack 7d / pack 30d, pack 30d > {MOMENTUM_MIN_PACK_30D:g} Pollen):"
+    )
+    if not rising:
+        top = store.scalar(
+            f"SELECT max(pack_30d) FROM {store.table('user_windows')} WHERE as_of = {{last:Date}}",
+            {"last": last},
+        )
+        return [title, f"    none above the threshold (highest pack 30d: {top or 0:,.2f} Pollen)"]
+    return [
+        title,
+        *(
+            f"    {name:<24} {momentum:6.1%}  pack 7d {pack_7d:10,.2f}  pack 30d {pack_30d:10,.2f}"
+            for name, momentum, pack_7d, pack_30d in rising
+        ),
+    ]
 
 
 def _share(part: float, whole: float) -> str:

@@ -7,16 +7,21 @@ import datetime as dt
 from dagster import AssetSelection, define_asset_job
 
 from pollen_pipeline.assets.core import DAILY_CORE, HOURLY_CORE
+from pollen_pipeline.assets.economics import ECONOMICS
+from pollen_pipeline.assets.health import HEALTH_HOURLY_ASSETS
+from pollen_pipeline.assets.usage import USAGE_DAILY
 
 hourly_job = define_asset_job(
     "core_hourly",
-    selection=AssetSelection.assets(*HOURLY_CORE),
-    description="Scan raw events of the hours into event_facts_hourly, then usage_hourly.",
+    selection=AssetSelection.assets(*HOURLY_CORE, *HEALTH_HOURLY_ASSETS),
+    description="Scan raw events of the hours into event_facts_hourly, then usage_hourly and "
+    "health_hourly.",
 )
 daily_job = define_asset_job(
     "core_daily",
-    selection=AssetSelection.assets(*DAILY_CORE),
-    description="Roll the days' hourly facts up into the daily tables.",
+    selection=AssetSelection.assets(*DAILY_CORE, *ECONOMICS, *USAGE_DAILY),
+    description="Roll the days' hourly facts up into the daily tables, then the economics "
+    "tables (cohorts, windows, spikes, segments) of those days.",
 )
 
 # Tags Dagster reads to run one job over a partition range (a single-run backfill).

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_START_DATE = "2025-11-12"  # first day with meter data in the real system
+DEFAULT_QUERY_TIMEOUT_SECONDS = 600  # a day-chunk scan takes seconds; this stops runaways
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -59,6 +60,14 @@ def _parse_date(value: str, variable: str) -> dt.date:
 def partition_start_date() -> dt.date:
     """First partition of every asset (``POLLEN_START_DATE``)."""
     return _parse_date(os.environ.get("POLLEN_START_DATE", DEFAULT_START_DATE), "POLLEN_START_DATE")
+
+
+def query_timeout_seconds() -> int:
+    """ClickHouse ``max_execution_time`` of every query (``POLLEN_QUERY_TIMEOUT_SECONDS``)."""
+    value = os.environ.get("POLLEN_QUERY_TIMEOUT_SECONDS", str(DEFAULT_QUERY_TIMEOUT_SECONDS))
+    if not value.isdigit() or int(value) <= 0:
+        raise SettingsError(f"POLLEN_QUERY_TIMEOUT_SECONDS={value!r} is not a positive integer")
+    return int(value)
 
 
 def load_settings() -> Settings:

@@ -29,7 +29,11 @@ def test_definitions_load_with_assets_checks_jobs_and_schedules():
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert {"generation_event", *CORE, "data_quality_daily"} <= keys
     assert defs.resolve_job_def("core_hourly") and defs.resolve_job_def("core_daily")
-    assert {s.name for s in defs.schedules} == {"hourly_schedule", "daily_schedule"}
+    assert {s.name for s in defs.schedules} == {
+        "hourly_schedule",
+        "daily_schedule",
+        "raw_freshness_schedule",
+    }
 
 
 def test_checks_are_blocking_on_purpose():

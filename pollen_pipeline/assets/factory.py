@@ -13,18 +13,24 @@ from dagster import (
     AssetKey,
     AssetsDefinition,
     BackfillPolicy,
+    Failure,
+    FreshnessPolicy,
     MaterializeResult,
     MetadataValue,
     PartitionsDefinition,
+    RetryRequested,
     TableColumn,
     TableSchema,
     asset,
 )
 
+from pollen_pipeline.check_history import partition_text, record_history
 from pollen_pipeline.checks import core as checks
 from pollen_pipeline.checks import names
 from pollen_pipeline.clickhouse import ClickHouseResource, Store, TableSpec, Window
+from pollen_pipeline.freshness import freshness_for
 from pollen_pipeline.partitions import materialized_window
+from pollen_pipeline.retries import RETRY_POLICY, retry_or_fail
 from pollen_pipeline.tables import select_sql
 
 OWNERS = ["team:pollen-data"]
@@ -38,8 +44,18 @@ class ExtraCheck:
 
     name: str
     description: str
-    evaluate: Callable[[Store, TableSpec, Window], AssetCheckResult]
+    evaluate: Callable[..., AssetCheckResult]  # (store, spec, window[, raw, raw_table])
     blocking: bool = False
+    # Compares with raw events beyond the standard reconciliation: evaluate then also takes
+    # the raw-event store and table (the source ClickHouse when one is configured).
+    reads_raw: bool = False
+
+    def run(
+        self, store: Store, spec: TableSpec, window: Window, raw: Store, raw_table: str
+    ) -> AssetCheckResult:
+        if self.reads_raw:
+            return self.evaluate(store, spec, window, raw, raw_table)
+        return self.evaluate(store, spec, window)
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,7 @@ class SummaryTable:
     pollen_column: str = "total_pollen"
     meter_columns: bool = True
     extra_checks: Sequence[ExtraCheck] = field(default_factory=tuple)
+    freshness_policy: FreshnessPolicy | None = None  # None: hourly or daily, from partitions
 
 
 def _check_specs(table: SummaryTable, key: AssetKey) -> list[AssetCheckSpec]:
@@ -123,7 +140,9 @@ def _run_checks(
         )
     if table.schema is not None:
         results.append(checks.check_schema(store, table.spec, window, table.schema))
-    results += [check.evaluate(store, table.spec, window) for check in table.extra_checks]
+    results += [
+        check.run(store, table.spec, window, raw, raw_table) for check in table.extra_checks
+    ]
     return results
 
 
@@ -147,7 +166,28 @@ def _metadata(store: Store, spec: TableSpec, window: Window, written: int) -> di
 def materialize(
     context: AssetExecutionContext, clickhouse: ClickHouseResource, table: SummaryTable
 ) -> MaterializeResult:
-    """Replace the table's rows for the run's partition window, then check them."""
+    """Replace the table's rows for the run's partition window, then check them.
+
+    Transient store errors (network, time-outs, too many parts) ask for a retry with the retry
+    policy's backoff (safe: a window is replaced whole or not at all); any other error fails the
+    step at once, without retries.
+    """
+    try:
+        return _materialize(context, clickhouse, table)
+    except (RetryRequested, Failure):
+        raise
+    except Exception as error:
+        raise retry_or_fail(error, context.retry_number) from error
+
+
+def _run_partition(context: AssetExecutionContext) -> str:
+    keys = context.partition_key_range if context.has_partition_key_range else None
+    return partition_text(keys.start, keys.end) if keys else ""
+
+
+def _materialize(
+    context: AssetExecutionContext, clickhouse: ClickHouseResource, table: SummaryTable
+) -> MaterializeResult:
     settings = clickhouse.settings()
     store = clickhouse.store()
     source = clickhouse.source()
@@ -157,9 +197,10 @@ def materialize(
         table.spec, window, sql, source=source if table.reads_raw else None, chunk=table.chunk
     )
     context.log.info(f"{table.spec.name}: {written} rows for {window.start} .. {window.end}")
+    results = _run_checks(table, store, source or store, settings.raw_table, window)
+    record_history(context, store, table.spec.name, _run_partition(context), results)
     return MaterializeResult(
-        metadata=_metadata(store, table.spec, window, written),
-        check_results=_run_checks(table, store, source or store, settings.raw_table, window),
+        metadata=_metadata(store, table.spec, window, written), check_results=results
     )
 
 
@@ -178,6 +219,8 @@ def build_summary_asset(table: SummaryTable) -> AssetsDefinition:
         owners=OWNERS,
         group_name=table.group,
         pool=STORE_POOL,
+        retry_policy=RETRY_POLICY,
+        freshness_policy=table.freshness_policy or freshness_for(table.partitions),
     )
     def _summary_asset(
         context: AssetExecutionContext, clickhouse: ClickHouseResource

@@ -26,6 +26,7 @@ RAW_SCOPES = {
     "all": "1",
     "usage": contract.RAW_USAGE_EVENTS,
     "economics": contract.RAW_ECONOMICS_EVENTS,
+    "production": contract.RAW_PRODUCTION_EVENTS,  # every status: health_hourly
 }
 
 

@@ -26,7 +26,19 @@ SELECT
     sum(event_tokens) AS token_sum,
     sum(event_implied_free) AS implied_free_sum,
     min(start_time) AS first_event_at,
-    max(start_time) AS last_event_at
+    max(start_time) AS last_event_at,
+    -- health (issue 7): status classes, tokens, cache savings, and each event's latency bucket
+    -- (groupArray: a third cheaper in this scan than a sumMap; health_hourly sums them up)
+    countIf($raw_status_2xx) AS status_2xx,
+    countIf($raw_status_4xx) AS status_4xx,
+    countIf($raw_status_429) AS status_429,
+    countIf($raw_status_5xx) AS status_5xx,
+    sumIf($raw_list_price, cache_hit) AS cached_savings_sum,
+    sum($raw_tokens_in) AS tokens_in,
+    sum($raw_tokens_out) AS tokens_out,
+    sum(toFloat64(response_time)) AS response_time_sum,
+    max(response_time) AS response_time_max,
+    groupArray($latency_bucket) AS latency_buckets
 FROM
 (
     SELECT

@@ -1,0 +1,146 @@
+"""`make bench`: the pipeline's cost against the one-scan floor, backfill time, and linearity.
+
+Every measured step is a whole process (wall time and peak RSS from the kernel's rusage), on
+the embedded store, with events generated inside ClickHouse beforehand (not measured).
+Prints a table and writes benchmarks/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DAY = dt.date(2026, 3, 1)
+
+
+@dataclass
+class Measurement:
+    name: str
+    seconds: float
+    peak_mb: float
+    events: int
+
+
+def run_measured(name: str, command: list[str], env: dict[str, str], events: int) -> Measurement:
+    """Run ``command`` as its own process; fail loudly if it fails."""
+    started = time.monotonic()
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.monotonic() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark step {name!r} failed: {' '.join(command)}")
+    return Measurement(name, round(seconds, 2), round(usage.ru_maxrss / 1024, 1), events)
+
+
+def fresh_env(workdir: Path, label: str) -> dict[str, str]:
+    """Environment for a new, empty store and Dagster instance under ``workdir/label``."""
+    home = workdir / label
+    shutil.rmtree(home, ignore_errors=True)
+    (home / "dagster_home").mkdir(parents=True)
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster_home" / "dagster.yaml")
+    return {
+        **os.environ,
+        "POLLEN_CLICKHOUSE_URL": f"chdb://{home / 'store'}",
+        "DAGSTER_HOME": str(home / "dagster_home"),
+    }
+
+
+def pollen(*args: str) -> list[str]:
+    return [str(BIN / "pollen"), *args]
+
+
+def generate(env: dict[str, str], start: dt.date, days: int, per_day: int) -> None:
+    command = pollen(
+        "generate", "--start", str(start), "--days", str(days), "--events-per-day", str(per_day)
+    )
+    subprocess.run(command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def one_day(workdir: Path, events: int) -> list[Measurement]:
+    """Floor vs `pollen materialize` for one day of ``events`` events."""
+    env = fresh_env(workdir, f"day_{events}")
+    generate(env, DAY, 1, events)
+    floor = [sys.executable, str(ROOT / "benchmarks" / "floor.py"), "--day", str(DAY)]
+    materialize = pollen("materialize", "--start", str(DAY), "--end", str(DAY))
+    return [
+        run_measured(f"floor {events:,}", floor, env, events),
+        run_measured(f"materialize {events:,}", materialize, env, events),
+    ]
+
+
+def backfill(workdir: Path, days: int, per_day: int) -> Measurement:
+    """A range of ``days`` days backfilled by one `pollen materialize` (single-run)."""
+    env = fresh_env(workdir, f"backfill_{days}")
+    first = DAY - dt.timedelta(days=days - 1)
+    generate(env, first, days, per_day)
+    command = pollen("materialize", "--start", str(first), "--end", str(DAY))
+    return run_measured(f"backfill {days}d x {per_day:,}", command, env, days * per_day)
+
+
+def ratios(results: list[Measurement]) -> list[dict]:
+    """materialize / floor for each one-day size."""
+    by_name = {m.name: m for m in results}
+    rows = []
+    for m in results:
+        if m.name.startswith("materialize "):
+            floor = by_name[m.name.replace("materialize", "floor")]
+            rows.append(
+                {
+                    "events": m.events,
+                    "time_ratio": round(m.seconds / floor.seconds, 2),
+                    "memory_over_floor_mb": round(m.peak_mb - floor.peak_mb, 1),
+                    "materialize_events_per_second": round(m.events / m.seconds),
+                }
+            )
+    return rows
+
+
+def print_table(results: list[Measurement], summary: list[dict]) -> None:
+    print(f"{'step':<32} {'seconds':>9} {'peak MB':>9} {'events/s':>12}")
+    for m in results:
+        print(f"{m.name:<32} {m.seconds:>9.2f} {m.peak_mb:>9.1f} {m.events / m.seconds:>12,.0f}")
+    for row in summary:
+        print(
+            f"one day of {row['events']:,}: materialize/floor = {row['time_ratio']}x, "
+            f"memory over floor {row['memory_over_floor_mb']} MB"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    parser.add_argument("--workdir", type=Path, default=ROOT / ".pollen" / "bench")
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks/results/latest.json")
+    args = parser.parse_args()
+    if args.quick:
+        sizes, days, per_day = [20_000], 3, 5_000
+    else:
+        sizes, days, per_day = [1_000_000, 5_000_000, 10_000_000], 90, 1_000_000
+    results = [m for size in sizes for m in one_day(args.workdir, size)]
+    results.append(backfill(args.workdir, days, per_day))
+    summary = ratios(results)
+    print_table(results, summary)
+    report = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "steps": [asdict(m) for m in results],
+        "one_day": summary,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

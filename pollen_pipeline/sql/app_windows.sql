@@ -1,0 +1,27 @@
+-- Per app (API key) and as_of, from the 90 days of app_daily up to each as_of of the run; name,
+-- type and owner are the latest seen.
+SELECT
+    as_of,
+    api_key_id,
+    key_name AS api_key_name,
+    key_type AS api_key_type,
+    named AS is_named_app,
+    owner_id AS user_id,
+    owner_username AS user_github_username,
+    $window_columns,
+    $paid_share_30d AS paid_share_30d,
+    $momentum AS momentum
+FROM
+(
+    SELECT
+        as_of,
+        api_key_id,
+        argMax(api_key_name, day) AS key_name,
+        argMax(api_key_type, day) AS key_type,
+        argMax(is_named_app, day) AS named,
+        argMax(user_id, day) AS owner_id,
+        argMax(user_github_username, day) AS owner_username,
+        $window_sums
+    FROM (SELECT *, $as_of_fanout AS as_of FROM $app_daily WHERE $lookback_rows)
+    GROUP BY as_of, api_key_id
+)

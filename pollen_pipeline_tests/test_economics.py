@@ -1,0 +1,454 @@
+"""The economics tables (issue 3) equal an independent computation from hand-made events, on
+every as_of day of a range that spans the bug window, both meter-slug generations and a day with
+no traffic at all; and each of their checks fails when a row is corrupted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+import pytest
+from dagster import AssetCheckSeverity, AssetKey
+
+from pollen_pipeline import tables
+from pollen_pipeline.assets.core import DAILY_CORE, HOURLY_CORE
+from pollen_pipeline.assets.economics import ECONOMICS, ECONOMICS_TABLES, economics_assets
+from pollen_pipeline.checks import core as core_checks
+from pollen_pipeline.checks import economics as checks
+from pollen_pipeline.checks import names
+from pollen_pipeline.cli import materialize_range
+from pollen_pipeline.clickhouse import ClickHouseResource, Store, Window
+from pollen_pipeline.headline import headline_numbers
+from pollen_pipeline.tables import init_store
+from pollen_pipeline_tests import economics_oracle as expect
+from pollen_pipeline_tests import oracle
+from pollen_pipeline_tests.events import at, event, insert_events
+
+FIRST, LAST = dt.date(2025, 12, 20), dt.date(2026, 1, 24)
+NO_TRAFFIC = dt.date(2026, 1, 15)
+DAYS = [FIRST + dt.timedelta(days=n) for n in range((LAST - FIRST).days + 1)]
+WINDOW = Window(at("2025-12-20 00:00:00"), at("2026-01-25 00:00:00"))
+# The core tables these read, and the economics tables; other domains' assets are not needed.
+ASSETS = [*HOURLY_CORE, *DAILY_CORE, *ECONOMICS]
+TIER, PACK, V1_TIER, V1_PACK = "local:tier", "local:pack", "v1:meter:tier", "v1:meter:pack"
+
+
+def person(user_id: str, github_id: str, name: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "user_id": user_id,
+        "user_github_id": github_id,
+        "user_github_username": name,
+        "api_key_id": f"k-{user_id}",
+        "api_key_name": f"{name}-app",
+        **fields,
+    }
+
+
+SEVEN = person("u7", "7007", "seven")
+EIGHT = person("u8", "8008", "eight", user_tier="flower")
+EARLY = person("ue", "5005", "early")
+IDLE = person("ui", "3003", "idle", user_tier="nectar")
+OLDGEN = person("ug", "4004", "oldgen", user_tier="spore")
+BUGGY = person("ub", "6006", "buggy")
+ROUTER = person("router", "241978997", "pollen-router", user_tier="router")
+
+EVENTS = [
+    # idle: tier then pack (older slug generation) on the first day, 31 idle days, back on 01-21
+    event("2025-12-20 10:00:00", selected_meter_slug=V1_TIER, total_price=0.2, **IDLE),
+    event("2025-12-20 11:00:00", selected_meter_slug=V1_PACK, total_price=11.0, **IDLE),
+    event("2026-01-21 12:00:00", selected_meter_slug=PACK, total_price=0.3, **IDLE),
+    # oldgen: both slug generations, both sides of the bug window, an image model, an unnamed
+    # key, and a tier change (spore -> seed)
+    event("2025-12-21 09:00:00", selected_meter_slug=V1_TIER, total_price=0.05, **OLDGEN),
+    event(
+        "2025-12-22 09:00:00",
+        selected_meter_slug=V1_PACK,
+        total_price=0.4,
+        resolved_model_requested="flux",
+        **OLDGEN,
+    ),
+    event("2025-12-30 16:59:44", selected_meter_slug=TIER, total_price=0.07, **OLDGEN),
+    event("2025-12-30 16:59:45", selected_meter_slug="local:combined", total_price=0.5, **OLDGEN),
+    event("2026-01-08 18:19:59", selected_meter_slug=PACK, total_price=0.9, **OLDGEN),
+    event(
+        "2026-01-09 08:00:00",
+        selected_meter_slug=TIER,
+        total_price=0.08,
+        **{**OLDGEN, "api_key_id": "k-undefined", "api_key_name": "undefined"},
+    ),
+    event(
+        "2026-01-16 09:00:00",
+        selected_meter_slug=TIER,
+        total_price=0.06,
+        **{**OLDGEN, "user_tier": "seed"},
+    ),
+    # buggy: tier and pack inside the bug window do not count, so the signup is 01-09
+    event("2026-01-02 10:00:00", selected_meter_slug=TIER, total_price=0.1, **BUGGY),
+    event("2026-01-03 10:00:00", selected_meter_slug=PACK, total_price=0.1, **BUGGY),
+    event("2026-01-08 18:19:58", selected_meter_slug=TIER, total_price=0.1, **BUGGY),
+    event("2026-01-09 09:00:00", selected_meter_slug=TIER, total_price=0.1, **BUGGY),
+    event("2026-01-11 09:00:00", selected_meter_slug=PACK, total_price=2.0, **BUGGY),
+    # seven: a development event is no signup; signup 01-10, first pack exactly 7 UTC days later
+    event("2026-01-05 10:00:00", environment="development", total_price=0.1, **SEVEN),
+    event("2026-01-10 10:00:00", selected_meter_slug=TIER, total_price=0.3, **SEVEN),
+    event("2026-01-11 10:00:00", selected_meter_slug="local:dev", total_price=0.2, **SEVEN),
+    event("2026-01-17 09:00:00", selected_meter_slug=PACK, total_price=6.0, **SEVEN),
+    event(
+        "2026-01-20 09:00:00",
+        selected_meter_slug=PACK,
+        total_price=6.0,
+        resolved_model_requested="flux",
+        **SEVEN,
+    ),
+    # eight: signup late on 01-10, first pack 8 UTC days later (only 7 days 1.5 hours elapsed),
+    # then spending through an end-user (temporary) key
+    event("2026-01-10 23:00:00", selected_meter_slug=TIER, total_price=0.4, **EIGHT),
+    event("2026-01-18 00:30:00", selected_meter_slug=PACK, total_price=15.0, **EIGHT),
+    event(
+        "2026-01-22 14:00:00",
+        selected_meter_slug=PACK,
+        total_price=1.5,
+        **{**EIGHT, "api_key_id": "k-u8-byop", "api_key_type": "temporary"},
+    ),
+    # early: a pack one hour before the first tier event of the same day: never a conversion
+    event("2026-01-12 08:00:00", selected_meter_slug=PACK, total_price=0.5, **EARLY),
+    event("2026-01-12 09:00:00", selected_meter_slug=TIER, total_price=0.2, **EARLY),
+    event("2026-01-13 10:00:00", selected_meter_slug=PACK, total_price=0.8, **EARLY),
+    # ROUTER is out of economics
+    event("2026-01-10 12:00:00", selected_meter_slug=TIER, total_price=5.0, **ROUTER),
+    event("2026-01-16 12:00:00", selected_meter_slug=PACK, total_price=50.0, **ROUTER),
+    # nothing at all on 2026-01-15
+]
+
+
+def tier_first(events: list[dict]) -> list[dict]:
+    """Balances as the gateway sees them: the pack meter is used once the tier balance is gone."""
+    empty_tier = {"local:tier": 0.0, "local:pack": 50.0}
+    return [
+        {**e, "balances": empty_tier} if e["selected_meter_slug"] in (PACK, V1_PACK) else e
+        for e in events
+    ]
+
+
+EVENTS = tier_first(EVENTS)
+ECON = oracle.economics_events(EVENTS)
+
+
+@pytest.fixture(scope="module")
+def loaded(store_url: str) -> Iterator[Store]:
+    """One database with EVENTS materialized FIRST..LAST through Dagster, shared by the
+    read-only tests below (materializing 36 days once keeps the module fast)."""
+    database = f"test_{uuid.uuid4().hex[:10]}"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("POLLEN_CLICKHOUSE_URL", store_url)
+        env.setenv("POLLEN_DATABASE", database)
+        for name in ("POLLEN_SOURCE_CLICKHOUSE_URL", "POLLEN_SOURCE_TABLE", "DAGSTER_HOME"):
+            env.delenv(name, raising=False)
+        store = ClickHouseResource().store()
+        init_store(store)
+        insert_events(store, EVENTS)
+        materialize_range(FIRST, LAST, ASSETS)
+        yield store
+        store.command(f"DROP DATABASE IF EXISTS {database}")
+
+
+# --- comparing a table with expected rows ----------------------------------------------------
+
+
+def _key(value: Any) -> Any:
+    return value.date() if isinstance(value, pd.Timestamp) else value
+
+
+def rows(store: Store, table: str, keys: list[str]) -> dict[tuple, dict[str, Any]]:
+    frame = store.frame(f"SELECT * FROM {store.table(table)}")
+    return {tuple(_key(row[k]) for k in keys): row for row in frame.to_dict("records")}
+
+
+def _instant(moment: Any) -> pd.Timestamp:
+    stamp = pd.Timestamp(moment)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+
+
+def same(actual: Any, expected: Any) -> bool:
+    if expected is None:
+        return actual is None or actual is pd.NA or pd.isna(actual)
+    if isinstance(expected, dt.datetime):  # the client may hand UTC times over in the host's zone
+        return _instant(actual) == _instant(expected)
+    if isinstance(expected, dt.date):
+        return pd.Timestamp(actual).date() == expected
+    if isinstance(expected, str):
+        return actual == expected
+    return math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def assert_table(store: Store, table: str, keys: list[str], expected: dict[tuple, dict]) -> None:
+    actual = rows(store, table, keys)
+    assert sorted(actual) == sorted(expected), table
+    for key, columns in expected.items():
+        for column, value in columns.items():
+            got = actual[key][column]
+            assert same(got, value), f"{table} {key} {column}: {got!r} != expected {value!r}"
+
+
+def per_day(compute, days: list[dt.date] = DAYS) -> dict[tuple, dict]:
+    """Expected rows of an as_of table: ``compute(as_of)`` gives {key: row} for one day."""
+    return {
+        (day, *(key if isinstance(key, tuple) else (key,))): row
+        for day in days
+        for key, row in compute(day).items()
+    }
+
+
+def user_windows(day: dt.date) -> dict[str, dict]:
+    return expect.user_windows(ECON, day)
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def test_user_cohort_equals_independent_computation(loaded):
+    expected = per_day(lambda day: expect.cohort(ECON, day))
+    assert_table(loaded, "user_cohort", ["as_of", "user_id"], expected)
+
+
+def test_cohort_edge_cases(loaded):
+    cohort = rows(loaded, "user_cohort", ["as_of", "user_id"])
+    flags = {
+        user: (cohort[(LAST, user)]["converted_7d"], cohort[(LAST, user)]["converted_30d"])
+        for user in ("u7", "u8", "ue", "ub", "ui", "ug")
+    }
+    assert flags == {
+        "u7": (1, 1),  # first pack exactly 7 UTC days after signup
+        "u8": (0, 1),  # 8 UTC days, although less than 8 x 24 hours
+        "ue": (0, 0),  # a pack one hour before the first tier event, same day
+        "ub": (1, 1),  # signup 01-09: its tier and pack inside the bug window do not count
+        "ui": (1, 1),
+        "ug": (1, 1),
+    }
+    assert cohort[(LAST, "ue")]["pack_before_tier"] == 1
+    assert same(cohort[(LAST, "ub")]["first_tier_at"], at("2026-01-09 09:00:00"))
+    assert (LAST, "router") not in cohort
+    # as known on 01-17, eight has not bought yet
+    assert pd.isna(cohort[(dt.date(2026, 1, 17), "u8")]["first_pack_at"])
+    assert cohort[(dt.date(2026, 1, 17), "u8")]["converted_30d"] == 0
+
+
+def test_cohort_conversion_daily_counts_cohorts(loaded):
+    def conversion(day: dt.date) -> dict:
+        return expect.conversion(expect.cohort(ECON, day), day)
+
+    assert_table(loaded, "cohort_conversion_daily", ["as_of", "cohort_day"], per_day(conversion))
+
+
+def test_user_windows_equal_independent_computation(loaded):
+    assert_table(loaded, "user_windows", ["as_of", "user_id"], per_day(user_windows))
+
+
+def test_idle_user_and_day_without_traffic(loaded):
+    windows = rows(loaded, "user_windows", ["as_of", "user_id"])
+    # idle's 11 Pollen pack of 12-20 is in the 30-day window of 01-18, not of 01-19
+    assert windows[(dt.date(2026, 1, 18), "ui")]["qualifies"] == 1
+    idle = windows[(dt.date(2026, 1, 19), "ui")]
+    assert idle["pack_30d"] == 0 and pd.isna(idle["momentum"]) and idle["pack_90d"] == 11.0
+    # a day with no traffic still has the windows of everyone active in the 90 days before
+    quiet = {user: row for (day, user), row in windows.items() if day == NO_TRAFFIC}
+    assert set(quiet) == {"ui", "ug", "ub", "u7", "u8", "ue"}
+    assert all(row["total_1d"] == 0 and row["total_90d"] > 0 for row in quiet.values())
+    system = rows(loaded, "spikes_daily", ["as_of", "entity_type", "entity_id"])
+    assert system[(NO_TRAFFIC, "system", "system")]["pollen_1d"] == 0
+
+
+def test_app_and_model_windows_equal_independent_computation(loaded):
+    apps = per_day(lambda day: expect.app_windows(ECON, day))
+    assert_table(loaded, "app_windows", ["as_of", "api_key_id"], apps)
+    assert (
+        rows(loaded, "app_windows", ["as_of", "api_key_id"])[(LAST, "k-undefined")]["is_named_app"]
+        == 0
+    )
+    models = per_day(lambda day: expect.model_windows(ECON, day))
+    assert_table(loaded, "model_windows", ["as_of", "resolved_model_requested"], models)
+
+
+def test_spikes_equal_independent_computation(loaded):
+    expected = per_day(lambda day: expect.spikes(ECON, day))
+    assert_table(loaded, "spikes_daily", ["as_of", "entity_type", "entity_id"], expected)
+    assert expected[(dt.date(2026, 1, 18), "system", "system")]["is_spike"] == 1  # eight's 15
+
+
+def test_segments_and_tier_overlay_equal_independent_computation(loaded):
+    segments = per_day(lambda day: expect.segments(user_windows(day)))
+    assert_table(loaded, "user_segments", ["as_of", "user_id"], segments)
+    assert {row["segment"] for (day, _), row in segments.items() if day == LAST} == {
+        "top_5",
+        "next_15",
+        "middle_60",
+        "bottom_20",
+    }
+    overlay = per_day(lambda day: expect.tier_overlay(user_windows(day)))
+    assert_table(loaded, "tier_overlay_daily", ["as_of", "user_tier"], overlay)
+
+
+def evaluate_all(store: Store, window: Window) -> dict[tuple[str, str], Any]:
+    """Every check of every economics table, as the factory runs them after materializing."""
+    results = {}
+    for table in ECONOMICS_TABLES:
+        schema = core_checks.check_schema(store, table.spec, window, table.schema)
+        results[(table.spec.name, names.SCHEMA)] = schema
+        for check in table.extra_checks:
+            results[(table.spec.name, check.name)] = check.evaluate(store, table.spec, window)
+    return results
+
+
+def test_every_check_passes_on_the_materialized_range(loaded):
+    failed = {key: r.description for key, r in evaluate_all(loaded, WINDOW).items() if not r.passed}
+    assert failed == {}
+
+
+def test_headline_reports_conversion_and_rising_developers(loaded):
+    report = headline_numbers(loaded, FIRST, LAST)
+    # 7-day conversion over the cohorts at least 7 days old: seven, buggy, idle, oldgen of 6
+    assert "conversion within 7 days: 66.7% (4 of 6 users" in report
+    rising = report[report.index("top rising developers") :].splitlines()[1:]
+    # eight: 16.5 of 16.5 pack in 7 days; seven: 6 of 12; idle's 0.3 is under the threshold
+    assert [line.split()[0] for line in rising] == ["eight", "seven"]
+    assert "100.0%" in rising[0] and "50.0%" in rising[1]
+
+
+def test_daily_job_builds_economics_from_summaries_only():
+    from pollen_pipeline.clickhouse import sql_text
+    from pollen_pipeline.definitions import defs
+
+    job = defs.resolve_job_def("core_daily")
+    assert set(ECONOMICS) <= {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
+    graph = defs.resolve_asset_graph()
+    parents = {
+        name: {key.to_user_string() for key in graph.get(AssetKey(name)).parent_keys}
+        for name in ECONOMICS
+    }
+    assert parents["spikes_daily"] == {"user_windows", "app_windows", "model_windows"}
+    summaries = {"user_daily", "app_daily", "model_daily", *ECONOMICS}
+    assert all(upstream <= summaries for upstream in parents.values())
+    for name in ECONOMICS:  # no raw events and no hourly facts, not even in the SQL text
+        assert "$raw_table" not in sql_text(name) and "$facts" not in sql_text(name)
+
+
+def test_checks_block_only_where_something_is_built_on_them():
+    specs = {
+        (spec.asset_key.to_user_string(), spec.name): spec.blocking
+        for asset in economics_assets
+        for spec in asset.check_specs
+    }
+    assert specs[("user_windows", names.WINDOWS_MATCH_DAILY)]
+    assert specs[("user_cohort", names.COHORT_MATCHES_DAILY)]
+    assert not specs[("user_windows", names.BALANCE_AGREES_WITH_METERS)]
+    assert not specs[("spikes_daily", names.SPIKES_MATCH_DAILY)]
+
+
+# --- each check fails when it should ----------------------------------------------------------
+
+SMALL_DAY = dt.date(2026, 2, 3)
+SMALL_WINDOW = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
+SMALL_EVENTS = tier_first(
+    [
+        event("2026-02-02 10:00:00", selected_meter_slug=TIER, total_price=0.2, **SEVEN),
+        event("2026-02-03 10:00:00", selected_meter_slug=PACK, total_price=12.0, **SEVEN),
+        event("2026-02-03 11:00:00", selected_meter_slug=TIER, total_price=0.1, **EIGHT),
+        event("2026-02-03 12:00:00", selected_meter_slug=PACK, total_price=0.5, **EIGHT),
+        event("2026-02-03 13:00:00", selected_meter_slug=TIER, total_price=0.3, **EARLY),
+    ]
+)
+
+# (table, corruption, the checks it must make fail). Leaf tables come first: each check only
+# reads tables corrupted after it.
+CORRUPTIONS = [
+    (
+        "cohort_conversion_daily",
+        "UPDATE converted_7d = converted_7d + 1 WHERE 1",
+        [names.CONVERSION_MATCHES_COHORT, names.SCHEMA],  # counts, and rate != converted / users
+    ),
+    (
+        "spikes_daily",
+        "UPDATE pollen_1d = pollen_1d + 100, ratio_7d = 8 WHERE entity_type = 'system'",
+        [names.SPIKES_MATCH_DAILY, names.SCHEMA],  # sums, and ratio_7d above 7
+    ),
+    ("user_segments", "DELETE WHERE pollen_rank = 1", [names.SEGMENTS_MATCH_WINDOWS]),
+    ("user_segments", "UPDATE segment = 'bottom_20' WHERE pollen_rank = 2", [names.SCHEMA]),
+    (
+        "tier_overlay_daily",
+        "UPDATE users = users + 1, paid_share_p90 = 1.5 WHERE 1",
+        [names.TIER_OVERLAY_MATCHES_WINDOWS, names.SCHEMA],  # counts, and a share above 1
+    ),
+    ("model_windows", "UPDATE total_7d = total_7d + 1 WHERE 1", [names.WINDOWS_MATCH_DAILY]),
+    ("model_windows", "UPDATE cost_share_1d = 1.5 WHERE 1", [names.SCHEMA]),
+    ("app_windows", "UPDATE requests_30d = requests_30d + 1 WHERE 1", [names.WINDOWS_MATCH_DAILY]),
+    ("user_windows", "UPDATE momentum = 1.5 WHERE user_id = 'u7'", [names.SCHEMA]),
+    ("user_windows", "UPDATE pack_30d = pack_30d + 1 WHERE 1", [names.WINDOWS_MATCH_DAILY]),
+    ("user_cohort", "UPDATE converted_7d = 1 - converted_7d WHERE 1", [names.SCHEMA]),
+    ("user_cohort", "DELETE WHERE user_id = 'u8'", [names.COHORT_MATCHES_DAILY]),
+]
+
+
+def test_each_check_fails_on_a_corrupted_row(store):
+    insert_events(store, SMALL_EVENTS)
+    materialize_range(SMALL_DAY - dt.timedelta(days=1), SMALL_DAY, ASSETS)
+    assert all(r.passed for r in evaluate_all(store, SMALL_WINDOW).values())
+    for table, corruption, failing in CORRUPTIONS:
+        store.command(f"ALTER TABLE {store.table(table)} {corruption} SETTINGS mutations_sync = 1")
+        results = evaluate_all(store, SMALL_WINDOW)
+        for check_name in failing:
+            assert not results[(table, check_name)].passed, (table, corruption, check_name)
+
+
+def snapshot(store: Store) -> dict[str, pd.DataFrame]:
+    return {
+        name: store.frame(f"SELECT * FROM {store.table(name)} ORDER BY ALL") for name in ECONOMICS
+    }
+
+
+def test_rematerializing_is_idempotent_and_picks_up_late_events(store):
+    insert_events(store, SMALL_EVENTS)
+    days = [SMALL_DAY - dt.timedelta(days=1), SMALL_DAY]
+    materialize_range(*days, ASSETS)
+    before = snapshot(store)
+    materialize_range(SMALL_DAY, SMALL_DAY, ASSETS)
+    for name, frame in snapshot(store).items():
+        pd.testing.assert_frame_equal(frame, before[name], obj=name)
+
+    late = event("2026-02-03 20:00:00", selected_meter_slug=PACK, total_price=20.0, **EIGHT)
+    insert_events(store, tier_first([late]))
+    materialize_range(SMALL_DAY, SMALL_DAY, ASSETS)  # the hourly rescan, then the day's rollups
+    econ = oracle.economics_events(tier_first([*SMALL_EVENTS, late]))
+    expected = per_day(lambda day: expect.user_windows(econ, day), days)
+    assert_table(store, "user_windows", ["as_of", "user_id"], expected)
+    assert expected[(SMALL_DAY, "u8")]["qualifies"] == 1  # 20.5 Pollen of pack now
+
+
+def test_balance_cross_check_warns_when_balances_contradict_meters(store):
+    agreeing = event("2026-02-03 10:00:00", selected_meter_slug=TIER, total_price=0.2, **SEVEN)
+    insert_events(store, [agreeing])  # tier balance 3 covers the price: implied free = metered
+    materialize_range(SMALL_DAY, SMALL_DAY, ASSETS)
+    assert checks.check_balance_cross_check(store, tables.USER_WINDOWS, SMALL_WINDOW).passed
+
+    empty_tier = {"local:tier": 0.0, "local:pack": 5.0}  # metered free, but no free balance
+    insert_events(
+        store,
+        [
+            event(
+                "2026-02-03 11:00:00",
+                selected_meter_slug=TIER,
+                total_price=0.2,
+                balances=empty_tier,
+                **EIGHT,
+            )
+        ],
+    )
+    materialize_range(SMALL_DAY, SMALL_DAY, ASSETS)
+    result = checks.check_balance_cross_check(store, tables.USER_WINDOWS, SMALL_WINDOW)
+    assert not result.passed
+    assert result.severity == AssetCheckSeverity.WARN
+    assert result.metadata["implied_free_pollen"].value == pytest.approx(0.2)
+    assert result.metadata["meter_free_pollen"].value == pytest.approx(0.4)

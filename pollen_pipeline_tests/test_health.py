@@ -1,0 +1,257 @@
+"""health_hourly equals an independent computation from hand-made events of known statuses,
+latencies and cached tokens, its latency histogram combines over hours, and each of its checks
+fails when it should."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from pollen_pipeline import health, tables
+from pollen_pipeline.checks import core as core_checks
+from pollen_pipeline.checks import health as checks
+from pollen_pipeline.checks import names
+from pollen_pipeline.cli import materialize_range
+from pollen_pipeline.clickhouse import Window
+from pollen_pipeline_tests.events import at, event, insert_events
+
+DAY = dt.date(2026, 3, 5)
+WINDOW = Window(at("2026-03-05 00:00:00"), at("2026-03-06 00:00:00"))
+SELECT = ["event_facts_hourly", "health_hourly"]
+STATUSES = (200, 201, 400, 429, 500, 503, 200, 204, 200)
+PROVIDERS = {"azure": "openai", "aws": "claude"}
+PRICES = {
+    "token_price_prompt_text": 1.5e-7,
+    "token_price_prompt_cached": 1.5e-8,
+    "token_price_prompt_audio": 4e-7,
+    "token_price_prompt_image": 2e-7,
+    "token_price_completion_text": 6e-7,
+    "token_price_completion_reasoning": 6e-7,
+    "token_price_completion_audio": 8e-7,
+    "token_price_completion_image": 3e-5,
+}
+TOKEN_KINDS = [name.removeprefix("token_price_") for name in PRICES]
+
+
+def _tokens(i: int) -> dict[str, int]:
+    """Distinct counts per kind, so a swapped count/price pair changes the savings."""
+    return {f"token_count_{kind}": (i * 7 + n * 13) % 90 for n, kind in enumerate(TOKEN_KINDS)}
+
+
+def _event(hour: int, provider: str, i: int, **fields) -> dict:
+    status = STATUSES[i % len(STATUSES)]
+    cached = status < 300 and i % 4 == 0
+    # spread over ~4 decades, plus one missing (0) time; Float32 as the raw column stores it
+    latency = 0.0 if i == 5 else float(np.float32(20 * 1.17 ** (i % 41) + i))
+    row = {
+        "model_provider_used": provider,
+        "resolved_model_requested": PROVIDERS[provider],
+        "response_status": status,
+        "response_time": latency,
+        "cache_hit": cached,
+        "is_billed_usage": not cached and status < 300,
+        "total_price": 0.0 if cached or status >= 300 else 0.001 * (1 + i % 3),
+        **PRICES,
+        **_tokens(i),
+    }
+    return event(f"2026-03-05 {hour:02d}:{i % 60:02d}:{i % 7:02d}", **{**row, **fields})
+
+
+EVENTS = [
+    _event(hour, provider, i)
+    for hour in (10, 11)
+    for provider, count in (("azure", 57), ("aws", 23))
+    for i in range(count + hour)
+] + [
+    # not production: out of every health number, whatever its status or latency
+    _event(10, "azure", 3, environment="development", response_time=90000.0),
+    _event(11, "aws", 4, environment="test", response_status=500),
+]
+
+
+def _nearest_rank(times: list[float], q: float) -> float:
+    ordered = sorted(times)
+    return next(t for rank, t in enumerate(ordered, start=1) if rank >= q * len(ordered))
+
+
+def expected_health(events: list[dict]) -> dict:
+    groups = defaultdict(list)
+    for e in events:
+        if e["environment"] == "production":
+            hour = e["start_time"].replace(minute=0, second=0)
+            groups[(hour, e["model_provider_used"])].append(e)
+    return {key: _measures(group) for key, group in groups.items()}
+
+
+def _measures(group: list[dict]) -> dict:
+    statuses = [e["response_status"] for e in group]
+    hits = [e for e in group if e["cache_hit"]]
+    times = [e["response_time"] for e in group]
+    return {
+        "requests": len(group),
+        "status_2xx": sum(200 <= s < 300 for s in statuses),
+        "status_4xx": sum(400 <= s < 500 for s in statuses),
+        "status_429": sum(s == 429 for s in statuses),
+        "status_5xx": sum(500 <= s < 600 for s in statuses),
+        "cache_hits": len(hits),
+        "cache_savings_pollen": sum(
+            e[f"token_count_{kind}"] * e[f"token_price_{kind}"]
+            for e in hits
+            for kind in TOKEN_KINDS
+        ),
+        "tokens_in": sum(e[f"token_count_{k}"] for e in group for k in TOKEN_KINDS[:4]),
+        "tokens_out": sum(e[f"token_count_{k}"] for e in group for k in TOKEN_KINDS[4:]),
+        **{f"latency_{name}_ms": _nearest_rank(times, q) for name, q in health.QUANTILES.items()},
+    }
+
+
+def health_rows(store) -> dict:
+    columns = list(_measures(EVENTS[:1]))
+    frame = store.frame(
+        f"SELECT hour, model_provider_used, {', '.join(columns)} "
+        f"FROM {store.table('health_hourly')} ORDER BY hour, model_provider_used"
+    )
+    return {
+        (row.hour.to_pydatetime().astimezone(dt.UTC), row.model_provider_used): {
+            column: getattr(row, column) for column in columns
+        }
+        for row in frame.itertuples()
+    }
+
+
+def assert_matches(actual: dict, expected: dict) -> None:
+    assert actual.keys() == expected.keys()
+    for key, want in expected.items():
+        for column, value in want.items():
+            got = actual[key][column]
+            if column.startswith("latency_"):  # one bucket of the log-scale histogram
+                assert got == pytest.approx(value, rel=health.RELATIVE_RESOLUTION), (key, column)
+            elif isinstance(value, float):
+                assert got == pytest.approx(value, rel=1e-12), (key, column)
+            else:
+                assert got == value, (key, column)
+
+
+@pytest.fixture
+def loaded(store):
+    insert_events(store, EVENTS)
+    materialize_range(DAY, DAY, select=SELECT)
+    return store
+
+
+def test_health_hourly_equals_independent_computation(loaded):
+    expected = expected_health(EVENTS)
+    assert len(expected) == 4  # two hours x two providers
+    assert_matches(health_rows(loaded), expected)
+
+
+def test_latency_histograms_combine_over_hours(loaded):
+    quantiles = ", ".join(
+        health.quantile_sql("sumMap(latency_histogram)", q) for q in health.QUANTILES.values()
+    )
+    rows = loaded.rows(
+        f"SELECT model_provider_used, {quantiles} FROM {loaded.table('health_hourly')} "
+        "GROUP BY model_provider_used"
+    )
+    for provider, *got in rows:
+        times = [
+            e["response_time"]
+            for e in EVENTS
+            if e["model_provider_used"] == provider and e["environment"] == "production"
+        ]
+        want = [_nearest_rank(times, q) for q in health.QUANTILES.values()]
+        assert got == pytest.approx(want, rel=health.RELATIVE_RESOLUTION), provider
+
+
+def test_health_survives_a_separate_source(store, store_url, monkeypatch):
+    # The histogram column must travel as Arrow from the source (quantile states do not).
+    monkeypatch.setenv("POLLEN_SOURCE_CLICKHOUSE_URL", store_url)
+    monkeypatch.setenv("POLLEN_SOURCE_TABLE", store.table("generation_event"))
+    insert_events(store, EVENTS)
+    materialize_range(DAY, DAY, select=SELECT)
+    assert_matches(health_rows(store), expected_health(EVENTS))
+
+
+def _results(store) -> dict:
+    spec, raw_table = tables.HEALTH_HOURLY, store.table(tables.RAW_TABLE)
+    results = core_checks.reconcile(
+        store, store, raw_table, spec, WINDOW, scope="production", meter_columns=False
+    )
+    results += [
+        checks.check_status_classes(store, spec, WINDOW, store, raw_table),
+        checks.check_latency_quantiles(store, spec, WINDOW),
+        core_checks.check_schema(store, spec, WINDOW, checks.HealthHourly),
+    ]
+    return {result.check_name: result for result in results}
+
+
+def _update(store, assignment: str) -> None:
+    store.command(
+        f"ALTER TABLE {store.table('health_hourly')} UPDATE {assignment} "
+        "WHERE model_provider_used = 'aws' SETTINGS mutations_sync = 1"
+    )
+
+
+def test_checks_pass_on_correct_rows(loaded):
+    assert all(result.passed for result in _results(loaded).values())
+
+
+def test_reconciliation_and_status_classes_fail_on_late_production_events(loaded):
+    insert_events(loaded, [_event(11, "aws", 4, environment="staging")])  # out of scope
+    assert all(result.passed for result in _results(loaded).values())
+
+    insert_events(loaded, [_event(11, "aws", 4)])  # a 500, not yet materialized
+    results = _results(loaded)
+    assert not results[names.RECONCILES_WITH_RAW].passed
+    assert not results[names.STATUS_CLASSES_MATCH_RAW].passed
+    mismatched = results[names.STATUS_CLASSES_MATCH_RAW].metadata["mismatched_hours"].value
+    (hour,) = mismatched
+    assert hour == "2026-03-05T11:00:00+00:00"
+    assert mismatched[hour]["raw"]["status_5xx"] == mismatched[hour]["table"]["status_5xx"] + 1
+
+
+def test_status_classes_fail_when_a_class_is_miscounted(loaded):
+    _update(loaded, "status_429 = status_429 - 1, status_4xx = status_4xx - 1")
+    results = _results(loaded)
+    assert not results[names.STATUS_CLASSES_MATCH_RAW].passed
+    assert results[names.RECONCILES_WITH_RAW].passed  # requests alone cannot see it
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        "latency_p50_ms = latency_p95_ms * 1.5",  # out of order
+        "latency_p99_ms = latency_max_ms * 2",  # above the slowest response
+        "latency_histogram = mapApply((k, v) -> (k, v * 2), latency_histogram)",  # miscounted
+    ],
+)
+def test_latency_check_fails_on_invalid_quantiles(loaded, assignment):
+    _update(loaded, assignment)
+    result = _results(loaded)[names.LATENCY_QUANTILES_VALID]
+    assert not result.passed
+    assert result.metadata["rows"].value
+
+
+def test_schema_fails_when_rate_limited_exceeds_4xx(loaded):
+    _update(loaded, "status_429 = status_4xx + 1")
+    assert not _results(loaded)[names.SCHEMA].passed
+
+
+def test_health_hourly_runs_in_the_hourly_job_with_its_checks():
+    from pollen_pipeline.definitions import defs
+
+    job = defs.resolve_job_def("core_hourly")
+    keys = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
+    assert {"event_facts_hourly", "health_hourly"} <= keys
+    asset = defs.resolve_assets_def("health_hourly")
+    assert asset.group_names_by_key[asset.key] == "health"
+    assert {spec.name for spec in asset.check_specs} == {
+        names.RECONCILES_WITH_RAW,
+        names.NO_GAPS,
+        names.SCHEMA,
+        names.STATUS_CLASSES_MATCH_RAW,
+        names.LATENCY_QUANTILES_VALID,
+    }

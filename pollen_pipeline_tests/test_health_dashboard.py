@@ -1,0 +1,125 @@
+"""The "Pollen Platform Health" dashboard on hand-made health events: every panel returns rows,
+and the key panels show the numbers computed here from the events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pollen_pipeline import health
+from pollen_pipeline.cli import materialize_range
+from pollen_pipeline_tests.events import insert_events
+from pollen_pipeline_tests.grafana_sql import TimeRange, expand
+from pollen_pipeline_tests.test_grafana import load, resolve_variables, rows_as_dicts, run
+from pollen_pipeline_tests.test_health import DAY, EVENTS, _nearest_rank
+
+PATH = (
+    Path(__file__).resolve().parents[1] / "grafana" / "dashboards" / "pollen-platform-health.json"
+)
+UTC = dt.UTC
+RANGES = {
+    "1d": TimeRange(
+        dt.datetime.combine(DAY, dt.time(), UTC),
+        dt.datetime.combine(DAY, dt.time(23, 59, 59), UTC),
+        interval_seconds=3600,
+    ),
+    "30d": TimeRange(
+        dt.datetime.combine(DAY - dt.timedelta(days=29), dt.time(), UTC),
+        dt.datetime.combine(DAY, dt.time(23, 59, 59), UTC),
+        interval_seconds=86400,
+    ),
+}
+PRODUCTION = [e for e in EVENTS if e["environment"] == "production"]
+
+
+@pytest.fixture(scope="module")
+def dashboard() -> dict:
+    return load(PATH)
+
+
+@pytest.fixture
+def loaded(store) -> Iterator:
+    insert_events(store, EVENTS)
+    materialize_range(DAY, DAY)
+    store.command(f"USE {store.database}")  # dashboards name tables unqualified
+    try:
+        yield store
+    finally:
+        store.command("USE default")
+
+
+def panels(store, dashboard: dict, range_name: str) -> dict[str, tuple[list[str], list[tuple]]]:
+    time_range = RANGES[range_name]
+    variables = resolve_variables(store, dashboard, time_range, {})
+    return {
+        panel["title"]: run(store, expand(target["rawSql"], variables, time_range))
+        for panel in dashboard["panels"]
+        for target in panel.get("targets", [])
+    }
+
+
+def test_every_panel_returns_rows(loaded, dashboard):
+    for range_name in RANGES:
+        for title, (columns, rows) in panels(loaded, dashboard, range_name).items():
+            assert rows, (range_name, title)
+            assert len(set(columns)) == len(columns), (range_name, title)
+
+
+def _share(events, condition) -> float:
+    return sum(map(condition, events)) / len(events)
+
+
+def test_provider_comparison_equals_the_events(loaded, dashboard):
+    result = panels(loaded, dashboard, "30d")["Provider comparison"]
+    for row in rows_as_dicts(result):
+        events = [e for e in PRODUCTION if e["model_provider_used"] == row["provider"]]
+        statuses = [e["response_status"] for e in events]
+        assert row["request_count"] == len(events)
+        assert row["success_share"] == pytest.approx(
+            sum(200 <= s < 300 for s in statuses) / len(statuses)
+        )
+        assert row["rate_limited_share"] == pytest.approx(statuses.count(429) / len(statuses))
+        assert row["server_error_share"] == pytest.approx(
+            sum(s >= 500 for s in statuses) / len(statuses)
+        )
+        times = [e["response_time"] for e in events]
+        for name, q in health.QUANTILES.items():
+            assert row[f"{name}_ms"] == pytest.approx(
+                _nearest_rank(times, q), rel=health.RELATIVE_RESOLUTION
+            )
+
+
+def test_slo_row_for_all_providers(loaded, dashboard):
+    rows = rows_as_dicts(panels(loaded, dashboard, "1d")["SLO compliance"])
+    overall = rows[0]
+    assert overall["provider"] == "(all providers)"
+    statuses = [e["response_status"] for e in PRODUCTION]
+    availability = 1 - sum(s >= 500 for s in statuses) / len(statuses)
+    assert overall["availability_share"] == pytest.approx(availability)
+    defaults = {name: float(value) for name, value in health.SLO_TARGETS.values()}
+    assert overall["slo_availability_share"] == defaults["sloAvailability"]
+    assert overall["availability"] == "missed"  # a third of the hand-made requests fail
+    assert overall["slo_p95_ms"] == defaults["sloLatencyP95Ms"]
+
+
+def test_cache_savings_and_aggregation_health(loaded, dashboard):
+    results = panels(loaded, dashboard, "1d")
+    (savings,) = rows_as_dicts(results["Cache savings"])
+    hits = [e for e in PRODUCTION if e["cache_hit"]]
+    expected = sum(
+        e[name] * e[name.replace("token_price_", "token_count_")]
+        for e in hits
+        for name in e
+        if name.startswith("token_price_")
+    )
+    assert savings["cache_savings_pollen"] == pytest.approx(expected, rel=1e-12)
+    assert savings["cache_hit_count"] == len(hits)
+    (day,) = rows_as_dicts(results["Aggregation health by day"])
+    assert day["missing_request_count"] == 0
+    assert day["hours_in_health_hourly"] == 2
+    checks = rows_as_dicts(results["Raw vs aggregate checks (latest)"])
+    assert {row["asset"] for row in checks} >= {"health_hourly", "event_facts_hourly"}
+    assert {row["status"] for row in checks} == {"passed"}
