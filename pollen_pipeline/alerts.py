@@ -9,8 +9,11 @@ What it reads, after its cursor:
   changes; for each ended run, that run's ASSET_CHECK_EVALUATION events. On the default SQLite
   storage check evaluations live in per-run shards whose storage ids restart in every run, so a
   single storage-id cursor over them cannot exist; a run's evaluations are complete once it has
-  ended, so reading them then gives each evaluation exactly once. Evaluations reported outside a
-  run (``report_runless_asset_event``) are not seen; the pipeline evaluates all checks in runs.
+  ended, so reading them then gives each evaluation exactly once. (The asset-check execution
+  history has global ids, but they are taken when a check is planned, not when it lands, so a
+  cursor over them can skip the evaluation of a run that started earlier and ended later.)
+  Evaluations reported outside a run (``report_runless_asset_event``) are not seen; the
+  pipeline evaluates all of its checks in runs.
 - FRESHNESS_STATE_CHANGE events, which Dagster's freshness daemon records when an asset's
   freshness policy state changes (instance-wide index, one storage-id cursor).
 

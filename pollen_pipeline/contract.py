@@ -106,7 +106,6 @@ RAW_IMPLIED_FREE = """least(
 # --- Fragments over event_facts_hourly (the one scan of raw events) ------------------------
 
 FACTS_USAGE_ROWS = f"filter_status = '{PASSED}'"
-FACTS_PRODUCTION_ROWS = f"filter_status != '{NON_PRODUCTION}'"  # every status: health
 FACTS_ECONOMICS_ROWS = f"{FACTS_USAGE_ROWS} AND is_router = 0"
 
 # The money columns every economics table carries; total = pack + tier + other.
@@ -138,7 +137,6 @@ def fragments() -> dict[str, str]:
         "raw_production_events": RAW_PRODUCTION_EVENTS,
         "raw_success": RAW_SUCCESS,
         "usage_rows": FACTS_USAGE_ROWS,
-        "production_rows": FACTS_PRODUCTION_ROWS,
         "economics_rows": FACTS_ECONOMICS_ROWS,
         "meter_sums": FACTS_METER_SUMS,
         "enduser_pollen": FACTS_ENDUSER_POLLEN,

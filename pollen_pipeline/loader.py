@@ -37,14 +37,16 @@ from pollen_pipeline.clickhouse import Store
 from pollen_pipeline.tables import LEDGER_TABLE, RAW_TABLE, REJECTED_TABLE
 
 CHUNK_BYTES = 32 * 1024 * 1024  # raw text per chunk: bounds the memory of Python and ClickHouse
-CHUNK_ROWS = 100_000  # CSV records / Parquet rows per chunk
-FORMATS = ("ndjson", "csv", "parquet")
+CHUNK_ROWS = 25_000  # Parquet rows per chunk: about CHUNK_BYTES of NDJSON
 _SUFFIXES = {".ndjson": "ndjson", ".jsonl": "ndjson", ".json": "ndjson", ".csv": "csv"}
 _SUFFIXES |= {".parquet": "parquet", ".pq": "parquet"}
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # ISO-8601 date and time; the date-only or free-text forms best-effort parsing also takes are
 # too easy to misread (``"12"`` would become the 12th of this month).
 ISO_TIME = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
+# ClickHouse's text form of a Map(String, Float64), as its CSV exports write it: {'k':1.5,...}
+MAP_PAIR = r"'((?:[^'\\]|\\.)*)':([^,'{}]+)"
+MAP_TEXT = rf"^\{{({MAP_PAIR}(,{MAP_PAIR})*)?\}}$"
 FUTURE_SLACK = dt.timedelta(days=1)  # clocks drift; a day ahead is a broken producer
 
 
@@ -75,16 +77,15 @@ class Chunk:
         )
 
 
-def detect_format(path: Path) -> tuple[str, bool]:
-    """(format, gzipped) from the file name, e.g. ``events.ndjson.gz`` -> ("ndjson", True)."""
+def detect_format(path: Path) -> str:
+    """The format from the file name, e.g. ``events.ndjson.gz`` -> ``ndjson``."""
     suffixes = [suffix.lower() for suffix in path.suffixes]
-    gzipped = bool(suffixes) and suffixes[-1] == ".gz"
-    if gzipped:
+    if suffixes and suffixes[-1] == ".gz":
         suffixes.pop()
     fmt = _SUFFIXES.get(suffixes[-1]) if suffixes else None
     if fmt is None:
-        raise LoadError(f"{path}: unknown format; name it .ndjson/.jsonl/.csv/.parquet[.gz]")
-    return fmt, gzipped
+        raise LoadError(f"{path}: unknown format; name it .ndjson/.jsonl/.csv[.gz] or .parquet")
+    return fmt
 
 
 def _gzipped(path: Path) -> bool:
@@ -95,6 +96,7 @@ def _gzipped(path: Path) -> bool:
 def read_ndjson(stream: IO[bytes], chunk_bytes: int | None = None) -> Iterator[Chunk]:
     """Lines as raw bytes, cut at newlines in C (``bytes.split``): no per-line Python parsing."""
     carry, number, chunk_bytes = b"", 1, chunk_bytes or CHUNK_BYTES
+    carry = stream.read(3).removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark is no data
     while block := stream.read(chunk_bytes):
         lines = (carry + block).split(b"\n")
         carry = lines.pop()
@@ -105,15 +107,15 @@ def read_ndjson(stream: IO[bytes], chunk_bytes: int | None = None) -> Iterator[C
         yield Chunk([number], [carry])
 
 
-def read_csv(stream: IO[bytes], chunk_rows: int | None = None) -> Iterator[Chunk]:
+def read_csv(stream: IO[bytes], chunk_bytes: int | None = None) -> Iterator[Chunk]:
     """CSV records as JSON objects keyed by the header.
 
     Parsed in Python (the C ``csv`` module) because a record may span lines (quoted newlines)
     and a reject must name the line it starts on; a record with the wrong number of fields is
     kept with a note saying so.
     """
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
-    reader, chunk_rows = csv.reader(text), chunk_rows or CHUNK_ROWS
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+    reader, chunk_bytes, size = csv.reader(text), chunk_bytes or CHUNK_BYTES, 0
     header = next(reader, None)
     if header is None:
         return
@@ -127,9 +129,10 @@ def read_csv(stream: IO[bytes], chunk_rows: int | None = None) -> Iterator[Chunk
         else:
             chunk.raw.append(json.dumps(record))
             chunk.notes.append(f"CSV record has {len(record)} fields, header has {len(header)}")
-        if len(chunk.lines) >= chunk_rows:
+        size += len(chunk.raw[-1])
+        if size >= chunk_bytes:
             yield chunk
-            chunk = Chunk([], [], [])
+            chunk, size = Chunk([], [], []), 0
     if chunk.lines:
         yield chunk
 
@@ -151,9 +154,13 @@ def read_parquet(path: Path, chunk_rows: int | None = None) -> Iterator[Chunk]:
 
 
 def read_chunks(path: Path, fmt: str, stream: IO[bytes]) -> Iterator[Chunk]:
+    """The file's records in chunks; gzip is recognised by its magic bytes, not the name."""
+    gzipped = _gzipped(path)
     if fmt == "parquet":
+        if gzipped:  # Parquet needs random access, and compresses its pages itself
+            raise LoadError(f"{path}: gzipped Parquet cannot be streamed; gunzip it first")
         return read_parquet(path)
-    source: IO[bytes] = gzip.GzipFile(fileobj=stream) if _gzipped(path) else stream
+    source: IO[bytes] = gzip.GzipFile(fileobj=stream) if gzipped else stream
     return read_ndjson(source) if fmt == "ndjson" else read_csv(source)
 
 
@@ -222,7 +229,8 @@ class Column:
         r = f"r{self.index}"
         text = f"if(startsWith({r}, '\"'), JSONExtractString({r}), {r})"
         # An empty CSV field of a number or time column means "not given", as in the exports.
-        return text if self.kind == "string" else f"nullIf({text}, '')"
+        # ``\N`` is how ClickHouse's CSV writes NULL (the Nullable columns).
+        return text if self.kind == "string" else f"nullIf(nullIf({text}, ''), {{csv_null:String}})"
 
     def parsed_sql(self) -> str:
         """The typed value, NULL when absent or not convertible (``bad_sql`` tells which)."""
@@ -239,13 +247,34 @@ class Column:
         return f"accurateCastOrNull({t}, {y})"
 
     def map_ok_sql(self) -> str:
-        """An object of numbers, or Parquet's list of [key, number] pairs."""
+        """A JSON object of numbers, Parquet's list of [key, number] pairs, or ClickHouse's
+        own text form ``{'key':1.5,...}`` that its CSV exports write."""
         t = f"ifNull(t{self.index}, '')"  # JSON functions returning arrays take no Nullable
         numbers = "('Int64', 'UInt64', 'Double')"
+        pairs = self.map_text_pairs_sql()
         return (
-            f"(isValidJSON({t}) AND ("
+            f"((isValidJSON({t}) AND ("
             f"(JSONType({t}) = 'Object' AND arrayAll(kv -> JSONType(kv.2) IN {numbers}, "
-            f"JSONExtractKeysAndValuesRaw({t}))) OR JSONType({t}) = 'Array'))"
+            f"JSONExtractKeysAndValuesRaw({t}))) OR JSONType({t}) = 'Array')) "
+            f"OR (match({t}, {{map_text:String}}) "
+            f"AND arrayAll(pair -> isNotNull(toFloat64OrNull(pair[2])), {pairs})))"
+        )
+
+    def map_text_pairs_sql(self) -> str:
+        """[key, value] pairs of ClickHouse's map text form."""
+        return f"extractAllGroups(ifNull(t{self.index}, ''), {{map_pair:String}})"
+
+    def map_value_sql(self) -> str:
+        """The map from whichever of the three forms ``map_ok_sql`` accepted."""
+        t, y = f"ifNull(t{self.index}, '')", f"{{y{self.index}:String}}"
+        pairs = self.map_text_pairs_sql()
+        unescape = "replaceRegexpAll(pair[1], {escaped:String}, {unescaped:String})"
+        keys = f"arrayMap(pair -> {unescape}, {pairs})"
+        text = f"mapFromArrays({keys}, arrayMap(pair -> toFloat64(pair[2]), {pairs}))"
+        array = f"CAST(JSONExtract({t}, 'Array(Tuple(String, Float64))'), {y})"
+        return (
+            f"multiIf(NOT isValidJSON({t}), {text}, "
+            f"JSONType({t}) = 'Object', JSONExtract({t}, {y}), {array})"
         )
 
     def bad_sql(self) -> str:
@@ -262,10 +291,7 @@ class Column:
         if self.name == "end_time" and not self.default:
             default = f"v{start.index}"  # an event without an end ended when it started
         if self.kind == "map":
-            t = f"ifNull(t{i}, '')"
-            array = f"CAST(JSONExtract({t}, 'Array(Tuple(String, Float64))'), {y})"
-            value = f"if(JSONType({t}) = 'Object', JSONExtract({t}, {y}), {array})"
-            return f"if(p{i} IS NULL, {default}, {value})"
+            return f"if(p{i} IS NULL, {default}, {self.map_value_sql()})"
         if self.kind == "time":
             return f"toDateTime(ifNull(p{i}, {default}), 'UTC')"
         if self.type.startswith("Nullable("):
@@ -365,6 +391,8 @@ def validation_sql(columns: list[Column], lines_table: str) -> str:
 
 def validation_params(columns: list[Column], start_date: dt.date) -> dict[str, Any]:
     params: dict[str, Any] = {"iso": ISO_TIME, "start_date": start_date}
+    params |= {"map_pair": MAP_PAIR, "map_text": MAP_TEXT, "csv_null": "\\N"}
+    params |= {"escaped": r"\\(.)", "unescaped": r"\1"}  # a backslash-escaped map key character
     for column in columns:
         params |= column.params() | {f"l{column.index}": column.label}
     return params
@@ -430,7 +458,7 @@ class Loader:
         """Load ``path`` unless the ledger has its content already."""
         if not path.is_file():
             raise LoadError(f"{path}: no such file")
-        fmt = fmt or detect_format(path)[0]
+        fmt = fmt or detect_format(path)
         result = LoadResult(path, content_hash(path))
         previous = self._ledger_entry(result.content_hash)
         if previous is not None:
@@ -443,6 +471,8 @@ class Loader:
             staging.create()
             self._stage_file(path, fmt, result, staging)
             self._commit(path, fmt, result, staging)
+        except LoadError:
+            raise
         except (OSError, EOFError, pa.ArrowException, ClickHouseError, RuntimeError) as error:
             # EOFError: a truncated gzip; chdb raises RuntimeError for query errors, the HTTP
             # client ClickHouseError
@@ -557,8 +587,9 @@ def load_files(
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
         raise LoadError(f"no such file: {', '.join(missing)}")
-    for path in paths:
-        fmt or detect_format(path)  # every name is understood before anything is loaded
+    if fmt is None:
+        for path in paths:
+            detect_format(path)  # every name is understood before anything is loaded
     loader = Loader(store, start_date, say)
     results = []
     for path in paths:

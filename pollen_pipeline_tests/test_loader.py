@@ -217,7 +217,7 @@ def test_a_load_that_fails_half_way_adds_nothing(store, tmp_path, monkeypatch, c
     whole = gzip.compress("\n".join(lines).encode())
     path = tmp_path / "truncated.ndjson.gz"
     path.write_bytes(whole[: len(whole) * 2 // 3])
-    monkeypatch.setattr(loader, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr(loader, "CHUNK_BYTES", 512 * 1024)  # several chunks before the break
 
     assert main(["load", str(path)]) == 1
     error = capsys.readouterr().err.strip()
@@ -245,3 +245,27 @@ def test_camel_case_keys_are_the_seed_schema_json_paths():
     paths = re.findall(r"^(\w+)\s+.+?\s+json:\$\.(\w+)", block, re.M)
     assert len(paths) == 66
     assert all(loader.camel_key(column) == key for column, key in paths)
+
+
+def test_clickhouse_csv_export_maps_and_nulls(store, tmp_path):
+    """Tinybird's CSV exports are ClickHouse's: maps as ``{'k':v}``, NULL as ``\\N``."""
+    path = tmp_path / "tinybird.csv"
+    path.write_text(
+        "request_id,start_time,balances,cache_semantic_similarity,is_billed_usage\n"
+        "a,2026-01-05 00:00:00,\"{'local:tier':3,'local:pack':0.5}\",\\N,true\n"
+        "b,2026-01-05 00:00:00,{},0.75,false\n"
+        "c,2026-01-05 00:00:00,\"{'it\\'s':1}\",\\N,true\n"
+        "d,2026-01-05 00:00:00,\"{'x':'y'}\",\\N,true\n"
+    )
+    loader.load_files(store, [path], START, say=lambda _: None)
+    rows = store.rows(
+        "SELECT request_id, balances, cache_semantic_similarity, is_billed_usage "
+        f"FROM {store.table(RAW_TABLE)} ORDER BY request_id"
+    )
+    assert rows == [
+        ("a", {"local:tier": 3.0, "local:pack": 0.5}, None, True),
+        ("b", {}, 0.75, False),
+        ("c", {"it's": 1.0}, None, True),
+    ]
+    reasons = store.rows(f"SELECT line, reason FROM {store.table(REJECTED_TABLE)}")
+    assert reasons == [(5, "balances is not a valid Map(String, Float64): {'x':'y'}")]

@@ -158,7 +158,7 @@ def test_both_meter_slug_generations_on_their_dates(client: Any, generated: dict
     )
     assert misplaced == 0
     dev_share = scalar(client, f"SELECT avg(selected_meter_slug = 'local:dev') FROM {TABLE}")
-    assert 0.002 < dev_share < 0.02
+    assert 0.0005 < dev_share < 0.01  # rare: a normal day stays under the 1% other-meter alarm
 
 
 def test_balances_follow_the_meters(client: Any, generated: dict[str, Any]) -> None:

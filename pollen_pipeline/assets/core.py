@@ -36,8 +36,9 @@ CORE_TABLES = (
         upstream=generation_event.key,
         description=(
             "Every raw event of the hour, grouped at the finest grain any summary needs and "
-            "tagged with the contract filter that removed it ('ok' if none). The only asset "
-            "that scans raw events; everything else rolls up from here."
+            "tagged with the contract filter that removed it ('ok' if none). The one full "
+            "scan of raw events: every economics and usage table rolls up from here (only "
+            "health_hourly reads a few narrow raw columns of its own)."
         ),
         reconcile_scope="all",
         reads_raw=True,

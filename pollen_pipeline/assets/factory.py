@@ -123,7 +123,7 @@ def _reconciliation_specs(key: AssetKey) -> list[AssetCheckSpec]:
 
 
 def _run_checks(
-    table: SummaryTable, store: Store, raw: Store, raw_table: str, window: Window
+    table: SummaryTable, store: Store, raw: Store, raw_table: str, window: Window, run_id: str
 ) -> list[AssetCheckResult]:
     results = []
     if table.reconcile_scope is not None:
@@ -137,6 +137,7 @@ def _run_checks(
             events=table.events_column,
             pollen=table.pollen_column,
             meter_columns=table.meter_columns,
+            run_id=run_id,
         )
     if table.schema is not None:
         results.append(checks.check_schema(store, table.spec, window, table.schema))
@@ -197,7 +198,8 @@ def _materialize(
         table.spec, window, sql, source=source if table.reads_raw else None, chunk=table.chunk
     )
     context.log.info(f"{table.spec.name}: {written} rows for {window.start} .. {window.end}")
-    results = _run_checks(table, store, source or store, settings.raw_table, window)
+    raw = source or store
+    results = _run_checks(table, store, raw, settings.raw_table, window, context.run.run_id)
     record_history(context, store, table.spec.name, _run_partition(context), results)
     return MaterializeResult(
         metadata=_metadata(store, table.spec, window, written), check_results=results

@@ -1,5 +1,7 @@
--- Hourly platform health from the facts' production rows (every status). The inner query sums;
--- the outer one reads quantiles from the merged histogram (a separate level, because an
+-- Hourly platform health over raw production events of every status. Its own scan, because it
+-- reads a few narrow columns at a coarse grain (hour x provider x model): ~0.2 s for 5M events,
+-- far cheaper than carrying a latency histogram on every fine-grained facts row. The inner query
+-- sums; the outer one reads quantiles from the merged histogram (a separate level, because an
 -- expression may not read a column that an aggregate of the same SELECT is aliased to).
 SELECT
     hour,
@@ -24,24 +26,25 @@ SELECT
 FROM
 (
     SELECT
-        hour,
+        toStartOfHour(start_time, 'UTC') AS hour,
         model_provider_used,
         resolved_model_requested,
-        sum(events) AS requests,
-        sum(status_2xx) AS status_2xx,
-        sum(status_4xx) AS status_4xx,
-        sum(status_429) AS status_429,
-        sum(status_5xx) AS status_5xx,
-        CAST(sumMap(latency_buckets, arrayMap(b -> toUInt64(1), latency_buckets))
-            AS Map(UInt16, UInt64)) AS latency_histogram,
-        max(response_time_max) AS latency_max_ms,
-        sum(response_time_sum) AS response_time_sum,
-        sum(tokens_in) AS tokens_in,
-        sum(tokens_out) AS tokens_out,
-        sum(cache_hit_events) AS cache_hits,
-        sum(cached_savings_sum) AS cache_savings_pollen,
-        sum(price_sum) AS total_pollen
-    FROM $facts
-    WHERE hour >= {start:DateTime('UTC')} AND hour < {end:DateTime('UTC')} AND $production_rows
+        count() AS requests,
+        countIf($raw_status_2xx) AS status_2xx,
+        countIf($raw_status_4xx) AS status_4xx,
+        countIf($raw_status_429) AS status_429,
+        countIf($raw_status_5xx) AS status_5xx,
+        CAST(sumMap(map($latency_bucket, toUInt64(1))) AS Map(UInt16, UInt64))
+            AS latency_histogram,
+        max(response_time) AS latency_max_ms,
+        sum(toFloat64(response_time)) AS response_time_sum,
+        sum($raw_tokens_in) AS tokens_in,
+        sum($raw_tokens_out) AS tokens_out,
+        countIf(cache_hit) AS cache_hits,
+        sumIf($raw_list_price, cache_hit) AS cache_savings_pollen,
+        sum(total_price) AS total_pollen
+    FROM $raw_table
+    WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')}
+        AND $raw_production_events
     GROUP BY hour, model_provider_used, resolved_model_requested
 )

@@ -28,19 +28,7 @@ CREATE TABLE IF NOT EXISTS ${database}.event_facts_hourly
     token_sum UInt64,
     implied_free_sum Float64,
     first_event_at DateTime('UTC'),
-    last_event_at DateTime('UTC'),
-    status_2xx UInt64,
-    status_4xx UInt64,
-    status_429 UInt64,
-    status_5xx UInt64,
-    cached_savings_sum Float64,
-    tokens_in UInt64,
-    tokens_out UInt64,
-    response_time_sum Float64,
-    response_time_max Float32,
-    -- the latency bucket of each event of the row (pollen_pipeline/health.py), 2 bytes each;
-    -- rows combine by concatenation, health_hourly turns them into a bucket histogram
-    latency_buckets Array(UInt16)
+    last_event_at DateTime('UTC')
 )
 ENGINE = MergeTree
 PARTITION BY toDate(hour)

@@ -1,0 +1,306 @@
+"""Backfills through the UI, end to end: ``dagster dev`` on a free loopback port, a temporary
+store and DAGSTER_HOME, three days of synthetic events, backfills launched with the GraphQL
+mutation the UI sends, and the tables checked afterwards; then the asset graph and the
+backfill page in headless Chromium.
+
+This process has the session's store open, and chdb allows one store path per process, so
+everything that touches the temporary store runs in subprocesses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from pollen_pipeline.assets.core import DAILY_CORE, HOURLY_CORE
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DAYS = ("2026-01-10", "2026-01-11", "2026-01-12")
+EVENTS_PER_DAY = 3000
+HOURS = [f"{day}-{hour:02d}:00" for day in DAYS for hour in range(24)]
+
+LAUNCH = """
+mutation Launch($params: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $params) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on PythonError { message }
+    ... on InvalidSubsetError { message }
+    ... on UnauthorizedError { message }
+  }
+}"""
+STATUS = """
+query Status($id: String!) {
+  partitionBackfillOrError(backfillId: $id) {
+    __typename
+    ... on PartitionBackfill { status }
+    ... on PythonError { message }
+  }
+}"""
+RUNS = """
+query Runs($id: String!) {
+  runsOrError(filter: {tags: [{key: "dagster/backfill", value: $id}]}) {
+    ... on Runs { results { runId status } }
+  }
+}"""
+ASSETS = "{ assetNodes { assetKey { path } } }"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class DagsterUI:
+    """A running ``dagster dev`` and the environment of its temporary store."""
+
+    url: str
+    env: dict[str, str]
+    root: Path
+    backfills: dict[str, str] = field(default_factory=dict)  # name -> backfill id
+
+    def graphql(self, query: str, **variables: object) -> dict:
+        body = json.dumps({"query": query, "variables": variables}).encode()
+        request = urllib.request.Request(
+            f"{self.url}/graphql", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            answer = json.loads(response.read())
+        assert "errors" not in answer, answer["errors"]
+        return answer["data"]
+
+    def backfill(self, name: str, assets: list[str], partitions: list[str]) -> str:
+        """Launch (once per name) a backfill as the UI's Launch backfill button does; wait."""
+        if name not in self.backfills:
+            params = {
+                "assetSelection": [{"path": [asset]} for asset in assets],
+                "partitionNames": partitions,
+            }
+            launched = self.graphql(LAUNCH, params=params)["launchPartitionBackfill"]
+            assert launched["__typename"] == "LaunchBackfillSuccess", launched
+            self.backfills[name] = launched["backfillId"]
+            self.wait_for(self.backfills[name])
+        return self.backfills[name]
+
+    def wait_for(self, backfill_id: str, timeout: float = 420) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = self.graphql(STATUS, id=backfill_id)["partitionBackfillOrError"]
+            if state.get("status") not in {"REQUESTED", None}:
+                assert state["status"] in {"COMPLETED", "COMPLETED_SUCCESS"}, state
+                return
+            time.sleep(2)
+        raise AssertionError(f"backfill {backfill_id} still running after {timeout}s")
+
+
+def _wait_until_serving(ui: DagsterUI, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"dagster dev exited: {log.read_text()[-3000:]}")
+        try:
+            nodes = ui.graphql(ASSETS)["assetNodes"]
+            if {"event_facts_hourly", "user_daily"} <= {
+                node["assetKey"]["path"][-1] for node in nodes
+            }:
+                return
+        except (urllib.error.URLError, ConnectionError, AssertionError):
+            pass
+        time.sleep(1)
+    raise AssertionError(f"dagster dev not serving after 180s: {log.read_text()[-3000:]}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Ctrl-C for the whole process group (webserver, daemon, code servers), then SIGKILL."""
+    for sig, grace in ((signal.SIGINT, 20), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=grace)
+            time.sleep(1)  # let the group's other processes go too
+        except subprocess.TimeoutExpired:
+            continue
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
+    root = tmp_path_factory.mktemp("ui")
+    home = root / "dagster_home"
+    home.mkdir()
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("POLLEN_SOURCE")}
+    env |= {
+        "POLLEN_CLICKHOUSE_URL": f"chdb://{root / 'store'}",
+        "POLLEN_DATABASE": "pollen",
+        "DAGSTER_HOME": str(home),
+    }
+    generate = [str(BIN / "pollen"), "generate", "--start", DAYS[0], "--days", str(len(DAYS))]
+    generate += ["--events-per-day", str(EVENTS_PER_DAY)]
+    subprocess.run(generate, env=env, check=True, timeout=300, capture_output=True)
+
+    port, log = free_port(), root / "dagster_dev.log"
+    command = [str(BIN / "dagster"), "dev", "-w", "workspace.yaml"]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [*command, "-h", "127.0.0.1", "-p", str(port)],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, stopped whole afterwards
+        )
+    ui = DagsterUI(f"http://127.0.0.1:{port}", env, root)
+    try:
+        _wait_until_serving(ui, process, log)
+        yield ui
+    finally:
+        _stop(process)
+
+
+def hourly_backfill(ui: DagsterUI) -> str:
+    return ui.backfill("hourly", HOURLY_CORE, HOURS)
+
+
+CHECK_TABLES = """
+import json
+from pollen_pipeline.clickhouse import ClickHouseResource
+store = ClickHouseResource().store()
+def rows(sql):
+    return store.rows(sql)
+out = {
+    "raw": rows("SELECT toString(toDate(start_time, 'UTC')), count() FROM pollen.generation_event "
+                "GROUP BY 1 ORDER BY 1"),
+    "facts": rows("SELECT toString(toDate(hour, 'UTC')), toInt64(sum(events)) "
+                  "FROM pollen.event_facts_hourly GROUP BY 1 ORDER BY 1"),
+    "usage_hours": rows("SELECT uniqExact(hour) FROM pollen.usage_hourly")[0][0],
+}
+for table in %r:
+    out[table] = rows(f"SELECT DISTINCT toString(day) FROM pollen.{table} ORDER BY 1")
+print(json.dumps(out))
+"""
+
+
+def table_contents(ui: DagsterUI) -> dict:
+    script = CHECK_TABLES % (list(DAILY_CORE),)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=ui.env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_backfill_of_three_days_through_the_ui_api_fills_the_tables(dagster_ui):
+    started = time.monotonic()
+    hourly = hourly_backfill(dagster_ui)
+    daily = dagster_ui.backfill("daily", DAILY_CORE, list(DAYS))
+    for backfill_id in (hourly, daily):
+        runs = dagster_ui.graphql(RUNS, id=backfill_id)["runsOrError"]["results"]
+        # single-run backfill policy: the whole range is one run
+        assert [run["status"] for run in runs] == ["SUCCESS"], runs
+
+    contents = table_contents(dagster_ui)
+    expected_days = [[day, EVENTS_PER_DAY] for day in DAYS]
+    assert contents["raw"] == expected_days
+    assert contents["facts"] == expected_days  # every raw event counted once
+    assert contents["usage_hours"] == len(HOURS)
+    for table in DAILY_CORE:
+        assert contents[table] == [[day] for day in DAYS], table
+    print(f"UI backfills of {len(DAYS)} days took {time.monotonic() - started:.0f}s")
+
+
+# --- The same in a browser ---------------------------------------------------------------
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=2400,2400",  # the graph draws only the nodes in view: show them all
+]
+
+
+def missing_browser() -> str | None:
+    """Why headless Chromium cannot be driven here, or None when it can."""
+    if shutil.which("chromium") is None or shutil.which("chromedriver") is None:
+        return (
+            "headless Chromium is not installed (Debian: apt-get install chromium "
+            "chromium-driver; `make test` does this when run as root)"
+        )
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e '.[dev]')"
+    return None
+
+
+def start_chromium():
+    """Debian's headless Chromium, driven by selenium through Debian's chromedriver."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}"]:
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+
+
+def page_showing(browser, url: str, names: list[str], timeout: float = 60) -> str:
+    """Open ``url``, dismiss the first-visit dialog, wait until every name is on the page
+    (then a little longer for the status cells still "Loading...", for the screenshot)."""
+    browser.get(url)
+    deadline, text, shown_at = time.monotonic() + timeout, "", None
+    while time.monotonic() < deadline:
+        for button in browser.find_elements("xpath", "//button[normalize-space()='Skip']"):
+            button.click()  # "Join the Dagster community" covers the page on a first visit
+        text = browser.find_element("tag name", "body").text
+        if all(name in text for name in names):
+            shown_at = shown_at or time.monotonic()
+            if "Loading..." not in text or time.monotonic() - shown_at > 15:
+                return text
+        time.sleep(1)
+    missing = [name for name in names if name not in text]
+    raise AssertionError(f"{url}: {missing} not shown after {timeout}s: {text[:2000]}")
+
+
+@pytest.mark.skipif(missing_browser() is not None, reason=str(missing_browser()))
+def test_asset_graph_and_backfill_page_in_headless_chromium(dagster_ui, tmp_path):
+    browser = start_chromium()
+    try:
+        graph = f"{dagster_ui.url}/locations/pollen_pipeline/asset-groups/core"
+        page_showing(browser, graph, [*HOURLY_CORE, *DAILY_CORE])
+        browser.save_screenshot(str(tmp_path / "asset_graph.png"))
+
+        backfill = f"{dagster_ui.url}/runs/b/{hourly_backfill(dagster_ui)}"
+        text = page_showing(browser, backfill, HOURLY_CORE)
+        browser.save_screenshot(str(tmp_path / "backfill.png"))
+    finally:
+        browser.quit()
+    assert "Succeeded" in text
+    for name in ("asset_graph.png", "backfill.png"):
+        assert (tmp_path / name).stat().st_size > 10_000, name
