@@ -33,6 +33,12 @@ test: $(BIN)/pollen
 	  echo "headless Chromium not installed: the UI test will be skipped"
 	$(BIN)/python -m pytest -q
 
+# Benchmarks (issue 6): floor vs materialize for 1M/5M/10M events in a day, a 90-day single-run
+# backfill at 1M a day (~50 GB of disk: pass ARGS="--backfill-days 30" on a smaller disk), and
+# every Grafana panel on the backfilled store. Figures go to benchmarks/results/latest.json.
+bench: $(BIN)/pollen
+	$(BIN)/python benchmarks/run.py $(ARGS)
+
 lint: $(BIN)/pollen
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -22,6 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DAY = dt.date(2026, 3, 1)
+# Disk a million synthetic events take in the store with their summaries (measured: ~0.4 GB
+# raw plus facts and daily tables), to refuse a run that would fill the disk.
+GB_PER_MILLION_EVENTS = 0.55
 
 
 @dataclass
@@ -79,13 +82,13 @@ def one_day(workdir: Path, events: int) -> list[Measurement]:
     ]
 
 
-def backfill(workdir: Path, days: int, per_day: int) -> Measurement:
+def backfill(workdir: Path, days: int, per_day: int) -> tuple[dict[str, str], Measurement]:
     """A range of ``days`` days backfilled by one `pollen materialize` (single-run)."""
-    env = fresh_env(workdir, f"backfill_{days}")
+    env = fresh_env(workdir, "backfill")
     first = DAY - dt.timedelta(days=days - 1)
     generate(env, first, days, per_day)
     command = pollen("materialize", "--start", str(first), "--end", str(DAY))
-    return run_measured(f"backfill {days}d x {per_day:,}", command, env, days * per_day)
+    return env, run_measured(f"backfill {days}d x {per_day:,}", command, env, days * per_day)
 
 
 def ratios(results: list[Measurement]) -> list[dict]:
@@ -117,28 +120,65 @@ def print_table(results: list[Measurement], summary: list[dict]) -> None:
         )
 
 
+def free_gb(path: Path) -> float:
+    path.mkdir(parents=True, exist_ok=True)
+    return shutil.disk_usage(path).free / 1e9
+
+
+def check_disk(workdir: Path, events: int) -> None:
+    """Refuse early, with the figure, rather than fill the disk half-way through a backfill."""
+    needed = events / 1e6 * GB_PER_MILLION_EVENTS
+    if free_gb(workdir) < needed:
+        raise SystemExit(
+            f"benchmark needs about {needed:.0f} GB free under {workdir} for {events:,} events, "
+            f"has {free_gb(workdir):.0f} GB: use --backfill-days or another --workdir"
+        )
+
+
+def panels(workdir: Path, env: dict[str, str], output: Path) -> dict:
+    """Time every dashboard panel on the backfilled store (benchmarks/panels.py)."""
+    command = [sys.executable, str(ROOT / "benchmarks" / "panels.py"), "--day", str(DAY)]
+    subprocess.run([*command, "--output", str(output)], env=env, cwd=ROOT, check=True)
+    return json.loads(output.read_text())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000_000, 5_000_000, 10_000_000])
+    parser.add_argument("--backfill-days", type=int, default=90)
+    parser.add_argument("--backfill-per-day", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path, default=ROOT / ".pollen" / "bench")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks/results/latest.json")
     args = parser.parse_args()
     if args.quick:
-        sizes, days, per_day = [20_000], 3, 5_000
-    else:
-        sizes, days, per_day = [1_000_000, 5_000_000, 10_000_000], 90, 1_000_000
-    results = [m for size in sizes for m in one_day(args.workdir, size)]
-    results.append(backfill(args.workdir, days, per_day))
-    summary = ratios(results)
-    print_table(results, summary)
+        args.sizes, args.backfill_days, args.backfill_per_day = [20_000], 3, 5_000
     report = {
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "steps": [asdict(m) for m in results],
-        "one_day": summary,
+        "steps": [],
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
+    results: list[Measurement] = []
+
+    def record(measurements: list[Measurement]) -> None:
+        results.extend(measurements)
+        report["steps"] = [asdict(m) for m in results]
+        report["one_day"] = ratios(results)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(report, indent=2) + "\n")
+        for m in measurements:
+            print(f"{m.name:<32} {m.seconds:>9.2f}s {m.peak_mb:>9.1f} MB", flush=True)
+
+    for size in args.sizes:
+        check_disk(args.workdir, size)
+        record(one_day(args.workdir, size))
+        shutil.rmtree(args.workdir / f"day_{size}", ignore_errors=True)
+    check_disk(args.workdir, args.backfill_days * args.backfill_per_day)
+    env, measurement = backfill(args.workdir, args.backfill_days, args.backfill_per_day)
+    record([measurement])
+    report["panels"] = panels(args.workdir, env, args.workdir / "panels.json")
     args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print_table(results, report["one_day"])
     print(f"wrote {args.output}")
 
 

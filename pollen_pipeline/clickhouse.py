@@ -181,9 +181,11 @@ class TableSpec:
 class Store:
     """A client bound to the pipeline's database, with its few write and read primitives."""
 
-    def __init__(self, client: Client, database: str) -> None:
+    def __init__(self, client: Client, database: str, cluster: str | None = None) -> None:
         self.client = client
         self.database = database
+        # Set: tables were created ON CLUSTER (pollen_pipeline.cluster), see replace_window.
+        self.cluster = cluster
 
     def table(self, name: str) -> str:
         return f"{self.database}.{name}"
@@ -218,6 +220,13 @@ class Store:
         copied next to them, and each touched day is swapped in with ``REPLACE PARTITION`` (or
         dropped when it is now empty). Returns the number of rows written for the window.
         """
+        if self.cluster:
+            # On a cluster the names are Distributed tables, which have no partitions to swap;
+            # README "Scaling out" lists what a cluster-aware swap must do instead.
+            raise StoreError(
+                f"writing summaries on cluster {self.cluster} (POLLEN_CLICKHOUSE_CLUSTER) is not "
+                "implemented yet: partitions must be swapped in the _local tables ON CLUSTER"
+            )
         stage = self.table(f"_stage_{spec.name}_{uuid.uuid4().hex[:12]}")
         self.command(f"CREATE TABLE {stage} AS {self.table(spec.name)}")
         try:
@@ -282,11 +291,12 @@ class ClickHouseResource(ConfigurableResource):
             source_clickhouse_url=settings.source_clickhouse_url,
             source_table=settings.source_table,
             start_date=settings.start_date,
+            cluster=settings.cluster,
         )
 
     def store(self) -> Store:
         settings = self.settings()
-        return Store(connect(settings.clickhouse_url), settings.database)
+        return Store(connect(settings.clickhouse_url), settings.database, settings.cluster)
 
     def source(self) -> Store | None:
         """The remote raw-event source, or None when raw events live in the store itself."""

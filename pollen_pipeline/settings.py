@@ -30,6 +30,7 @@ class Settings:
     source_clickhouse_url: str | None
     source_table: str | None
     start_date: dt.date
+    cluster: str | None = None  # POLLEN_CLICKHOUSE_CLUSTER: DDL runs ON CLUSTER when set
 
     @property
     def raw_table(self) -> str:
@@ -70,6 +71,15 @@ def query_timeout_seconds() -> int:
     return int(value)
 
 
+def clickhouse_cluster() -> str | None:
+    """The ClickHouse cluster DDL runs ``ON CLUSTER`` (``POLLEN_CLICKHOUSE_CLUSTER``), or None."""
+    value = os.environ.get("POLLEN_CLICKHOUSE_CLUSTER") or None
+    # A cluster name is formatted into DDL and is never qualified, so one plain identifier only.
+    if value is not None and not _IDENTIFIER.match(value):
+        raise SettingsError(f"POLLEN_CLICKHOUSE_CLUSTER={value!r} is not a valid identifier")
+    return value
+
+
 def load_settings() -> Settings:
     """Read the environment now; call this at run time, not at import."""
     source_table = os.environ.get("POLLEN_SOURCE_TABLE") or None
@@ -79,4 +89,5 @@ def load_settings() -> Settings:
         source_clickhouse_url=os.environ.get("POLLEN_SOURCE_CLICKHOUSE_URL") or None,
         source_table=source_table and check_identifier(source_table, "POLLEN_SOURCE_TABLE"),
         start_date=partition_start_date(),
+        cluster=clickhouse_cluster(),
     )

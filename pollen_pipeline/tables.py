@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 
-from pollen_pipeline import economics, health
+from pollen_pipeline import cluster, economics, health
 from pollen_pipeline.clickhouse import Store, TableSpec, render, sql_text
 
 RAW_TABLE = "generation_event"
@@ -60,16 +60,31 @@ SUMMARY_TABLES = (
 )
 
 
-def _ddl(name: str, database: str) -> str:
-    return string.Template(sql_text(f"ddl/{name}")).substitute(database=database)
+def _ddl(name: str, store: Store) -> list[str]:
+    """The statements creating table ``name``: its DDL file as is, or rewritten for a cluster."""
+    template = sql_text(f"ddl/{name}")
+    if store.cluster:
+        return cluster.cluster_table_ddl(template, store.database, store.cluster, name)
+    return [string.Template(template).substitute(database=store.database)]
+
+
+def _database_ddl(store: Store) -> str:
+    if store.cluster:
+        return cluster.cluster_database_ddl(store.database, store.cluster)
+    return f"CREATE DATABASE IF NOT EXISTS {store.database}"
 
 
 def init_store(store: Store) -> list[str]:
     """Create the database and every missing table; return the tables that were created.
 
-    Idempotent. An existing raw table is never altered: it belongs to whoever loads events.
+    Idempotent. An existing raw table is never altered: it belongs to whoever loads events. A
+    summary table whose columns differ from its DDL (left by an older version) is recreated
+    empty and listed as created: re-materialize it.
+    With ``store.cluster`` set, each table is a Replicated ``<name>_local`` plus a Distributed
+    ``<name>`` (``pollen_pipeline.cluster``); both statements are ``IF NOT EXISTS``, so a table
+    whose Distributed half is missing gets just that.
     """
-    store.command(f"CREATE DATABASE IF NOT EXISTS {store.database}")
+    store.command(_database_ddl(store))
     existing = {
         row[0]
         for row in store.rows(
@@ -79,11 +94,38 @@ def init_store(store: Store) -> list[str]:
     }
     created = []
     logs = (REJECTED_TABLE, LEDGER_TABLE, CHECK_RESULTS_TABLE)
-    for name in (RAW_TABLE, *logs, *(spec.name for spec in SUMMARY_TABLES)):
+    summaries = [spec.name for spec in SUMMARY_TABLES]
+    outdated = [name for name in summaries if name in existing and _outdated(store, name)]
+    for name in outdated:  # derived data: rebuilt by re-materializing, never migrated in place
+        store.command(f"DROP TABLE {store.table(name)}")
+        existing.discard(name)
+    for name in (RAW_TABLE, *logs, *summaries):
         if name not in existing:
-            store.command(_ddl(name, store.database))
+            for statement in _ddl(name, store):
+                store.command(statement)
             created.append(name)
     return created
+
+
+def _columns(store: Store, name: str) -> list[tuple[str, str]]:
+    return [(row[0], row[1]) for row in store.rows(f"DESCRIBE TABLE {store.table(name)}")]
+
+
+def _outdated(store: Store, name: str) -> bool:
+    """Whether summary table ``name`` exists with other columns than its DDL file now gives
+    (a newer pipeline version): compared through a probe table built from the DDL."""
+    if store.cluster:
+        return False  # on a cluster, schema changes are an operator's migration
+    probe = f"_probe_{name}"
+    template = sql_text(f"ddl/{name}").replace(
+        f"${{database}}.{name}\n", f"${{database}}.{probe}\n"
+    )
+    store.command(f"DROP TABLE IF EXISTS {store.table(probe)}")
+    store.command(string.Template(template).substitute(database=store.database))
+    try:
+        return _columns(store, name) != _columns(store, probe)
+    finally:
+        store.command(f"DROP TABLE IF EXISTS {store.table(probe)}")
 
 
 def select_sql(spec: TableSpec, store: Store, raw_table: str) -> str:

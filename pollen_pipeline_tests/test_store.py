@@ -106,3 +106,15 @@ def test_unreachable_server_is_one_line_without_password():
     assert result.stderr.startswith("pollen: error: cannot reach ClickHouse at http://analyst:***@")
     assert "hunter2" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_init_recreates_a_summary_table_left_by_an_older_version(store):
+    user_daily = store.table(tables.USER_DAILY.name)
+    store.command(f"DROP TABLE {user_daily}")
+    store.command(
+        f"CREATE TABLE {user_daily} (day Date, user_id String) ENGINE = MergeTree ORDER BY day"
+    )
+    assert tables.init_store(store) == [tables.USER_DAILY.name]
+    columns = [row[0] for row in store.rows(f"DESCRIBE TABLE {user_daily}")]
+    assert "pack_pollen" in columns and "first_tier_at" in columns
+    assert tables.init_store(store) == []

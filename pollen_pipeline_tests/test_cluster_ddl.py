@@ -1,0 +1,212 @@
+"""Cluster DDL (``POLLEN_CLICKHOUSE_CLUSTER``) and the Helm values of ``deploy/helm``.
+
+No ClickHouse cluster runs here, so the generated DDL is never executed: it is pinned by
+snapshots (``snapshots/cluster_ddl``, rewritten with ``POLLEN_UPDATE_SNAPSHOTS=1``) and checked
+for the properties a cluster needs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pollen_pipeline import cluster, tables
+from pollen_pipeline.clickhouse import Store, StoreError, Window, sql_text
+from pollen_pipeline.settings import SettingsError, load_settings
+from pollen_pipeline_tests.events import at
+
+SNAPSHOTS = Path(__file__).parent / "snapshots" / "cluster_ddl"
+HELM_VALUES = Path(__file__).resolve().parents[1] / "deploy" / "helm" / "values.yaml"
+DATABASE, CLUSTER = "pollen", "pollen_cluster"
+DDL_NAMES = sorted(
+    entry.name.removesuffix(".sql")
+    for entry in resources.files("pollen_pipeline").joinpath("sql", "ddl").iterdir()
+    if entry.name.endswith(".sql")
+)
+
+
+def generated(name: str) -> list[str]:
+    return cluster.cluster_table_ddl(sql_text(f"ddl/{name}"), DATABASE, CLUSTER, name)
+
+
+def columns(statement: str) -> str:
+    return re.search(r"^\($.*?^\)$", statement, re.M | re.S).group(0)
+
+
+def after_engine(statement: str) -> list[str]:
+    """The clauses after the ENGINE line: PARTITION BY, PRIMARY KEY, ORDER BY, TTL."""
+    return statement.split("\nENGINE = ", 1)[1].splitlines()[1:]
+
+
+# --- Snapshots and structure of every table's cluster DDL ---------------------------------
+
+
+@pytest.mark.parametrize("name", DDL_NAMES)
+def test_cluster_ddl_matches_its_snapshot(name: str) -> None:
+    text = ";\n\n".join(generated(name))
+    snapshot = SNAPSHOTS / f"{name}.sql"
+    if os.environ.get("POLLEN_UPDATE_SNAPSHOTS") == "1":
+        snapshot.parent.mkdir(parents=True, exist_ok=True)
+        snapshot.write_text(text)
+    assert snapshot.exists(), f"no snapshot for {name}: run with POLLEN_UPDATE_SNAPSHOTS=1"
+    assert text == snapshot.read_text()
+
+
+def test_every_snapshot_belongs_to_a_ddl_file() -> None:
+    assert sorted(path.stem for path in SNAPSHOTS.glob("*.sql")) == DDL_NAMES
+
+
+def test_init_store_creates_every_ddl_file() -> None:
+    logs = (tables.REJECTED_TABLE, tables.LEDGER_TABLE, tables.CHECK_RESULTS_TABLE)
+    created = {tables.RAW_TABLE, *logs, *(spec.name for spec in tables.SUMMARY_TABLES)}
+    assert created == set(DDL_NAMES)
+
+
+@pytest.mark.parametrize("name", DDL_NAMES)
+def test_each_table_is_a_replicated_local_table_and_a_distributed_one(name: str) -> None:
+    local, distributed = generated(name)
+    source = sql_text(f"ddl/{name}").replace("${database}", DATABASE)
+    assert f"CREATE TABLE IF NOT EXISTS pollen.{name}_local ON CLUSTER {CLUSTER}\n" in local
+    replicated = f"ReplicatedMergeTree('/clickhouse/tables/{{shard}}/pollen/{name}_local', "
+    assert f"ENGINE = {replicated}'{{replica}}')\n" in local
+    assert f"CREATE TABLE IF NOT EXISTS pollen.{name} ON CLUSTER {CLUSTER}\n" in distributed
+    key = "cityHash64(user_id)" if re.search(r"^\s+user_id ", source, re.M) else "rand()"
+    assert f"ENGINE = Distributed({CLUSTER}, pollen, {name}_local, {key})" in distributed
+    assert columns(local) == columns(distributed) == columns(source)
+    assert after_engine(local) == after_engine(source)  # same partitions, sort order, TTL
+    assert after_engine(distributed) == []
+
+
+def test_user_tables_shard_by_user_and_the_rest_at_random() -> None:
+    keys = {name: generated(name)[1].rsplit(", ", 1)[1] for name in DDL_NAMES}
+    assert keys["user_daily"] == keys["generation_event"] == "cityHash64(user_id))\n"
+    assert keys["model_daily"] == keys["usage_hourly"] == "rand())\n"
+
+
+def test_database_is_created_on_the_cluster() -> None:
+    expected = "CREATE DATABASE IF NOT EXISTS pollen ON CLUSTER pollen_cluster"
+    assert cluster.cluster_database_ddl(DATABASE, CLUSTER) == expected
+
+
+# --- Engines and malformed files ----------------------------------------------------------
+
+TEMPLATE = """-- a comment
+CREATE TABLE IF NOT EXISTS ${database}.t
+(
+    day Date,
+    version UInt64
+)
+ENGINE = %s
+ORDER BY day
+"""
+
+
+def test_engine_arguments_follow_the_replication_path() -> None:
+    local, _ = cluster.cluster_table_ddl(TEMPLATE % "ReplacingMergeTree(version)", "db", "c")
+    path = "'/clickhouse/tables/{shard}/db/t_local', '{replica}', version"
+    assert f"ENGINE = ReplicatedReplacingMergeTree({path})\n" in local
+
+
+@pytest.mark.parametrize("engine", ["Memory", "Log", "ReplicatedMergeTree('/x', '{replica}')"])
+def test_engines_without_a_replicated_variant_are_rejected(engine: str) -> None:
+    with pytest.raises(cluster.ClusterDdlError, match=r"t: engine .* has no Replicated variant"):
+        cluster.cluster_table_ddl(TEMPLATE % engine, "db", "c")
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        (TEMPLATE.replace("${database}.t", "db.t") % "MergeTree", "CREATE TABLE IF NOT EXISTS"),
+        (TEMPLATE.replace("ENGINE = %s\n", "").replace(".t\n", ".file_x\n"), "ENGINE"),
+        ((TEMPLATE % "MergeTree") * 2, "CREATE TABLE IF NOT EXISTS"),
+        (TEMPLATE.replace(".t\n", ".other\n") % "MergeTree", "creates table other"),
+    ],
+)
+def test_malformed_ddl_files_are_rejected_by_name(template: str, message: str) -> None:
+    with pytest.raises(cluster.ClusterDdlError, match=f"^file_x: .*{message}"):
+        cluster.cluster_table_ddl(template, "db", "c", name="file_x")
+
+
+# --- Settings, init_store and the write path on a cluster ---------------------------------
+
+
+def test_cluster_variable_is_optional_and_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("POLLEN_CLICKHOUSE_CLUSTER", raising=False)
+    assert load_settings().cluster is None
+    monkeypatch.setenv("POLLEN_CLICKHOUSE_CLUSTER", "pollen_cluster")
+    assert load_settings().cluster == "pollen_cluster"
+    for bad in ("a.b", "c; DROP TABLE x", "1c"):
+        monkeypatch.setenv("POLLEN_CLICKHOUSE_CLUSTER", bad)
+        with pytest.raises(SettingsError, match="POLLEN_CLICKHOUSE_CLUSTER"):
+            load_settings()
+
+
+class RecordingStore(Store):
+    """A store without a server: records commands; ``existing`` tables are already there."""
+
+    def __init__(self, existing: set[str]) -> None:
+        super().__init__(client=None, database=DATABASE, cluster=CLUSTER)
+        self.existing = existing
+        self.commands: list[str] = []
+
+    def command(self, sql: str, params: dict[str, Any] | None = None) -> None:
+        self.commands.append(sql)
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        return [(name,) for name in self.existing]
+
+
+def test_init_store_on_a_cluster_runs_only_on_cluster_ddl() -> None:
+    store = RecordingStore(existing={tables.RAW_TABLE})
+    created = tables.init_store(store)
+    assert tables.RAW_TABLE not in created  # an existing raw table is still left alone
+    assert sorted(created) == sorted(set(DDL_NAMES) - {tables.RAW_TABLE})
+    assert store.commands[0] == cluster.cluster_database_ddl(DATABASE, CLUSTER)
+    assert len(store.commands) == 1 + 2 * len(created)
+    assert all(f" ON CLUSTER {CLUSTER}" in statement for statement in store.commands)
+    assert store.commands[1:] == [statement for name in created for statement in generated(name)]
+
+
+def test_replace_window_refuses_a_cluster_before_touching_it() -> None:
+    store = Store(client=None, database=DATABASE, cluster=CLUSTER)
+    window = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
+    with pytest.raises(StoreError, match=r"on cluster pollen_cluster .* _local tables ON CLUSTER"):
+        store.replace_window(tables.USER_DAILY, window, "SELECT 1")
+
+
+# --- Helm values ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def helm() -> dict[str, Any]:
+    return yaml.safe_load(HELM_VALUES.read_text())
+
+
+def test_helm_values_launch_runs_as_kubernetes_jobs_on_postgres(helm: dict[str, Any]) -> None:
+    assert helm["runLauncher"]["type"] == "K8sRunLauncher"
+    assert helm["postgresql"]["enabled"] is False  # an external, backed-up Postgres
+    assert helm["postgresql"]["postgresqlHost"]
+    coordinator = helm["dagsterDaemon"]["runCoordinator"]
+    assert coordinator["type"] == "QueuedRunCoordinator"
+    assert coordinator["config"]["queuedRunCoordinator"]["tagConcurrencyLimits"]
+    assert helm["concurrency"]["pools"]["defaultLimit"] > 1  # pollen_store on a server
+
+
+def test_helm_values_serve_this_code_location_from_its_own_image(helm: dict[str, Any]) -> None:
+    (deployment,) = helm["dagster-user-deployments"]["deployments"]
+    args = deployment["dagsterApiGrpcArgs"]
+    assert args[args.index("--module-name") + 1] == "pollen_pipeline.definitions"
+    assert deployment["image"]["repository"]
+    env = {item["name"]: item["value"] for item in deployment["env"]}
+    assert "POLLEN_DATABASE" in env
+    # cluster writes are not implemented: the shipped values must not turn cluster mode on
+    assert "POLLEN_CLICKHOUSE_CLUSTER" not in env
+    assert deployment["envSecrets"]  # the ClickHouse URL with its password
+    launcher = helm["runLauncher"]["config"]["k8sRunLauncher"]
+    assert launcher["envSecrets"] == deployment["envSecrets"]
