@@ -18,6 +18,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_dashboards import _layout  # the one grid layout of every dashboard
+
 PATH = Path(__file__).resolve().parent / "dashboards" / "pollen-data-quality.json"
 PLUGIN = "grafana-clickhouse-datasource"
 DATASOURCE = {"type": PLUGIN, "uid": "${datasource}"}
@@ -288,18 +291,6 @@ def panels() -> list[dict[str, Any]]:
             options=table,
         ),
     ]
-
-
-def _layout(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    x = y = row_height = 0
-    for number, item in enumerate(items, start=1):
-        width, height = item["gridPos"]["w"], item["gridPos"]["h"]
-        if x + width > 24:
-            x, y, row_height = 0, y + row_height, 0
-        item["id"] = number
-        item["gridPos"] = {"x": x, "y": y, "w": width, "h": height}
-        x, row_height = x + width, max(row_height, height)
-    return items
 
 
 def variables() -> list[dict[str, Any]]:
