@@ -1081,7 +1081,14 @@ def _layout(panels: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def dashboard(
-    uid: str, title: str, tags: list[str], variables: list[dict], panels: list[dict]
+    uid: str,
+    title: str,
+    tags: list[str],
+    variables: list[dict],
+    panels: list[dict],
+    *,
+    refresh: str = "",
+    refresh_intervals: tuple[str, ...] = ("5m", "15m", "1h", "6h"),
 ) -> dict[str, Any]:
     ranges = [("1d", "Last 24 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days")]
     ranges.append(("90d", "Last 90 days"))
@@ -1094,10 +1101,10 @@ def dashboard(
         "graphTooltip": 1,
         "schemaVersion": 39,
         "version": 1,
-        "refresh": "",
+        "refresh": refresh,
         "time": {"from": "now-30d", "to": "now"},
         "timepicker": {
-            "refresh_intervals": ["5m", "15m", "1h", "6h"],
+            "refresh_intervals": list(refresh_intervals),
             "time_options": [span for span, _ in ranges],
             "quick_ranges": [
                 {"display": label, "from": f"now-{span}", "to": "now"} for span, label in ranges

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_dashboards import _layout  # the one grid layout of every dashboard
+from build_dashboards import dashboard  # one envelope and grid layout for every dashboard
 
 PATH = Path(__file__).resolve().parent / "dashboards" / "pollen-data-quality.json"
 PLUGIN = "grafana-clickhouse-datasource"
@@ -326,31 +326,15 @@ def variables() -> list[dict[str, Any]]:
 
 
 def build() -> dict[str, Any]:
-    ranges = [("1d", "Last 24 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days")]
-    ranges.append(("90d", "Last 90 days"))
-    return {
-        "uid": "pollen-data-quality",
-        "title": "Pollen Data Quality",
-        "tags": ["pollen", "data-quality", "checks"],
-        "timezone": "utc",
-        "editable": True,
-        "graphTooltip": 1,
-        "schemaVersion": 39,
-        "version": 1,
-        "refresh": "5m",
-        "time": {"from": "now-30d", "to": "now"},
-        "timepicker": {
-            "refresh_intervals": ["1m", "5m", "15m", "1h"],
-            "time_options": [span for span, _ in ranges],
-            "quick_ranges": [
-                {"display": label, "from": f"now-{span}", "to": "now"} for span, label in ranges
-            ],
-        },
-        "templating": {"list": variables()},
-        "annotations": {"list": []},
-        "links": [],
-        "panels": _layout(panels()),
-    }
+    return dashboard(
+        "pollen-data-quality",
+        "Pollen Data Quality",
+        ["pollen", "data-quality", "checks"],
+        variables(),
+        panels(),
+        refresh="5m",  # check results and freshness change while someone watches
+        refresh_intervals=("1m", "5m", "15m", "1h"),
+    )
 
 
 def render() -> str:

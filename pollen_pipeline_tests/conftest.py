@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -17,8 +16,8 @@ import pytest
 os.environ["TZ"] = "Pacific/Chatham"
 time.tzset()
 
-from pollen_pipeline.clickhouse import ClickHouseResource, Store  # noqa: E402
-from pollen_pipeline.tables import init_store  # noqa: E402
+from pollen_pipeline.clickhouse import Store  # noqa: E402
+from pollen_pipeline_tests.databases import fresh_database  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -29,13 +28,5 @@ def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture
 def store(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     """An initialised, empty database in the session's store, configured via the environment."""
-    database = f"test_{uuid.uuid4().hex[:10]}"
-    monkeypatch.setenv("POLLEN_CLICKHOUSE_URL", store_url)
-    monkeypatch.setenv("POLLEN_DATABASE", database)
-    monkeypatch.delenv("POLLEN_SOURCE_CLICKHOUSE_URL", raising=False)
-    monkeypatch.delenv("POLLEN_SOURCE_TABLE", raising=False)
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    store = ClickHouseResource().store()
-    init_store(store)
-    yield store
-    store.command(f"DROP DATABASE IF EXISTS {database}")
+    with fresh_database(store_url, monkeypatch) as store:
+        yield store

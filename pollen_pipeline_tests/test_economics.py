@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,11 +20,11 @@ from pollen_pipeline.checks import core as core_checks
 from pollen_pipeline.checks import economics as checks
 from pollen_pipeline.checks import names
 from pollen_pipeline.cli import materialize_range
-from pollen_pipeline.clickhouse import ClickHouseResource, Store, Window
+from pollen_pipeline.clickhouse import Store, Window
 from pollen_pipeline.headline import headline_numbers
-from pollen_pipeline.tables import init_store
 from pollen_pipeline_tests import economics_oracle as expect
 from pollen_pipeline_tests import oracle
+from pollen_pipeline_tests.databases import fresh_database
 from pollen_pipeline_tests.events import at, event, insert_events
 
 FIRST, LAST = dt.date(2025, 12, 20), dt.date(2026, 1, 24)
@@ -142,18 +141,10 @@ ECON = oracle.economics_events(EVENTS)
 def loaded(store_url: str) -> Iterator[Store]:
     """One database with EVENTS materialized FIRST..LAST through Dagster, shared by the
     read-only tests below (materializing 36 days once keeps the module fast)."""
-    database = f"test_{uuid.uuid4().hex[:10]}"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("POLLEN_CLICKHOUSE_URL", store_url)
-        env.setenv("POLLEN_DATABASE", database)
-        for name in ("POLLEN_SOURCE_CLICKHOUSE_URL", "POLLEN_SOURCE_TABLE", "DAGSTER_HOME"):
-            env.delenv(name, raising=False)
-        store = ClickHouseResource().store()
-        init_store(store)
+    with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
         insert_events(store, EVENTS)
         materialize_range(FIRST, LAST, ASSETS)
         yield store
-        store.command(f"DROP DATABASE IF EXISTS {database}")
 
 
 # --- comparing a table with expected rows ----------------------------------------------------

@@ -9,7 +9,6 @@ import importlib.util
 import json
 import math
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,9 @@ import pytest
 import yaml
 
 from pollen_pipeline.cli import materialize_range
-from pollen_pipeline.clickhouse import ClickHouseResource, Store
-from pollen_pipeline.tables import init_store
+from pollen_pipeline.clickhouse import Store
 from pollen_pipeline_tests import oracle
+from pollen_pipeline_tests.databases import fresh_database
 from pollen_pipeline_tests.events import event, insert_events
 from pollen_pipeline_tests.grafana_sql import ALL, Selection, TimeRange, expand
 
@@ -225,22 +224,14 @@ def loaded_events() -> list[dict[str, Any]]:
 def loaded(store_url: str, loaded_events) -> Iterator[Store]:
     """One materialized database for the whole module (as conftest's ``store``, module-wide):
     the queries only read, and materializing once keeps the module fast."""
-    database = f"test_{uuid.uuid4().hex[:10]}"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("POLLEN_CLICKHOUSE_URL", store_url)
-        env.setenv("POLLEN_DATABASE", database)
-        for name in ("POLLEN_SOURCE_CLICKHOUSE_URL", "POLLEN_SOURCE_TABLE", "DAGSTER_HOME"):
-            env.delenv(name, raising=False)
-        store = ClickHouseResource().store()
-        init_store(store)
+    with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
         insert_events(store, loaded_events)
         materialize_range(FIRST, DAY)
-        store.command(f"USE {database}")  # dashboards name tables unqualified, as Grafana does
+        store.command(f"USE {store.database}")  # dashboards name tables unqualified, as Grafana
         try:
             yield store
         finally:
-            store.command("USE default")
-            store.command(f"DROP DATABASE IF EXISTS {database}")
+            store.command("USE default")  # before the database is dropped
 
 
 # --- Expected numbers, straight from the events ------------------------------------------------
