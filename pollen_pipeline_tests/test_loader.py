@@ -20,7 +20,7 @@ from pollen_pipeline_tests.event_files import (
     write_ndjson,
     write_parquet,
 )
-from pollen_pipeline_tests.test_store import SEED
+from pollen_pipeline_tests.test_store import schema_block
 
 # One broken line of each kind a real export has, with the reason the loader must give.
 BROKEN = [
@@ -240,9 +240,9 @@ def test_missing_file_and_unknown_format_are_one_line_errors(store, tmp_path, ca
     assert "unknown format" in capsys.readouterr().err
 
 
-def test_camel_case_keys_are_the_seed_schema_json_paths():
-    block = SEED.read_text().split("SCHEMA >", 1)[1].split("ENGINE", 1)[0]
-    paths = re.findall(r"^(\w+)\s+.+?\s+json:\$\.(\w+)", block, re.M)
+def test_camel_case_keys_are_the_datasource_json_paths():
+    block = schema_block()
+    paths = re.findall(r"^\s*(\w+)\s+.+?\s+json:\$\.(\w+)", block, re.M)
     assert len(paths) == 66
     assert all(loader.camel_key(column) == key for column, key in paths)
 

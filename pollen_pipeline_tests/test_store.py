@@ -16,20 +16,26 @@ from pollen_pipeline.clickhouse import Window
 from pollen_pipeline.settings import SettingsError, load_settings
 from pollen_pipeline_tests.events import at, event, insert_events
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "001_205efdb00a4e4434.txt"
+# The raw table as the real system defines it: its Tinybird datasource file, kept in the package.
+DATASOURCE = Path(tables.__file__).parent / "sql" / "generation_event.datasource"
 POLLEN = [sys.executable, "-m", "pollen_pipeline.cli"]
 
 
-def seed_schema() -> list[tuple[str, str]]:
-    """(column, type) pairs of the seed's SCHEMA > block, read from the seed itself."""
-    block = SEED.read_text().split("SCHEMA >", 1)[1].split("ENGINE", 1)[0]
-    pattern = re.compile(r"^(\w+)\s+(.+?)\s+json:", re.M)
+def schema_block() -> str:
+    """The SCHEMA > block of the datasource file: one column a line, with its JSON path."""
+    return DATASOURCE.read_text().split("SCHEMA >", 1)[1].split("ENGINE", 1)[0]
+
+
+def datasource_schema() -> list[tuple[str, str]]:
+    """(column, type) pairs of the datasource file's SCHEMA > block."""
+    block = schema_block()
+    pattern = re.compile(r"^\s*(\w+)\s+(.+?)\s+json:", re.M)
     return [(name, " ".join(kind.split())) for name, kind in pattern.findall(block)]
 
 
-def test_raw_table_has_exactly_the_seed_schema(store):
+def test_raw_table_has_exactly_the_datasource_schema(store):
     described = store.rows(f"DESCRIBE TABLE {store.table(tables.RAW_TABLE)}")
-    assert [(row[0], row[1]) for row in described] == seed_schema()
+    assert [(row[0], row[1]) for row in described] == datasource_schema()
 
 
 def test_init_is_idempotent_and_never_alters_an_existing_raw_table(store):
