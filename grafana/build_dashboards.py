@@ -87,7 +87,7 @@ def by_range(hourly: str, daily: str, hourly_filter: str | None = None) -> str:
     WHERE {SHORT} AND $__timeFilter(hour){extra}
     UNION ALL
     {daily}
-    WHERE NOT ({SHORT}) AND $__dateFilter(day)
+    WHERE NOT ({SHORT}) AND day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC')
 )"""
 
 
@@ -149,7 +149,7 @@ def _target(sql: str, query_type: str) -> dict[str, Any]:
         "datasource": DATASOURCE,
         "editorType": "sql",
         "queryType": query_type,
-        "format": 0 if query_type == "timeSeries" else 1,  # sqlds: 0 time series, 1 table
+        "format": 0 if query_type == "timeseries" else 1,  # sqlds: 0 time series, 1 table
         "rawSql": sql.strip(),
     }
 
@@ -175,7 +175,7 @@ def panel(
         "description": description,
         "datasource": DATASOURCE,
         "gridPos": {"w": size[0], "h": size[1]},
-        "targets": [_target(sql, "timeSeries" if time_series else "table")],
+        "targets": [_target(sql, "timeseries" if time_series else "table")],
         "fieldConfig": {
             "defaults": {"custom": custom or {}, **(defaults or {})},
             "overrides": _overrides(time_series, bar_fields),
@@ -308,7 +308,7 @@ def custom_variable(
 
 def dimension_values(column: str) -> str:
     return f"""SELECT DISTINCT {column} FROM model_daily
-WHERE $__dateFilter(day) ORDER BY {column}"""
+WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') ORDER BY {column}"""
 
 
 COMMON_VARIABLES = [
@@ -335,7 +335,7 @@ APP_VARIABLE = query_variable(
     "App",
     """SELECT api_key_id, concat(argMax(api_key_name, day), ' (', api_key_id, ')') AS label
 FROM app_daily
-WHERE $__dateFilter(day) AND is_named_app = 1
+WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND is_named_app = 1
 GROUP BY api_key_id
 ORDER BY sum(total_pollen) DESC
 LIMIT 500""",
@@ -362,8 +362,11 @@ SELECT
     sumIf(tier_pollen, {DEVELOPER_KEYS}) AS developer_free_pollen,
     sumIf(pack_pollen, {ENDUSER_KEYS}) AS enduser_paid_pollen,
     sumIf(tier_pollen, {ENDUSER_KEYS}) AS enduser_free_pollen,
-    (sumIf(pack_pollen, {ENDUSER_KEYS}) + sumIf(tier_pollen, {ENDUSER_KEYS}))
-        / nullIf({PAID} + {FREE}, 0) AS enduser_share
+    sumIf(pack_pollen + tier_pollen, NOT {DEVELOPER_KEYS} AND NOT {ENDUSER_KEYS})
+        AS other_key_types_pollen,
+    sumIf(pack_pollen + tier_pollen, {ENDUSER_KEYS})
+        / nullIf(sumIf(pack_pollen + tier_pollen, {DEVELOPER_KEYS} OR {ENDUSER_KEYS}), 0)
+        AS enduser_share
 FROM {model_grain(MODEL)}
 GROUP BY time
 ORDER BY time"""
@@ -425,9 +428,9 @@ SELECT
     {FREE} AS free_pollen,
     {PAID} AS paid_pollen
 FROM user_daily
-WHERE $__dateFilter(day)
+WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC')
 GROUP BY user_id
-HAVING sum(total_pollen) >= 10
+HAVING paid_pollen + free_pollen >= {economics.SCATTER_MIN_PACK_TIER_POLLEN!r}
 ORDER BY paid_pollen DESC"""
 
 APP_LEADERBOARD = f"""
@@ -440,7 +443,7 @@ SELECT
     {FREE} AS free_pollen,
     sum(requests) AS request_count
 FROM app_daily
-WHERE $__dateFilter(day) AND is_named_app = 1
+WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND is_named_app = 1
 GROUP BY api_key_id
 HAVING pollen >= 100
 ORDER BY paid_share DESC, pollen DESC
@@ -519,14 +522,16 @@ def economics_dashboard() -> dict[str, Any]:
             "2. BYOP split: developer vs end-user keys (early signal)",
             BYOP_SPLIT,
             "Developer keys (secret + publishable) vs end-user keys (temporary), each paid and "
-            "free, with the end-user share on the right. Early signal: about 3 weeks of BYOP "
-            "data. Variable: model.",
+            "free, with the end-user share = end-user / (developer + end-user) pack + tier "
+            "Pollen on the right; keys of any other type are shown apart and stay out of the "
+            "share. Early signal: about 3 weeks of BYOP data. Variable: model.",
             calcs=("sum", "mean"),
             bar_fields=(
                 "developer_paid_pollen",
                 "developer_free_pollen",
                 "enduser_paid_pollen",
                 "enduser_free_pollen",
+                "other_key_types_pollen",
             ),
         ),
         *(
@@ -562,8 +567,9 @@ def economics_dashboard() -> dict[str, Any]:
         scatter(
             "7. Developer economics scatter",
             DEVELOPER_SCATTER,
-            "One dot per developer with at least 10 Pollen in the range: free (tier) on X, "
-            "paid (pack) on Y. Bottom-right = subsidy risk, top-left = self-funded.",
+            "One dot per developer with at least 10 Pollen of pack + tier in the range (other "
+            "meters do not count): free (tier) on X, paid (pack) on Y. Bottom-right = subsidy "
+            "risk, top-left = self-funded.",
             x="free_pollen",
             y="paid_pollen",
             size=(24, 9),
@@ -678,14 +684,14 @@ FROM
         {VOLUME},
         max(models_used) AS models_max_per_day
     FROM app_daily
-    WHERE $__dateFilter(day) AND is_named_app = 1 AND {KEY_TYPE}
+    WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND is_named_app = 1 AND {KEY_TYPE}
     GROUP BY api_key_id
 ) AS apps
 LEFT JOIN
 (
     SELECT api_key_id, uniqExact(referrer_domain) AS referrer_domains
     FROM referrer_daily
-    WHERE $__dateFilter(day)
+    WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC')
     GROUP BY api_key_id
 ) AS referrers USING (api_key_id)
 ORDER BY pollen DESC
@@ -705,14 +711,14 @@ FROM
         {VOLUME},
         max(models_used) AS models_max_per_day
     FROM user_daily
-    WHERE $__dateFilter(day) AND {TIER}
+    WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND {TIER}
     GROUP BY user_id
 ) AS developers
 LEFT JOIN
 (
     SELECT user_id, uniqExact(api_key_id) AS active_apps
     FROM app_daily
-    WHERE $__dateFilter(day)
+    WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC')
     GROUP BY user_id
 ) AS apps USING (user_id)
 ORDER BY pollen DESC
@@ -727,7 +733,7 @@ FROM
         {MONEY},
         {VOLUME}
     FROM app_model_daily
-    WHERE $__dateFilter(day) AND api_key_id = ${{app:singlequote}}
+    WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND api_key_id = ${{app:singlequote}}
     GROUP BY model
 )
 ORDER BY pollen DESC"""
@@ -740,7 +746,7 @@ SELECT
     sum(total_pollen) AS pollen,
     sum(requests) AS request_count
 FROM user_daily
-WHERE $__dateFilter(day) AND {TIER}
+WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND {TIER}
 GROUP BY user_id
 ORDER BY active_days DESC, pollen DESC
 LIMIT {TOP_N}"""
@@ -756,7 +762,7 @@ PER_DEVELOPER = """(
         sum(tier_pollen) AS user_free,
         sum(tokens) AS user_tokens
     FROM user_daily
-    WHERE $__dateFilter(day)
+    WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC')
     GROUP BY user_id
 )"""
 
@@ -848,7 +854,7 @@ FROM
         sum(tier_pollen) AS app_free,
         sum(requests) AS app_requests
     FROM referrer_daily
-    WHERE $__dateFilter(day)
+    WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC')
     GROUP BY domain, api_key_id
 )
 GROUP BY domain
@@ -862,7 +868,7 @@ SELECT
     {VOLUME},
     max(models_used) AS models_max_per_day
 FROM request_path_daily
-WHERE $__dateFilter(day) AND {TIER} AND {KEY_TYPE}
+WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND {TIER} AND {KEY_TYPE}
 GROUP BY path
 ORDER BY pollen DESC
 LIMIT {TOP_N}"""
@@ -887,7 +893,7 @@ FROM
         sum(requests) AS request_count,
         sum(total_pollen) AS pollen
     FROM routing_daily
-    WHERE $__dateFilter(day) AND {MODEL}
+    WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND {MODEL}
     GROUP BY requested_model, used_model, provider
 )
 ORDER BY rerouted DESC, pollen DESC
@@ -913,7 +919,7 @@ SELECT
     sum(cache_hit_requests) AS cache_hits,
     sum(total_pollen) AS pollen
 FROM request_path_daily
-WHERE $__dateFilter(day) AND {TIER}
+WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND {TIER}
 GROUP BY key_type
 ORDER BY pollen DESC"""
 
@@ -971,7 +977,7 @@ def usage_dashboard() -> dict[str, Any]:
             sort_by="pollen",
         ),
         table(
-            "App drill-down: model mix of $app",
+            "App drill-down: model mix of ${app:text}",
             APP_DRILLDOWN,
             "Pick an app in the $app variable: which models drive its cost.",
             sort_by="pollen",

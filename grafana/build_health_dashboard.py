@@ -68,7 +68,7 @@ def _ms(item: dict[str, Any]) -> dict[str, Any]:
 def _as_time_series(item: dict[str, Any]) -> dict[str, Any]:
     """Query in time-series format: a string column (model, tier...) becomes one series each."""
     for target in item["targets"]:
-        target.update(queryType="timeSeries", format=0)
+        target.update(queryType="timeseries", format=0)
     return item
 
 
@@ -81,7 +81,7 @@ FROM {HEALTH_ROWS}"""
 ACTIVE_USERS = f"""
 SELECT uniqExact(user_id) AS active_users, sum(requests) AS billable_request_count
 FROM user_daily
-WHERE $__dateFilter(day) AND {ui.TIER}"""
+WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND {ui.TIER}"""
 
 REQUESTS_BY_TIER = f"""
 SELECT bucket AS time, user_tier AS tier, sum(requests) AS request_count
@@ -97,7 +97,7 @@ SELECT
     sum(total_pollen) AS pollen,
     sum(total_pollen) / nullIf(uniqExact(user_id), 0) AS pollen_per_user
 FROM user_daily
-WHERE $__dateFilter(day) AND {ui.TIER}
+WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND {ui.TIER}
 GROUP BY tier
 ORDER BY request_count DESC"""
 
@@ -112,7 +112,7 @@ SELECT
     sum(pack_pollen) AS paid_pollen,
     sum(tier_pollen) AS free_pollen
 FROM user_daily
-WHERE $__dateFilter(day) AND {ui.TIER}
+WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND {ui.TIER}
 GROUP BY user_id
 ORDER BY {order} DESC, user_id
 LIMIT {limit}"""
@@ -121,9 +121,9 @@ LIMIT {limit}"""
 REQUESTS_PER_USER = f"""
 SELECT toDateTime(day, 'UTC') AS time, user_github_username AS developer, requests AS request_count
 FROM user_daily
-WHERE $__dateFilter(day) AND user_id IN (
+WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND user_id IN (
     SELECT user_id FROM user_daily
-    WHERE $__dateFilter(day) AND {ui.TIER}
+    WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') AND {ui.TIER}
     GROUP BY user_id ORDER BY sum(requests) DESC, user_id LIMIT {ui.TOP_N}
 )
 ORDER BY time, developer"""
@@ -285,7 +285,7 @@ LEFT JOIN
     WHERE $__timeFilter(hour)
     GROUP BY day
 ) AS h ON h.day = q.day
-WHERE $__dateFilter(q.day)
+WHERE q.day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC')
 ORDER BY q.day DESC"""
 
 HEALTH_CHECKS = ("reconciles_with_raw", "no_gaps", "status_classes_match_raw")

@@ -85,7 +85,7 @@ WHERE NOT passed AND {IN_RANGE}
 ORDER BY evaluated_at DESC
 LIMIT 100"""
 
-DAILY = "FROM data_quality_daily WHERE $__dateFilter(day) ORDER BY time"
+DAILY = "FROM data_quality_daily WHERE day BETWEEN toDate($__fromTime, 'UTC') AND toDate($__toTime, 'UTC') ORDER BY time"
 
 REMOVED_EVENTS = f"""
 SELECT
@@ -164,7 +164,7 @@ def _target(sql: str, time_series: bool) -> dict[str, Any]:
         "refId": "A",
         "datasource": DATASOURCE,
         "editorType": "sql",
-        "queryType": "timeSeries" if time_series else "table",
+        "queryType": "timeseries" if time_series else "table",
         "format": 0 if time_series else 1,  # sqlds: 0 time series, 1 table
         "rawSql": sql.strip(),
     }

@@ -45,8 +45,9 @@ class StoreInUseError(StoreError):
 
 
 def redact(url: str) -> str:
-    """The URL without its password, safe for logs and error messages."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    """The URL without its password, safe for logs and error messages (up to the last '@', so
+    a raw '@' in the password hides it too)."""
+    return re.sub(r"(://[^:/@]+):.*@", r"\1:***@", url)
 
 
 @cache

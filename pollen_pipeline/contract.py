@@ -64,6 +64,7 @@ def params() -> dict[str, Any]:
         "paid_meter_slugs": list(PAID_METER_SLUGS),
         "free_meter_slugs": list(FREE_METER_SLUGS),
         "enduser_key_types": list(ENDUSER_KEY_TYPES),
+        "developer_key_types": list(DEVELOPER_KEY_TYPES),
         "unnamed_app_names": list(UNNAMED_APP_NAMES),
     }
 
@@ -117,7 +118,16 @@ FACTS_METER_SUMS = f"""sumIf(price_sum, meter_class = '{PACK}') AS pack_pollen,
     sum(events) AS requests,
     sum(token_sum) AS tokens"""
 
-FACTS_ENDUSER_POLLEN = "sumIf(price_sum, api_key_type IN {enduser_key_types:Array(String)})"
+# BYOP, as the team's economics dashboard counts it: Pollen of end-user keys and of developer
+# keys, each on the pack and tier meters only; the share is end-user / (developer + end-user), so
+# keys of any other type ('undefined') and other meters stay out of its denominator.
+_PACK_OR_TIER = f"meter_class IN ('{PACK}', '{TIER}')"
+FACTS_ENDUSER_POLLEN = (
+    f"sumIf(price_sum, api_key_type IN {{enduser_key_types:Array(String)}} AND {_PACK_OR_TIER})"
+)
+FACTS_DEVELOPER_POLLEN = (
+    f"sumIf(price_sum, api_key_type IN {{developer_key_types:Array(String)}} AND {_PACK_OR_TIER})"
+)
 FACTS_FIRST_AT = {
     meter: f"minIfOrNull(first_event_at, meter_class = '{meter}')" for meter in (TIER, PACK)
 }
@@ -140,6 +150,7 @@ def fragments() -> dict[str, str]:
         "economics_rows": FACTS_ECONOMICS_ROWS,
         "meter_sums": FACTS_METER_SUMS,
         "enduser_pollen": FACTS_ENDUSER_POLLEN,
+        "developer_pollen": FACTS_DEVELOPER_POLLEN,
         "first_tier_at": FACTS_FIRST_AT[TIER],
         "first_pack_at": FACTS_FIRST_AT[PACK],
         "is_named_app": FACTS_IS_NAMED_APP,

@@ -25,6 +25,9 @@ MEASURES = {
 ACTIVE_DAYS_WINDOWS = ("7d", "30d", "90d")
 
 MOMENTUM_MIN_PACK_30D = 10.0  # seed panel 9: below this, pack_7d / pack_30d is ratio noise
+# Developer scatter (seed panel 7): developers with at least this much pack + tier Pollen in the
+# range, as the team's economics dashboard draws it (other meters do not count toward it).
+SCATTER_MIN_PACK_TIER_POLLEN = 10.0
 CONVERSION_DAYS = (7, 30)  # converted_7d, converted_30d
 SPIKE_MIN_RATIO_30D = 2.0  # a day at least twice the 30-day daily average
 SPIKE_MIN_POLLEN_1D = 1.0  # about 1 USD: tiny entities doubling is not news

@@ -51,6 +51,27 @@ def check_identifier(value: str, variable: str) -> str:
     return value
 
 
+# Characters that end the user or password part of a URL: in a password they must be
+# percent-encoded (RFC 3986; clickhouse-connect decodes them), or the URL names another host.
+_USERINFO_BREAKERS = "@/?#"
+
+
+def check_url(value: str, variable: str) -> str:
+    """A store URL whose user and password parse as written: ``@ / ? #`` or a second ``:``
+    in them must be percent-encoded (``%40 %2F %3F %23 %3A``), else a clear error, not a
+    connection to the wrong host or a password half printed in a later error."""
+    scheme, separator, rest = value.partition("://")
+    if not separator or scheme not in ("http", "https") or "@" not in rest:
+        return value
+    userinfo = rest.rpartition("@")[0]
+    if any(char in userinfo for char in _USERINFO_BREAKERS) or userinfo.count(":") > 1:
+        raise SettingsError(
+            f"{variable}: the user or password holds '@', ':', '/', '?' or '#'; "
+            "percent-encode them in the URL (@ %40, : %3A, / %2F, ? %3F, # %23)"
+        )
+    return value
+
+
 def _parse_date(value: str, variable: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -84,9 +105,14 @@ def load_settings() -> Settings:
     """Read the environment now; call this at run time, not at import."""
     source_table = os.environ.get("POLLEN_SOURCE_TABLE") or None
     return Settings(
-        clickhouse_url=os.environ.get("POLLEN_CLICKHOUSE_URL") or default_store_url(),
+        clickhouse_url=check_url(
+            os.environ.get("POLLEN_CLICKHOUSE_URL") or default_store_url(), "POLLEN_CLICKHOUSE_URL"
+        ),
         database=check_identifier(os.environ.get("POLLEN_DATABASE", "pollen"), "POLLEN_DATABASE"),
-        source_clickhouse_url=os.environ.get("POLLEN_SOURCE_CLICKHOUSE_URL") or None,
+        source_clickhouse_url=check_url(
+            os.environ.get("POLLEN_SOURCE_CLICKHOUSE_URL", ""), "POLLEN_SOURCE_CLICKHOUSE_URL"
+        )
+        or None,
         source_table=source_table and check_identifier(source_table, "POLLEN_SOURCE_TABLE"),
         start_date=partition_start_date(),
         cluster=clickhouse_cluster(),

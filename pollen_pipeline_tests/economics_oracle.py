@@ -67,12 +67,14 @@ def user_windows(events: list[dict], as_of: dt.date) -> dict[str, Row]:
     rows = {}
     for user, (row, group) in per_entity(events, as_of, lambda e: e["user_id"]).items():
         last30 = span(group, as_of, 30)
-        enduser = sum(e["total_price"] for e in last30 if e["api_key_type"] == "temporary")
+        enduser = oracle.byop_pollen(last30, oracle.ENDUSER_KEYS)
+        developer = oracle.byop_pollen(last30, oracle.DEVELOPER_KEYS)
         row |= {
             "user_github_username": latest(group, "user_github_username"),
             "user_tier": latest(group, "user_tier"),
             "enduser_pollen_30d": enduser,
-            "enduser_share_30d": ratio(enduser, row["total_30d"]),
+            "developer_pollen_30d": developer,
+            "enduser_share_30d": ratio(enduser, developer + enduser),
             "qualifies": int(row["pack_30d"] > MOMENTUM_MIN_PACK_30D),
             "implied_free_1d": sum(implied_free(e) for e in span(group, as_of, 1)),
             "implied_free_30d": sum(implied_free(e) for e in last30),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,11 +25,17 @@ ALL = "$__all"
 
 @dataclass(frozen=True)
 class TimeRange:
-    """The dashboard's time picker: ``start`` .. ``end`` (aware datetimes), and the interval."""
+    """The dashboard's time picker: ``start`` .. ``end`` (aware datetimes), the interval, and
+    the time zone of the Grafana server, which the plugin's ``$__dateFilter`` formats in.
+
+    The server zone is not UTC by default: a panel whose days follow it shows wrong numbers in
+    the tests instead of only on a non-UTC Grafana host.
+    """
 
     start: dt.datetime
     end: dt.datetime
     interval_seconds: int = 3600
+    server_zone: str = "Pacific/Chatham"
 
 
 @dataclass(frozen=True)
@@ -130,9 +137,9 @@ def _millis(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _date(moment: dt.datetime) -> str:
-    # The plugin formats the range in the Grafana server's zone; the deployed one runs in UTC.
-    return f"toDate('{moment.astimezone(dt.UTC):%Y-%m-%d}')"
+def _date(moment: dt.datetime, zone: str) -> str:
+    # The plugin formats the range's dates in the Grafana server's zone, whatever the data's.
+    return f"toDate('{moment.astimezone(zoneinfo.ZoneInfo(zone)):%Y-%m-%d}')"
 
 
 def _between(column: str, low: str, high: str) -> str:
@@ -154,7 +161,9 @@ def macros(time_range: TimeRange) -> dict[str, Callable[[list[str]], str]]:
             f"fromUnixTimestamp64Milli({_millis(start)})",
             f"fromUnixTimestamp64Milli({_millis(end)})",
         ),
-        "dateFilter": lambda a: _between(a[0], _date(start), _date(end)),
+        "dateFilter": lambda a: _between(
+            a[0], _date(start, time_range.server_zone), _date(end, time_range.server_zone)
+        ),
         "timeInterval": lambda a: (
             f"toStartOfInterval(toDateTime({a[0]}), INTERVAL {time_range.interval_seconds} second)"
         ),

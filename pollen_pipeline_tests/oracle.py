@@ -37,6 +37,19 @@ def meter(e: dict[str, Any]) -> str:
     return "other"
 
 
+def byop_pollen(events: list[dict], key_types: tuple[str, ...]) -> float:
+    """Pack + tier Pollen of keys of ``key_types``: the team's BYOP split counts no other meter."""
+    return sum(
+        e["total_price"]
+        for e in events
+        if e["api_key_type"] in key_types and meter(e) in ("pack", "tier")
+    )
+
+
+ENDUSER_KEYS = ("temporary",)
+DEVELOPER_KEYS = ("secret", "publishable")
+
+
 def usage_events(events: list[dict]) -> list[dict]:
     return [e for e in events if filter_status(e) == "ok"]
 

@@ -194,7 +194,8 @@ def test_helm_values_launch_runs_as_kubernetes_jobs_on_postgres(helm: dict[str, 
     assert helm["postgresql"]["postgresqlHost"]
     coordinator = helm["dagsterDaemon"]["runCoordinator"]
     assert coordinator["type"] == "QueuedRunCoordinator"
-    assert coordinator["config"]["queuedRunCoordinator"]["tagConcurrencyLimits"]
+    assert "config" not in coordinator  # run limits live in concurrency.runs (test_deploy.py)
+    assert helm["concurrency"]["runs"]["tagConcurrencyLimits"]
     assert helm["concurrency"]["pools"]["defaultLimit"] > 1  # pollen_store on a server
 
 

@@ -65,7 +65,7 @@ def loaded(store):
 def user_daily_rows(store) -> dict:
     rows = store.rows(
         f"SELECT day, user_id, pack_pollen, tier_pollen, other_pollen, total_pollen, requests, "
-        f"enduser_pollen, user_tier, first_tier_at, first_pack_at FROM {store.table('user_daily')}"
+        f"enduser_pollen, developer_pollen, user_tier, first_tier_at, first_pack_at FROM {store.table('user_daily')}"
     )
     return {(r[0], r[1]): r[2:] for r in rows}
 
@@ -86,7 +86,8 @@ def expected_user_daily(events) -> dict:
             m["other"],
             m["total"],
             m["requests"],
-            sum(e["total_price"] for e in group if e["api_key_type"] == "temporary"),
+            oracle.byop_pollen(group, oracle.ENDUSER_KEYS),
+            oracle.byop_pollen(group, oracle.DEVELOPER_KEYS),
             max(group, key=lambda e: e["start_time"])["user_tier"],
             firsts["tier"],
             firsts["pack"],

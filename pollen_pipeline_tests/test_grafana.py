@@ -4,6 +4,7 @@ numbers computed here from the hand-made events, and no panel reads raw events."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib.util
 import json
@@ -57,6 +58,17 @@ CAROL = {
     "api_key_name": "undefined",
 }
 ROUTER = {"user_id": "router", "user_github_id": "241978997", "user_tier": "router"}
+# A key of no known type, paying partly on the dev meter: out of the BYOP share's denominator,
+# and below the scatter's 10 Pollen of pack + tier although its total is above 10.
+DAVE = {
+    "user_id": "u4",
+    "user_github_id": "1004",
+    "user_github_username": "dave",
+    "api_key_id": "k4",
+    "api_key_name": "dave-tool",
+    "api_key_type": "undefined",
+    "resolved_model_requested": "mistral",
+}
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> str:
@@ -119,6 +131,11 @@ def hand_made_events() -> list[dict[str, Any]]:
         ),
         *(event(_at(_days_before(1), 7, i), total_price=100.0, **CAROL) for i in range(2)),
         *(event(_at(day, 3), total_price=1.0, **ROUTER) for day in (DAY, _days_before(3))),
+        *(event(_at(DAY, 6, i), total_price=2.0, **DAVE) for i in range(3)),
+        *(
+            event(_at(DAY, 7, i), selected_meter_slug="local:dev", total_price=5.0, **DAVE)
+            for i in range(2)
+        ),
         # removed by the contract: non-production, non-2xx, zero price
         event(_at(DAY, 10), environment="development", total_price=50.0, **ALICE),
         event(_at(DAY, 10), response_status=500, total_price=50.0, **ALICE),
@@ -356,7 +373,7 @@ def test_every_panel_and_variable_runs_with_the_expected_columns(loaded, range_n
 
 
 def test_expansion_follows_grafana_and_the_plugin():
-    time_range = RANGES["1d"]
+    time_range = dataclasses.replace(RANGES["1d"], server_zone="UTC")
     variables = {
         "model": Selection([ALL], ["a", "b"]),
         "tier": Selection(["seed", "o'k"]),
@@ -375,6 +392,39 @@ def test_expansion_follows_grafana_and_the_plugin():
     )
     with pytest.raises(ValueError, match="unknown macro"):
         expand("SELECT $__timeGroup(hour, 1h)", variables, time_range)
+    # On a Grafana server east of UTC the plugin's $__dateFilter ends a day later: the reason
+    # the dashboards bound days with toDate($__toTime, 'UTC') instead.
+    chatham = dataclasses.replace(time_range, server_zone="Pacific/Chatham")
+    next_day = DAY + dt.timedelta(days=1)
+    expanded = expand("SELECT 1 WHERE $__dateFilter(day)", variables, chatham)
+    assert expanded == f"SELECT 1 WHERE day >= toDate('{DAY}') AND day <= toDate('{next_day}')"
+
+
+def comparable(rows: list[tuple]) -> list[str]:
+    """Rows as sorted text, floats to 9 digits: panels without ORDER BY may list ties in any
+    order, and ClickHouse may add floats in another order from one run to the next."""
+    return sorted(
+        repr(tuple(f"{value:.9g}" if isinstance(value, float) else value for value in row))
+        for row in rows
+    )
+
+
+@pytest.mark.parametrize("range_name", sorted(RANGES))
+def test_no_panel_depends_on_the_grafana_server_time_zone(loaded, range_name):
+    for path in DASHBOARDS:
+        dashboard = load(path)
+        results = {}
+        for zone in ("UTC", "Pacific/Chatham", "America/Los_Angeles"):
+            RANGES[f"{range_name}@{zone}"] = dataclasses.replace(
+                RANGES[range_name], server_zone=zone
+            )
+            try:
+                panels = run_dashboard(loaded, dashboard, f"{range_name}@{zone}", {})
+            finally:
+                del RANGES[f"{range_name}@{zone}"]
+            results[zone] = {title: comparable(rows) for title, (_, rows) in panels.items()}
+        assert results["Pacific/Chatham"] == results["UTC"], path.name
+        assert results["America/Los_Angeles"] == results["UTC"], path.name
 
 
 def test_variable_options_come_from_summary_tables(loaded, loaded_events):
@@ -466,6 +516,40 @@ def test_app_leaderboard_keeps_named_apps_with_100_pollen(loaded, loaded_events)
             "request_count": m["requests"],
         },
     )
+
+
+def test_byop_split_leaves_other_key_types_out_of_the_share(loaded, loaded_events):
+    dashboard = load(ECONOMICS)
+    title = "2. BYOP split: developer vs end-user keys (early signal)"
+    rows = rows_as_dicts(run_dashboard(loaded, dashboard, "30d", {})[title])
+    events = economics(loaded_events)
+    for row in rows:
+        day = [e for e in events if daily_bucket(e) == as_utc(row["time"])]
+        developer = oracle.byop_pollen(day, oracle.DEVELOPER_KEYS)
+        enduser = oracle.byop_pollen(day, oracle.ENDUSER_KEYS)
+        other_keys = oracle.byop_pollen(day, ("undefined",))
+        assert close(row["other_key_types_pollen"], other_keys)
+        assert close(row["enduser_share"], enduser / (developer + enduser))
+    by_day = {as_utc(row["time"]).date(): row for row in rows}
+    assert close(by_day[DAY]["other_key_types_pollen"], 6.0)  # dave's tier, not his dev meter
+    # bob's 10 BYOP calls at 0.2 against alice's 1100 x 0.01 + 20 x 6 + 5 x 0.05 on DAY
+    assert close(by_day[DAY]["enduser_share"], 2.0 / (2.0 + 11.0 + 120.0 + 0.25))
+
+
+def test_developer_scatter_counts_pack_and_tier_toward_its_threshold(loaded, loaded_events):
+    dashboard = load(ECONOMICS)
+    title = "7. Developer economics scatter"
+    rows = rows_as_dicts(run_dashboard(loaded, dashboard, "30d", {})[title])
+    expected = {}
+    for group in oracle.group(economics(loaded_events), lambda e: e["user_id"]).values():
+        m = oracle.money(group)
+        if m["pack"] + m["tier"] >= 10:
+            expected[group[0]["user_github_username"]] = (m["tier"], m["pack"])
+    actual = {row["developer"]: (row["free_pollen"], row["paid_pollen"]) for row in rows}
+    assert actual.keys() == expected.keys()
+    for name, values in expected.items():
+        assert all(map(close, actual[name], values)), name
+    assert "dave" not in expected  # 16 Pollen in all, 6 of them pack + tier
 
 
 def test_router_share_counts_router_only_there(loaded, loaded_events):

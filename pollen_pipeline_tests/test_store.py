@@ -7,12 +7,13 @@ import os
 import re
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
 
 from pollen_pipeline import tables
-from pollen_pipeline.clickhouse import Window
+from pollen_pipeline.clickhouse import Window, redact
 from pollen_pipeline.settings import SettingsError, load_settings
 from pollen_pipeline_tests.events import at, event, insert_events
 
@@ -73,6 +74,18 @@ def test_bad_identifier_in_environment_is_rejected(monkeypatch):
     monkeypatch.setenv("POLLEN_DATABASE", "pollen; DROP TABLE x")
     with pytest.raises(SettingsError, match="POLLEN_DATABASE"):
         load_settings()
+
+
+@pytest.mark.parametrize("password", ["p@ss", "a/b", "x?y", "h#sh", "a:b"])
+def test_reserved_characters_in_a_password_must_be_percent_encoded(monkeypatch, password):
+    monkeypatch.setenv("POLLEN_CLICKHOUSE_URL", f"http://pollen:{password}@clickhouse:8123")
+    with pytest.raises(SettingsError, match="POLLEN_CLICKHOUSE_URL.*percent-encode") as error:
+        load_settings()
+    assert password not in str(error.value)
+    encoded = urllib.parse.quote(password, safe="")
+    monkeypatch.setenv("POLLEN_CLICKHOUSE_URL", f"http://pollen:{encoded}@clickhouse:8123")
+    assert load_settings().clickhouse_url.endswith(f":{encoded}@clickhouse:8123")
+    assert redact(f"http://pollen:{password}@clickhouse:8123") == "http://pollen:***@clickhouse:8123"
 
 
 def run_pollen(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -72,6 +72,7 @@ class UserWindows(WindowColumns):
     user_id: Series[str]
     user_tier: Series[str]
     enduser_pollen_30d: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+    developer_pollen_30d: Series[np.float64] = pa.Field(**NON_NEGATIVE)
     enduser_share_30d: Series[np.float64] = pa.Field(**SHARE)
     paid_share_30d: Series[np.float64] = pa.Field(**SHARE)
     qualifies: Series[np.uint8] = pa.Field(**FLAG)

@@ -45,6 +45,7 @@ class UserDaily(EconomicsColumns):
     user_id: Series[str]
     user_tier: Series[str]
     enduser_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+    developer_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)
     models_used: Series[np.uint64] = pa.Field(gt=0)
     apps_used: Series[np.uint64] = pa.Field(gt=0)
 

@@ -8,6 +8,7 @@ SELECT
     argMax(user_tier, last_event_at) AS user_tier,
     $meter_sums,
     $enduser_pollen AS enduser_pollen,
+    $developer_pollen AS developer_pollen,
     uniqExact(resolved_model_requested) AS models_used,
     uniqExact(api_key_id) AS apps_used,
     $first_tier_at AS first_tier_at,

@@ -8,7 +8,8 @@ SELECT
     latest_tier AS user_tier,
     $window_columns,
     enduser_30d AS enduser_pollen_30d,
-    enduser_30d / nullIf(total_30d, 0) AS enduser_share_30d,
+    developer_30d AS developer_pollen_30d,
+    enduser_30d / nullIf(developer_30d + enduser_30d, 0) AS enduser_share_30d,
     $paid_share_30d AS paid_share_30d,
     $momentum AS momentum,
     $qualifies AS qualifies,
@@ -24,6 +25,7 @@ FROM
         argMax(user_tier, day) AS latest_tier,
         $window_sums,
         sumIf(enduser_pollen, $in_30d) AS enduser_30d,
+        sumIf(developer_pollen, $in_30d) AS developer_30d,
         sumIf(implied_free_pollen, $in_1d) AS implied_free_1d,
         sumIf(implied_free_pollen, $in_30d) AS implied_free_30d
     FROM (SELECT *, $as_of_fanout AS as_of FROM $user_daily WHERE $lookback_rows)

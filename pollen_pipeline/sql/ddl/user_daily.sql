@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS ${database}.user_daily
     requests UInt64,
     tokens UInt64,
     enduser_pollen Float64,
+    developer_pollen Float64,
     models_used UInt64,
     apps_used UInt64,
     first_tier_at Nullable(DateTime('UTC')),

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS ${database}.user_windows
     active_days_30d UInt64,
     active_days_90d UInt64,
     enduser_pollen_30d Float64,
+    developer_pollen_30d Float64,
     enduser_share_30d Nullable(Float64),
     paid_share_30d Nullable(Float64),
     momentum Nullable(Float64),
