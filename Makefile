@@ -1,15 +1,21 @@
 # The two set-up commands: `make run` (demo on the embedded store) and `make test`.
+# Set-up is uv (from PyPI, into .pollen/tools) installing exactly the versions of uv.lock.
 PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .pollen/tools
+UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.pollen/dagster_home
 
-.PHONY: run test ui lint format bench clean
+.PHONY: run test ui lint format bench lock clean
 
-$(BIN)/pollen: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(BIN)/pollen: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --extra dev --python $(PYTHON) --quiet
 	touch $@
 
 $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
@@ -21,7 +27,7 @@ run: $(BIN)/pollen $(DAGSTER_HOME)/dagster.yaml
 	@echo "Open the Dagster UI with: make ui  (then http://localhost:3000)"
 
 ui: $(BIN)/pollen $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -w workspace.yaml
+	$(BIN)/dg dev
 
 # The UI test drives Debian's headless Chromium: root installs it where it is missing (as on
 # CI); elsewhere that test skips and says why.
@@ -33,19 +39,23 @@ test: $(BIN)/pollen
 	  echo "headless Chromium not installed: the UI test will be skipped"
 	$(BIN)/python -m pytest -q
 
-# Benchmarks (issue 6): floor vs materialize for 1M/5M/10M events in a day, a 90-day single-run
-# backfill at 1M a day (~50 GB of disk: pass ARGS="--backfill-days 30" on a smaller disk), and
-# every Grafana panel on the backfilled store. Figures go to benchmarks/results/latest.json.
+# Benchmarks: floor vs materialize for 1M/5M/10M events in a day, a 90-day single-run backfill
+# at 1M a day, and every Grafana panel on the backfilled store (benchmarks/README.md).
 bench: $(BIN)/pollen
 	$(BIN)/python benchmarks/run.py $(ARGS)
 
 lint: $(BIN)/pollen
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/dg check defs
 
 format: $(BIN)/pollen
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# After changing dependencies in pyproject.toml: re-resolve uv.lock (commit both).
+lock: | $(UV)
+	$(UV) lock
 
 clean:
 	rm -rf .pollen

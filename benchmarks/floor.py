@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from pollen_pipeline.clickhouse import ClickHouseResource
+from pollen_pipeline.resources import ClickHouseResource
 
 FLOOR_SQL = """
 INSERT INTO {table}

@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from pollen_pipeline import contract
-from pollen_pipeline.clickhouse import ClickHouseResource, Store
+from pollen_pipeline.resources import ClickHouseResource
+from pollen_pipeline.store import Store
 from pollen_pipeline_tests.grafana_sql import TimeRange, expand
 from pollen_pipeline_tests.test_grafana import panel_queries, resolve_variables
 

@@ -21,8 +21,8 @@ from dagster import (
     OpExecutionContext,
 )
 
-from pollen_pipeline.clickhouse import Store
-from pollen_pipeline.tables import CHECK_RESULTS_TABLE
+from pollen_pipeline.catalog import CHECK_RESULTS_TABLE
+from pollen_pipeline.store import Store
 
 COLUMNS = (
     "evaluated_at",

@@ -11,17 +11,17 @@ import logging
 import sys
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
-from pollen_pipeline.clickhouse import ClickHouseResource, Store, StoreError
+from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.settings import SettingsError
+from pollen_pipeline.store import Store, StoreError
 
 UTC = dt.UTC
 # backfill_policy and partitioned checks are beta/preview APIs we use on purpose; their
 # warnings say nothing a user of the CLI can act on.
 warnings.filterwarnings("ignore", message=r".* is currently in (beta|preview)")
-# The CLI prints its own progress; Dagster's step-by-step log stays in the run's event log.
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 class CommandError(RuntimeError):
@@ -37,88 +37,74 @@ def _say(message: str) -> None:
 
 
 def cmd_init(_: argparse.Namespace) -> None:
-    from pollen_pipeline.tables import init_store
+    from pollen_pipeline.catalog import init_store
 
     store = _store()
     created = init_store(store)
     _say(f"database {store.database}: created {', '.join(created) or 'nothing (all tables exist)'}")
 
 
+@contextmanager
+def _progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar with an ETA on stderr; yields ``update(done, total)``."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
+
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), TaskProgressColumn())
+    with Progress(
+        *columns,
+        TimeRemainingColumn(elapsed_when_finished=True),
+        console=_stderr_console(),
+        transient=False,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
 def cmd_generate(args: argparse.Namespace) -> None:
+    from pollen_pipeline.catalog import init_store
     from pollen_pipeline.synthetic import generate_events
-    from pollen_pipeline.tables import init_store
 
     store = _store()
     init_store(store)
-    total = generate_events(
-        store.client,
-        store.database,
-        args.start,
-        args.days,
-        args.events_per_day,
-        args.seed,
-        progress=lambda done, days: _say(f"  generated day {done}/{days}"),
-    )
+    with _progress_bar(f"generating {args.days} days") as update:
+        total = generate_events(
+            store.client,
+            store.database,
+            args.start,
+            args.days,
+            args.events_per_day,
+            args.seed,
+            progress=update,
+        )
     _say(f"generated {total:,} events from {args.start} over {args.days} days")
 
 
 def materialize_range(first: dt.date, last: dt.date, select: Sequence[str] | None = None) -> None:
-    """Materialize every core asset (or ``select``) for the UTC days ``first`` .. ``last``.
-
-    Runs go through Dagster (two runs: the hourly scan, then the daily rollups), recorded in the
-    instance of ``DAGSTER_HOME`` when set, so they show in the UI.
+    """Materialize the selected tables (all by default) for the UTC days ``first`` .. ``last``,
+    as one Dagster run, recorded in the instance of ``DAGSTER_HOME`` when set (the UI shows it).
     """
-    from dagster import AssetKey, DagsterInstance
-
     from pollen_pipeline.definitions import defs
-    from pollen_pipeline.jobs import day_range_tags, hour_range_tags
+    from pollen_pipeline.runs import RunError, materialize_days
 
     if last < first:
         raise CommandError(f"--end {last} is before --start {first}")
-    instance = DagsterInstance.get() if _dagster_home_set() else DagsterInstance.ephemeral()
-    first_hour = dt.datetime.combine(first, dt.time(), UTC)
-    last_hour = dt.datetime.combine(last, dt.time(23), UTC)
-    runs = [
-        ("core_hourly", hour_range_tags(first_hour, last_hour)),
-        ("core_daily", day_range_tags(first, last)),
-    ]
-    for number, (job_name, tags) in enumerate(runs, start=1):
-        job = defs.resolve_job_def(job_name)
-        keys = [key for key in job.asset_layer.selected_asset_keys]
-        if select:
-            keys = [key for key in keys if key.to_user_string() in select]
-        if not keys:
-            continue
-        started = time.monotonic()
-        _say(f"[{number}/{len(runs)}] {job_name} {first} .. {last}: {len(keys)} assets ...")
-        result = job.execute_in_process(
-            run_config=QUIET_LOGS,
-            instance=instance,
-            tags=tags,
-            asset_selection=[AssetKey(key.path) for key in keys],
-            raise_on_error=False,
-        )
-        if not result.success:
-            raise CommandError(f"{job_name} failed: {_first_failure(result)}")
-        _say(f"[{number}/{len(runs)}] {job_name} done in {time.monotonic() - started:.1f}s")
-
-
-def _dagster_home_set() -> bool:
-    import os
-
-    return bool(os.environ.get("DAGSTER_HOME"))
-
-
-def _first_failure(result) -> str:
-    for event in result.all_events:
-        if event.is_step_failure:
-            error = event.step_failure_data.error
-            return f"step {event.step_key}: {' '.join(error.message.split())[:400]}"
-    return f"run {result.run_id} did not succeed"
+    started = time.monotonic()
+    with _progress_bar(f"materializing {first} .. {last}") as update:
+        try:
+            materialize_days(defs(), first, last, list(select or []), progress=update)
+        except RunError as error:
+            raise CommandError(str(error)) from error
+    _say(f"materialized {first} .. {last} in {time.monotonic() - started:.1f}s")
 
 
 def cmd_materialize(args: argparse.Namespace) -> None:
-    from pollen_pipeline.tables import init_store
+    from pollen_pipeline.catalog import init_store
 
     init_store(_store())
     materialize_range(args.start, args.end, args.select)
@@ -142,9 +128,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     """Exit 1 when any line was rejected (the rejects are kept and their place is printed)."""
     from pathlib import Path
 
+    from pollen_pipeline.catalog import init_store
     from pollen_pipeline.loader import LoadError, load_files
     from pollen_pipeline.settings import partition_start_date
-    from pollen_pipeline.tables import init_store
 
     store = _store()
     init_store(store)
@@ -178,7 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
     materialize = commands.add_parser("materialize", help="materialize a range of UTC days")
     materialize.add_argument("--start", type=_date, required=True)
     materialize.add_argument("--end", type=_date, required=True)
-    materialize.add_argument("--select", nargs="+", help="asset names (default: all)")
+    materialize.add_argument(
+        "--select",
+        nargs="+",
+        metavar="SELECTION",
+        help="tables: names or Dagster asset selections, e.g. user_daily 'group:economics' "
+        "'key:user_daily+' (default: every summary table)",
+    )
     materialize.set_defaults(run=cmd_materialize)
     load = commands.add_parser("load", help="load event files (NDJSON, CSV, Parquet; .gz)")
     load.add_argument("paths", nargs="+", metavar="PATH")

@@ -1,12 +1,15 @@
-"""DDL for a ClickHouse cluster (``POLLEN_CLICKHOUSE_CLUSTER``), derived from ``sql/ddl/*.sql``.
+"""DDL for a ClickHouse cluster (``POLLEN_CLICKHOUSE_CLUSTER``), derived from the tables' DDL.
 
-The DDL files stay the single source of every table's columns and layout. On a cluster each of
-them becomes two tables, both created ``ON CLUSTER`` so that every host gets them:
+The DDL files stay the single source of every table's columns and layout. On a cluster they
+become, created ``ON CLUSTER`` so that every host gets them:
 
-- ``<name>_local``: the file's table with the Replicated variant of its engine; it holds this
-  shard's rows, copied between the replicas of the shard through ClickHouse Keeper;
-- ``<name>``: a ``Distributed`` table with the same columns over every shard's ``<name>_local``,
-  so readers (Grafana, the pipeline's own SELECTs) keep using the original names unchanged.
+- **raw events** (the one big table), sharded: ``<name>_local``, the file's table with the
+  Replicated variant of its engine, holding one shard's rows, plus ``<name>``, a
+  ``Distributed`` table over every shard's ``<name>_local``, so readers keep the name;
+- **every other table** (summaries, loader logs, check history: small), replicated on one
+  shard: the file's table with its Replicated engine under the file's name, a full copy on
+  every host. ``REPLACE PARTITION``, the pipeline's atomic write, works on it as on one server
+  (``Store._create_stage``), and every host answers every dashboard query locally.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ LOCAL_SUFFIX = "_local"
 # {shard} and {replica} are macros every host defines in its server config; the path is unique
 # per database and table so that two databases on one cluster never share a replication log.
 REPLICATION_PATH = "/clickhouse/tables/{shard}/${database}/%s"
+# Without {shard}: every host of the cluster is a replica of the same single shard.
+ONE_SHARD_PATH = "/clickhouse/tables/${database}/%s"
 
 _HEADER = re.compile(r"^CREATE TABLE IF NOT EXISTS \$\{database\}\.(\w+)$", re.M)
 _ENGINE = re.compile(r"^ENGINE = (\w+)(?:\((.*)\))?$", re.M)
@@ -76,7 +81,7 @@ def sharding_key(table: TableDdl) -> str:
     return "cityHash64(user_id)" if table.has_user_id else "rand()"
 
 
-def _replicated_engine(table: TableDdl) -> str:
+def _replicated_engine(table: TableDdl, path: str) -> str:
     # Only the MergeTree family has Replicated variants; a Memory (or other) table would be
     # per-host and unreplicated on a cluster, which nothing here wants, so refuse it clearly.
     if not table.engine.endswith("MergeTree") or table.engine.startswith("Replicated"):
@@ -84,7 +89,6 @@ def _replicated_engine(table: TableDdl) -> str:
             f"{table.name}: engine {table.engine} has no Replicated variant; "
             "cluster DDL needs a non-replicated *MergeTree engine in the DDL file"
         )
-    path = REPLICATION_PATH % f"{table.name}{LOCAL_SUFFIX}"
     args = ", ".join(arg for arg in (f"'{path}'", "'{replica}'", table.engine_args) if arg)
     return f"ENGINE = Replicated{table.engine}({args})"
 
@@ -94,7 +98,8 @@ def _local_template(table: TableDdl, cluster: str) -> str:
         f"CREATE TABLE IF NOT EXISTS ${{database}}.{table.name}{LOCAL_SUFFIX} ON CLUSTER {cluster}"
     )
     text = _HEADER.sub(lambda _: header, table.template)
-    return _ENGINE.sub(lambda _: _replicated_engine(table), text)
+    path = REPLICATION_PATH % f"{table.name}{LOCAL_SUFFIX}"
+    return _ENGINE.sub(lambda _: _replicated_engine(table, path), text)
 
 
 def _distributed_template(table: TableDdl, cluster: str) -> str:
@@ -108,11 +113,28 @@ def _distributed_template(table: TableDdl, cluster: str) -> str:
     )
 
 
-def cluster_table_ddl(
+def replicated_table_ddl(
     template: str, database: str, cluster: str, name: str | None = None
 ) -> list[str]:
-    """The statements creating one DDL file's table on ``cluster``: the local Replicated table
-    first (the Distributed one refers to it), then the Distributed table under the file's name.
+    """The statement creating one DDL file's table on ``cluster`` as one shard replicated on
+    every host: the file's name and layout, its engine's Replicated variant.
+
+    ``database`` and ``cluster`` must be validated identifiers (``settings.check_identifier``).
+    """
+    table = parse_table_ddl(template, name)
+    header = f"CREATE TABLE IF NOT EXISTS ${{database}}.{table.name} ON CLUSTER {cluster}"
+    text = _HEADER.sub(lambda _: header, table.template)
+    path = ONE_SHARD_PATH % table.name
+    text = _ENGINE.sub(lambda _: _replicated_engine(table, path), text)
+    return [string.Template(text).substitute(database=database)]
+
+
+def sharded_table_ddl(
+    template: str, database: str, cluster: str, name: str | None = None
+) -> list[str]:
+    """The statements creating one DDL file's table on ``cluster``, sharded: the local
+    Replicated table first (the Distributed one refers to it), then the Distributed table under
+    the file's name.
 
     ``database`` and ``cluster`` must be validated identifiers (``settings.check_identifier``).
     """

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pollen_pipeline.clickhouse import Store
-from pollen_pipeline.economics import MOMENTUM_MIN_PACK_30D
+from pollen_pipeline.store import Store
+from pollen_pipeline.windows import MOMENTUM_MIN_PACK_30D
 
 
 def headline_numbers(store: Store, first: dt.date, last: dt.date) -> str:

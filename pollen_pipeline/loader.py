@@ -33,8 +33,8 @@ from typing import IO, Any
 import pyarrow as pa
 from clickhouse_connect.driver.exceptions import ClickHouseError
 
-from pollen_pipeline.clickhouse import Store
-from pollen_pipeline.tables import LEDGER_TABLE, RAW_TABLE, REJECTED_TABLE
+from pollen_pipeline.catalog import LEDGER_TABLE, RAW_TABLE, REJECTED_TABLE
+from pollen_pipeline.store import Store
 
 CHUNK_BYTES = 32 * 1024 * 1024  # raw text per chunk: bounds the memory of Python and ClickHouse
 CHUNK_ROWS = 25_000  # Parquet rows per chunk: about CHUNK_BYTES of NDJSON

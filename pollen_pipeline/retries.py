@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from clickhouse_connect.driver.exceptions import OperationalError
 from dagster import Backoff, Failure, Jitter, RetryPolicy, RetryRequested
 
-from pollen_pipeline.clickhouse import StoreInUseError, redact
+from pollen_pipeline.store import StoreInUseError, redact
 
 # 20 s, 60 s, 140 s (+/- 20 s): long enough for a server restart or a merge backlog to clear.
 RETRY_POLICY = RetryPolicy(

@@ -31,6 +31,7 @@ class Settings:
     source_table: str | None
     start_date: dt.date
     cluster: str | None = None  # POLLEN_CLICKHOUSE_CLUSTER: DDL runs ON CLUSTER when set
+    query_timeout_seconds: int = DEFAULT_QUERY_TIMEOUT_SECONDS
 
     @property
     def raw_table(self) -> str:
@@ -101,14 +102,18 @@ def clickhouse_cluster() -> str | None:
     return value
 
 
-def load_settings() -> Settings:
-    """Read the environment now; call this at run time, not at import."""
+def load_settings(url: str | None = None, database: str | None = None) -> Settings:
+    """Read the environment now; call this at run time, not at import. ``url`` and
+    ``database`` (a resource's fields) take precedence over their variables."""
     source_table = os.environ.get("POLLEN_SOURCE_TABLE") or None
     return Settings(
         clickhouse_url=check_url(
-            os.environ.get("POLLEN_CLICKHOUSE_URL") or default_store_url(), "POLLEN_CLICKHOUSE_URL"
+            url or os.environ.get("POLLEN_CLICKHOUSE_URL") or default_store_url(),
+            "POLLEN_CLICKHOUSE_URL",
         ),
-        database=check_identifier(os.environ.get("POLLEN_DATABASE", "pollen"), "POLLEN_DATABASE"),
+        database=check_identifier(
+            database or os.environ.get("POLLEN_DATABASE", "pollen"), "POLLEN_DATABASE"
+        ),
         source_clickhouse_url=check_url(
             os.environ.get("POLLEN_SOURCE_CLICKHOUSE_URL", ""), "POLLEN_SOURCE_CLICKHOUSE_URL"
         )
@@ -116,4 +121,5 @@ def load_settings() -> Settings:
         source_table=source_table and check_identifier(source_table, "POLLEN_SOURCE_TABLE"),
         start_date=partition_start_date(),
         cluster=clickhouse_cluster(),
+        query_timeout_seconds=query_timeout_seconds(),
     )

@@ -16,7 +16,7 @@ import pytest
 os.environ["TZ"] = "Pacific/Chatham"
 time.tzset()
 
-from pollen_pipeline.clickhouse import Store  # noqa: E402
+from pollen_pipeline.store import Store  # noqa: E402
 from pollen_pipeline_tests.databases import fresh_database  # noqa: E402
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from pollen_pipeline.clickhouse import Store
+from pollen_pipeline.store import Store
 
 UTC = dt.UTC
 _ids = itertools.count()

@@ -13,9 +13,11 @@ import datetime as dt
 import json
 import sys
 
-from pollen_pipeline import tables
-from pollen_pipeline.clickhouse import Store, Window, connect
+from pollen_pipeline import catalog
+from pollen_pipeline.store import Store, Window, connect
 from pollen_pipeline.synthetic import generate_events
+
+FACTS = catalog.table("event_facts_hourly")
 
 EVENTS_PER_RUN = 40_000
 CHUNK = dt.timedelta(hours=1)  # 24 scans and inserts into the staging table per rewrite
@@ -31,14 +33,14 @@ def day_window(day: dt.date) -> Window:
 
 
 def state(store: Store, window: Window) -> dict[str, int]:
-    facts = store.table(tables.EVENT_FACTS_HOURLY.name)
+    facts = store.table(FACTS.name)
     events, rows = store.rows(
         f"SELECT toInt64(sum(events)), count() FROM {facts} "
         "WHERE hour >= {start:DateTime('UTC')} AND hour < {end:DateTime('UTC')}",
         window.params(),
     )[0]
     raw = store.scalar(
-        f"SELECT count() FROM {store.table(tables.RAW_TABLE)} "
+        f"SELECT count() FROM {store.table(catalog.RAW_TABLE)} "
         "WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')}",
         window.params(),
     )
@@ -46,19 +48,18 @@ def state(store: Store, window: Window) -> dict[str, int]:
 
 
 def rewrite(store: Store, window: Window) -> None:
-    spec = tables.EVENT_FACTS_HOURLY
-    sql = tables.select_sql(spec, store, store.table(tables.RAW_TABLE))
-    store.replace_window(spec, window, sql, chunk=CHUNK)
+    sql = catalog.select_sql(FACTS.name, store, store.table(catalog.RAW_TABLE))
+    store.replace_window(FACTS, window, sql, chunk=CHUNK)
 
 
 def main(url: str, database: str, day: str, *flags: str) -> None:
-    store = Store(connect(url), database)
-    tables.init_store(store)
+    store = Store(connect(url, timeout_seconds=600), database)
+    catalog.init_store(store)
     window = day_window(dt.date.fromisoformat(day))
     _say(**state(store, window))
     if "--inspect" in flags:
         return
-    seed = store.scalar(f"SELECT count() FROM {store.table(tables.RAW_TABLE)}")
+    seed = store.scalar(f"SELECT count() FROM {store.table(catalog.RAW_TABLE)}")
     generate_events(store.client, database, window.start.date(), 1, EVENTS_PER_RUN, seed + 1)
     _say(ready=state(store, window)["raw"])
     rewrite(store, window)

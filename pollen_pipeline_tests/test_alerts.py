@@ -26,18 +26,22 @@ from dagster import (
 )
 from dagster._core.definitions.freshness import FreshnessState, FreshnessStateChange
 
-from pollen_pipeline import alerts, freshness, retries
-from pollen_pipeline.checks import names
-from pollen_pipeline.clickhouse import Store, StoreError, StoreInUseError, connect
-from pollen_pipeline.definitions import defs
-from pollen_pipeline.jobs import day_range_tags, hour_range_tags
+from pollen_pipeline import checks, retries
+from pollen_pipeline import webhook as delivery
+from pollen_pipeline.defs import alerts
+from pollen_pipeline.defs.raw.generation_event import checks as raw_checks
+from pollen_pipeline.grain import DAILY_FRESHNESS, HOURLY_FRESHNESS, range_tags
+from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.settings import SettingsError
+from pollen_pipeline.store import Store, StoreError, StoreInUseError
+from pollen_pipeline_tests.databases import definitions
 from pollen_pipeline_tests.events import event, insert_events
 
 UTC = dt.UTC
 DAY = dt.date(2026, 2, 3)
 DAGSTER_URL = "http://dagster.example:3000"
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+METERS = "meters_classified"
 
 
 # --- Fixtures: a webhook receiver, a Dagster instance, the alert environment ------------------
@@ -86,7 +90,7 @@ def webhook(receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> Receiver:
     monkeypatch.setenv(alerts.WEBHOOK_URL_ENV, receiver.url)
     monkeypatch.setenv(alerts.DAGSTER_URL_ENV, DAGSTER_URL)
     monkeypatch.delenv(alerts.WEBHOOK_FORMAT_ENV, raising=False)
-    monkeypatch.setattr(alerts, "POST_BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr(delivery, "BACKOFF_SECONDS", 0.01)
     return receiver
 
 
@@ -100,35 +104,23 @@ def closed_port_url() -> str:
 # --- Helpers: materialize through the real jobs, tick the sensor ---------------------------
 
 
-def materialize_day(instance: DagsterInstance, day: dt.date = DAY) -> tuple[str, str]:
-    """The hourly scan, then data_quality_daily, as the schedules run them; both run ids."""
-    first = dt.datetime.combine(day, dt.time(), UTC)
-    runs = [
-        (
-            "core_hourly",
-            hour_range_tags(first, first + dt.timedelta(hours=23)),
-            "event_facts_hourly",
-        ),
-        ("core_daily", day_range_tags(day, day), "data_quality_daily"),
-    ]
-    hourly, daily = (
-        defs.resolve_job_def(job_name)
-        .execute_in_process(
-            run_config=QUIET,
-            instance=instance,
-            tags=tags,
-            asset_selection=[AssetKey(asset)],
-            raise_on_error=False,
-        )
-        .run_id
-        for job_name, tags, asset in runs
+def materialize_day(instance: DagsterInstance, day: dt.date = DAY) -> str:
+    """The facts scan and data_quality_daily for ``day``, in one run of the daily job as the
+    daily schedule runs it; the run id."""
+    job = definitions().resolve_job_def("pollen_daily")
+    result = job.execute_in_process(
+        run_config=QUIET,
+        instance=instance,
+        tags=range_tags(day, day),
+        asset_selection=[AssetKey("event_facts_hourly"), AssetKey("data_quality_daily")],
+        raise_on_error=False,
     )
-    return hourly, daily
+    return result.run_id
 
 
 def tick(instance: DagsterInstance, cursor: str | None) -> tuple[str, str | None]:
     context = build_sensor_context(
-        instance=instance, cursor=cursor, repository_def=defs.get_repository_def()
+        instance=instance, cursor=cursor, repository_def=definitions().get_repository_def()
     )
     result = alerts.alert_sensor(context)
     return result.skip_message, context.cursor
@@ -145,18 +137,18 @@ def meter_bug_events() -> list[dict[str, Any]]:
 
 def test_failing_check_alerts_once_then_recovers(store: Store, instance, webhook):
     insert_events(store, meter_bug_events())
-    _, run_id = materialize_day(instance)
+    run_id = materialize_day(instance)
 
     message, cursor = tick(instance, None)
     assert len(webhook.posts) == 1, webhook.posts
     post = webhook.posts[0]
     assert post["kind"] == "check_failed"
-    assert (post["asset"], post["check"]) == ("data_quality_daily", names.METER_CLASSIFICATION)
+    assert (post["asset"], post["check"]) == ("data_quality_daily", METERS)
     assert (post["partition"], post["severity"]) == ("2026-02-03", "WARN")
     assert "more than 1%" in post["description"]
     assert post["metadata"]["other_share_by_day"] == {"2026-02-03": round(0.1 / 1.0, 6)}
     assert post["url"] == f"{DAGSTER_URL}/runs/{run_id}"
-    assert post["run_id"] == run_id and post["job"] == "core_daily"
+    assert post["run_id"] == run_id and post["job"] == "pollen_daily"
     assert "data_quality_daily / meters_classified" in post["text"]
     assert message == "1 alerts, 1 posted"
 
@@ -167,14 +159,14 @@ def test_failing_check_alerts_once_then_recovers(store: Store, instance, webhook
         f"ALTER TABLE {store.table('generation_event')} DELETE "
         "WHERE selected_meter_slug = 'mystery' SETTINGS mutations_sync = 1"
     )
-    _, fixed_run = materialize_day(instance)
+    fixed_run = materialize_day(instance)
     _, cursor = tick(instance, cursor)
     assert len(webhook.posts) == 2
     recovered = webhook.posts[1]
     assert recovered["kind"] == "check_recovered"
     assert (recovered["asset"], recovered["check"], recovered["partition"]) == (
         "data_quality_daily",
-        names.METER_CLASSIFICATION,
+        METERS,
         "2026-02-03",
     )
     assert recovered["url"] == f"{DAGSTER_URL}/runs/{fixed_run}"
@@ -184,7 +176,7 @@ def test_failing_check_alerts_once_then_recovers(store: Store, instance, webhook
 
 def test_check_results_are_written_from_the_run(store: Store, instance):
     insert_events(store, meter_bug_events())
-    _, run_id = materialize_day(instance)
+    run_id = materialize_day(instance)
     rows = store.rows(
         "SELECT check_name, partition, passed, severity, metadata, run_id, evaluated_at "
         f"FROM {store.table('pipeline_check_results')} WHERE asset = 'data_quality_daily' "
@@ -192,22 +184,22 @@ def test_check_results_are_written_from_the_run(store: Store, instance):
     )
     by_check = {row[0]: row for row in rows}
     assert set(by_check) == {
-        names.METER_CLASSIFICATION,
-        names.NO_GAPS,
-        names.RECONCILES_WITH_RAW,
-        names.SCHEMA,
+        METERS,
+        checks.NO_GAPS,
+        checks.RECONCILES_WITH_RAW,
+        checks.SCHEMA_VALID,
     }
-    meter = by_check[names.METER_CLASSIFICATION]
+    meter = by_check[METERS]
     assert meter[1:4] == ("2026-02-03", 0, "WARN")
     assert json.loads(meter[4]) == {"other_share_by_day": {"2026-02-03": 0.1}}
     assert meter[5] == run_id
-    assert by_check[names.RECONCILES_WITH_RAW][2:4] == (1, "ERROR")
-    assert abs(json.loads(by_check[names.RECONCILES_WITH_RAW][4])["difference"]) < 1e-9
-    hourly = store.scalar(
-        f"SELECT uniqExact(partition) FROM {store.table('pipeline_check_results')} "
+    assert by_check[checks.RECONCILES_WITH_RAW][2:4] == (1, "ERROR")
+    assert abs(json.loads(by_check[checks.RECONCILES_WITH_RAW][4])["difference"]) < 1e-9
+    facts = store.rows(
+        f"SELECT DISTINCT partition FROM {store.table('pipeline_check_results')} "
         "WHERE asset = 'event_facts_hourly'"
     )
-    assert hourly == 1  # one range run: "2026-02-03-00:00..2026-02-03-23:00"
+    assert facts == [("2026-02-03",)]  # the day's partition, whatever the table's grain
     evaluated_at = meter[6] if meter[6].tzinfo else meter[6].replace(tzinfo=UTC)
     assert abs((dt.datetime.now(UTC) - evaluated_at).total_seconds()) < 600
 
@@ -215,14 +207,13 @@ def test_check_results_are_written_from_the_run(store: Store, instance):
 def test_failed_run_alerts_and_fails_fast(store: Store, instance, webhook, monkeypatch):
     insert_events(store, meter_bug_events())
     monkeypatch.setenv("POLLEN_DATABASE", "no_such_database")  # not transient: no retries
-    _, run_id = materialize_day(instance)
+    run_id = materialize_day(instance)
     tick(instance, None)
-    failures = [post for post in webhook.posts if post["kind"] == "run_failed"]
-    assert {post["job"] for post in failures} == {"core_hourly", "core_daily"}
-    daily = next(post for post in failures if post["run_id"] == run_id)
-    assert daily["severity"] == "ERROR" and daily["partition"] == "2026-02-03"
-    assert "data_quality_daily" in daily["description"]
-    assert daily["url"] == f"{DAGSTER_URL}/runs/{run_id}"
+    (failed,) = [post for post in webhook.posts if post["kind"] == "run_failed"]
+    assert (failed["job"], failed["run_id"]) == ("pollen_daily", run_id)
+    assert failed["severity"] == "ERROR" and failed["partition"] == "2026-02-03"
+    assert "event_facts_hourly" in failed["description"]
+    assert failed["url"] == f"{DAGSTER_URL}/runs/{run_id}"
     retried = instance.get_records_for_run(run_id, of_type=DagsterEventType.STEP_UP_FOR_RETRY)
     assert not retried.records
     failure = instance.get_records_for_run(run_id, of_type=DagsterEventType.STEP_FAILURE)
@@ -233,7 +224,7 @@ def test_failed_run_alerts_and_fails_fast(store: Store, instance, webhook, monke
 def report_failed_run(instance: DagsterInstance) -> str:
     from dagster._core.test_utils import create_run_for_test
 
-    run = create_run_for_test(instance, job_name="core_hourly", tags=day_range_tags(DAY, DAY))
+    run = create_run_for_test(instance, job_name="pollen_hourly", tags=range_tags(DAY, DAY))
     instance.report_run_failed(run, "the store went away")
     return run.run_id
 
@@ -245,7 +236,7 @@ def test_slack_and_discord_formats(instance, webhook, monkeypatch, fmt, key):
     tick(instance, None)
     (post,) = webhook.posts
     assert list(post) == [key]
-    assert post[key].startswith("[ERROR] Run failed: core_hourly (partition 2026-02-03)")
+    assert post[key].startswith("[ERROR] Run failed: pollen_hourly (partition 2026-02-03)")
     assert post[key].endswith(f"{DAGSTER_URL}/runs/{run_id}")
 
 
@@ -264,13 +255,13 @@ def test_dead_or_slow_webhook_is_logged_and_never_raises(instance, webhook, monk
     assert time.monotonic() - started < 5  # connection refused: no time-out to wait for
 
     monkeypatch.setenv(alerts.WEBHOOK_URL_ENV, webhook.url)
-    monkeypatch.setattr(alerts, "POST_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", 0.2)
     webhook.delay = 1.0
     report_failed_run(instance)
     started = time.monotonic()
     message, _ = tick(instance, cursor)
     assert message == "1 alerts, 0 posted"
-    assert time.monotonic() - started < alerts.POST_ATTEMPTS * 0.2 + 3
+    assert time.monotonic() - started < delivery.ATTEMPTS * 0.2 + 3
 
 
 def test_without_webhook_alerts_are_only_logged(instance, monkeypatch):
@@ -317,23 +308,20 @@ def test_first_tick_ignores_history_older_than_the_lookback(instance, webhook, m
 # --- Freshness ----------------------------------------------------------------------------
 
 
-def test_summary_assets_carry_freshness_and_retry_policies():
+def test_summary_assets_carry_their_grains_freshness_and_the_retry_policy():
+    defs = definitions()
     graph = defs.resolve_asset_graph()
-    summary = {
-        asset.key.to_user_string(): asset
-        for asset in defs.assets
-        if hasattr(asset, "op") and asset.key.to_user_string() != "generation_event"
+    summary = [asset for asset in defs.assets if getattr(asset, "is_executable", False)]
+    assert {"event_facts_hourly", "usage_hourly", "user_daily", "data_quality_daily"} <= {
+        asset.key.to_user_string() for asset in summary
     }
-    assert {"event_facts_hourly", "usage_hourly", "user_daily", "data_quality_daily"} <= set(
-        summary
-    )
-    for name, asset in summary.items():
-        policy = graph.get(AssetKey(name)).freshness_policy
-        hourly = name.endswith("_hourly")
-        assert policy == (freshness.HOURLY_FRESHNESS if hourly else freshness.DAILY_FRESHNESS)
+    for asset in summary:
+        policy = graph.get(asset.key).freshness_policy
+        hourly = asset.tags_by_key[asset.key]["pollen/cadence"] == "hourly"
+        assert policy == (HOURLY_FRESHNESS if hourly else DAILY_FRESHNESS)
         assert asset.op.retry_policy == retries.RETRY_POLICY
-    assert freshness.DAILY_FRESHNESS.deadline_cron == "0 3 * * *"
-    assert freshness.HOURLY_FRESHNESS.fail_window.to_timedelta() == dt.timedelta(hours=3)
+    assert DAILY_FRESHNESS.deadline_cron == "0 3 * * *"
+    assert HOURLY_FRESHNESS.fail_window.to_timedelta() == dt.timedelta(hours=3)
 
 
 def report_freshness(instance: DagsterInstance, asset: str, new: str, previous: str) -> None:
@@ -362,8 +350,10 @@ def test_freshness_policy_failures_alert_and_recover(instance, webhook):
 
 
 def run_raw_freshness(instance: DagsterInstance) -> str:
-    result = defs.resolve_job_def("raw_freshness").execute_in_process(
-        run_config=QUIET, instance=instance, raise_on_error=False
+    result = (
+        definitions()
+        .resolve_job_def("generation_event_freshness")
+        .execute_in_process(run_config=QUIET, instance=instance, raise_on_error=False)
     )
     return result.run_id
 
@@ -381,7 +371,7 @@ def test_raw_events_that_stop_arriving_alert(store: Store, instance, webhook):
     run_id = run_raw_freshness(instance)
     _, cursor = tick(instance, None)
     (post,) = webhook.posts
-    assert (post["asset"], post["check"]) == ("generation_event", freshness.RAW_FRESHNESS_CHECK)
+    assert (post["asset"], post["check"]) == ("generation_event", "new_production_events")
     assert post["severity"] == "ERROR" and post["url"].endswith(run_id)
     assert 175 <= post["metadata"]["age_minutes"] <= 185
 
@@ -398,8 +388,8 @@ def test_raw_events_that_stop_arriving_alert(store: Store, instance, webhook):
 
 
 def test_raw_freshness_without_any_event_fails():
-    result = freshness.raw_freshness(None, dt.datetime.now(UTC))
-    assert not result.passed and "none" in result.description
+    verdict = raw_checks.judge(None, dt.datetime.now(UTC), dt.timedelta(hours=2))
+    assert not verdict.passed and "none" in verdict.description
 
 
 # --- Retries and query time-outs ----------------------------------------------------------
@@ -466,16 +456,15 @@ def test_a_transient_error_is_retried_inside_the_run(store: Store, instance, mon
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(Store, "replace_window", flaky)
-    hourly, daily = materialize_day(instance)  # the first write, in the hourly run, fails
-    retried = instance.get_records_for_run(hourly, of_type=DagsterEventType.STEP_UP_FOR_RETRY)
+    run_id = materialize_day(instance)  # the first write, the facts', fails
+    retried = instance.get_records_for_run(run_id, of_type=DagsterEventType.STEP_UP_FOR_RETRY)
     assert len(retried.records) == 1
-    assert instance.get_run_by_id(hourly).is_success
-    assert instance.get_run_by_id(daily).is_success
+    assert instance.get_run_by_id(run_id).is_success
 
 
-def test_every_query_has_the_configured_time_limit_on_chdb(store_url, store, monkeypatch):
+def test_every_query_has_the_configured_time_limit_on_chdb(store, monkeypatch):
     monkeypatch.setenv("POLLEN_QUERY_TIMEOUT_SECONDS", "1")
-    client = connect(store_url)
+    client = ClickHouseResource().store().client
     assert client.get_client_setting("max_execution_time") == "1"
     started = time.monotonic()
     with pytest.raises(DatabaseError, match="TIMEOUT_EXCEEDED") as raised:
@@ -483,9 +472,9 @@ def test_every_query_has_the_configured_time_limit_on_chdb(store_url, store, mon
     assert time.monotonic() - started < 3
     assert retries.is_transient(raised.value)
     monkeypatch.setenv("POLLEN_QUERY_TIMEOUT_SECONDS", "600")
-    assert connect(store_url).get_client_setting("max_execution_time") == "600"
+    assert ClickHouseResource().store().client.get_client_setting("max_execution_time") == "600"
     monkeypatch.setenv("POLLEN_QUERY_TIMEOUT_SECONDS", "soon")
     with pytest.raises(SettingsError, match="POLLEN_QUERY_TIMEOUT_SECONDS"):
-        connect(store_url)
+        ClickHouseResource().store()
     monkeypatch.delenv("POLLEN_QUERY_TIMEOUT_SECONDS")
-    assert connect(store_url).get_client_setting("max_execution_time") == "600"
+    assert ClickHouseResource().store().client.get_client_setting("max_execution_time") == "600"

@@ -6,76 +6,65 @@ import datetime as dt
 
 from dagster import AssetCheckSeverity
 
-from pollen_pipeline import tables
-from pollen_pipeline.checks import core as checks
-from pollen_pipeline.checks import names, schemas
-from pollen_pipeline.cli import materialize_range
-from pollen_pipeline.clickhouse import Window
+from pollen_pipeline import checks
+from pollen_pipeline.store import Window
+from pollen_pipeline_tests.checking import evaluate
+from pollen_pipeline_tests.databases import materialize
 from pollen_pipeline_tests.events import at, event, insert_events
 
 DAY = dt.date(2026, 2, 3)
 WINDOW = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
-
-
-def by_name(results):
-    return {result.check_name: result for result in results}
+METERS = "meters_classified"
 
 
 def reconcile_user_daily(store):
-    raw_table = store.table(tables.RAW_TABLE)
-    return by_name(
-        checks.reconcile(store, store, raw_table, tables.USER_DAILY, WINDOW, scope="economics")
-    )
+    return evaluate(store, "user_daily", WINDOW)
 
 
 def test_reconciliation_fails_when_raw_events_change_after_materializing(store):
     insert_events(store, [event("2026-02-03 08:00:00"), event("2026-02-03 09:00:00")])
-    materialize_range(DAY, DAY)
-    assert reconcile_user_daily(store)[names.RECONCILES_WITH_RAW].passed
+    materialize(DAY, DAY)
+    assert reconcile_user_daily(store)[checks.RECONCILES_WITH_RAW].passed
 
     insert_events(store, [event("2026-02-03 10:00:00", total_price=0.5)])  # late, unprocessed
-    result = reconcile_user_daily(store)[names.RECONCILES_WITH_RAW]
+    result = reconcile_user_daily(store)[checks.RECONCILES_WITH_RAW]
     assert not result.passed
     assert result.metadata["difference"].value == -0.5
 
 
 def test_gaps_fail_for_periods_with_raw_events_but_no_rows(store):
     insert_events(store, [event("2026-02-03 08:00:00")])
-    materialize_range(DAY, DAY)
-    raw_table = store.table(tables.RAW_TABLE)
-    hourly = checks.reconcile(store, store, raw_table, tables.USAGE_HOURLY, WINDOW, scope="usage")
-    assert by_name(hourly)[names.NO_GAPS].passed
+    materialize(DAY, DAY)
+    assert evaluate(store, "usage_hourly", WINDOW)[checks.NO_GAPS].passed
 
     insert_events(store, [event("2026-02-03 15:00:00")])
-    hourly = checks.reconcile(store, store, raw_table, tables.USAGE_HOURLY, WINDOW, scope="usage")
-    gaps = by_name(hourly)[names.NO_GAPS]
+    gaps = evaluate(store, "usage_hourly", WINDOW)[checks.NO_GAPS]
     assert not gaps.passed
     assert gaps.metadata["missing_periods"].value == ["2026-02-03T15:00:00+00:00"]
 
 
 def test_reconciliation_fails_when_meters_do_not_add_up(store):
     insert_events(store, [event("2026-02-03 08:00:00")])
-    materialize_range(DAY, DAY)
+    materialize(DAY, DAY)
     store.command(
         f"ALTER TABLE {store.table('user_daily')} UPDATE tier_pollen = tier_pollen + 1 "
         "WHERE 1 SETTINGS mutations_sync = 1"
     )
-    result = reconcile_user_daily(store)[names.RECONCILES_WITH_RAW]
+    result = reconcile_user_daily(store)[checks.RECONCILES_WITH_RAW]
     assert not result.passed
     assert len(result.metadata["unbalanced_rows"].value) == 1
 
 
 def test_schema_check_fails_on_negative_money_and_duplicate_keys(store):
     insert_events(store, [event("2026-02-03 08:00:00")])
-    materialize_range(DAY, DAY)
-    spec = tables.USER_DAILY
-    assert checks.check_schema(store, spec, WINDOW, schemas.UserDaily).passed
+    materialize(DAY, DAY)
+    assert evaluate(store, "user_daily", WINDOW)[checks.SCHEMA_VALID].passed
 
+    user_daily = store.table("user_daily")
     store.command(
-        f"INSERT INTO {store.table(spec.name)} SELECT * REPLACE (-1.0 AS pack_pollen) "
-        f"FROM {store.table(spec.name)}"
+        f"INSERT INTO {user_daily} SELECT * REPLACE (-1.0 AS pack_pollen) FROM {user_daily}"
     )
-    result = checks.check_schema(store, spec, WINDOW, schemas.UserDaily)
+    result = evaluate(store, "user_daily", WINDOW)[checks.SCHEMA_VALID]
     assert not result.passed
     failures = result.metadata["failures"].value
     assert "pack_pollen" in failures and "user_id" in failures  # negative value, duplicate key
@@ -84,15 +73,14 @@ def test_schema_check_fails_on_negative_money_and_duplicate_keys(store):
 def test_meter_classification_warns_when_other_meters_exceed_one_percent(store):
     normal = [event(f"2026-02-03 {h:02d}:00:00", total_price=0.1) for h in range(9)]
     insert_events(store, [*normal, event("2026-02-03 12:00:00", selected_meter_slug="local:dev")])
-    materialize_range(DAY, DAY)
-    spec = tables.DATA_QUALITY_DAILY
-    assert checks.check_meter_classification(store, spec, WINDOW).passed  # 0.001 of 0.901
+    materialize(DAY, DAY)
+    assert evaluate(store, "data_quality_daily", WINDOW)[METERS].passed  # 0.001 of 0.901
 
     insert_events(
         store, [event("2026-02-03 13:00:00", selected_meter_slug="mystery", total_price=0.1)]
     )
-    materialize_range(DAY, DAY)
-    result = checks.check_meter_classification(store, spec, WINDOW)
+    materialize(DAY, DAY)
+    result = evaluate(store, "data_quality_daily", WINDOW)[METERS]
     assert not result.passed
     assert result.severity == AssetCheckSeverity.WARN
     assert result.metadata["other_share_by_day"].value == {"2026-02-03": round(0.101 / 1.001, 6)}

@@ -1,38 +1,62 @@
-"""Cluster DDL (``POLLEN_CLICKHOUSE_CLUSTER``) and the Helm values of ``deploy/helm``.
+"""Cluster DDL (``POLLEN_CLICKHOUSE_CLUSTER``), the write path on a cluster, and the Helm
+values of ``deploy/helm``.
 
 No ClickHouse cluster runs here, so the generated DDL is never executed: it is pinned by
 snapshots (``snapshots/cluster_ddl``, rewritten with ``POLLEN_UPDATE_SNAPSHOTS=1``) and checked
-for the properties a cluster needs.
+for the properties a cluster needs: raw events sharded behind a Distributed table, every other
+table one shard replicated on every host (where ``REPLACE PARTITION`` works).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from importlib import resources
+import string
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from pollen_pipeline import cluster, tables
-from pollen_pipeline.clickhouse import Store, StoreError, Window, sql_text
+from pollen_pipeline import catalog, cluster
 from pollen_pipeline.settings import SettingsError, load_settings
+from pollen_pipeline.store import Store, Window
 from pollen_pipeline_tests.events import at
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "cluster_ddl"
 HELM_VALUES = Path(__file__).resolve().parents[1] / "deploy" / "helm" / "values.yaml"
 DATABASE, CLUSTER = "pollen", "pollen_cluster"
-DDL_NAMES = sorted(
-    entry.name.removesuffix(".sql")
-    for entry in resources.files("pollen_pipeline").joinpath("sql", "ddl").iterdir()
-    if entry.name.endswith(".sql")
-)
+DDL_NAMES = sorted([*catalog.table_folders(), *catalog.STORE_TABLES])
+
+
+class RecordingStore(Store):
+    """A store without a server: records commands; answers the few reads of init and writes
+    (``existing`` tables; a summary table's partition and sorting keys; an empty stage)."""
+
+    def __init__(self, existing: set[str] = frozenset()) -> None:
+        super().__init__(client=None, database=DATABASE, cluster=CLUSTER)
+        self.existing = existing
+        self.commands: list[str] = []
+
+    def command(self, sql: str, params: dict[str, Any] | None = None) -> None:
+        self.commands.append(sql)
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        if "partition_key" in sql:
+            return [("day", "day, user_id")]
+        if "_partition_id" in sql:
+            return [("20260203",)]
+        if "count()" in sql:
+            return [(3,)]
+        return [(name,) for name in self.existing]
 
 
 def generated(name: str) -> list[str]:
-    return cluster.cluster_table_ddl(sql_text(f"ddl/{name}"), DATABASE, CLUSTER, name)
+    return catalog.create_statements(name, RecordingStore())
+
+
+def source(name: str) -> str:
+    return string.Template(catalog.ddl_template(name)).substitute(database=DATABASE)
 
 
 def columns(statement: str) -> str:
@@ -58,35 +82,32 @@ def test_cluster_ddl_matches_its_snapshot(name: str) -> None:
     assert text == snapshot.read_text()
 
 
-def test_every_snapshot_belongs_to_a_ddl_file() -> None:
+def test_every_snapshot_belongs_to_a_table() -> None:
     assert sorted(path.stem for path in SNAPSHOTS.glob("*.sql")) == DDL_NAMES
 
 
-def test_init_store_creates_every_ddl_file() -> None:
-    logs = (tables.REJECTED_TABLE, tables.LEDGER_TABLE, tables.CHECK_RESULTS_TABLE)
-    created = {tables.RAW_TABLE, *logs, *(spec.name for spec in tables.SUMMARY_TABLES)}
-    assert created == set(DDL_NAMES)
-
-
-@pytest.mark.parametrize("name", DDL_NAMES)
-def test_each_table_is_a_replicated_local_table_and_a_distributed_one(name: str) -> None:
+def test_raw_events_are_sharded_behind_a_distributed_table() -> None:
+    name = catalog.RAW_TABLE
     local, distributed = generated(name)
-    source = sql_text(f"ddl/{name}").replace("${database}", DATABASE)
     assert f"CREATE TABLE IF NOT EXISTS pollen.{name}_local ON CLUSTER {CLUSTER}\n" in local
     replicated = f"ReplicatedMergeTree('/clickhouse/tables/{{shard}}/pollen/{name}_local', "
     assert f"ENGINE = {replicated}'{{replica}}')\n" in local
     assert f"CREATE TABLE IF NOT EXISTS pollen.{name} ON CLUSTER {CLUSTER}\n" in distributed
-    key = "cityHash64(user_id)" if re.search(r"^\s+user_id ", source, re.M) else "rand()"
+    key = "cityHash64(user_id)"
     assert f"ENGINE = Distributed({CLUSTER}, pollen, {name}_local, {key})" in distributed
-    assert columns(local) == columns(distributed) == columns(source)
-    assert after_engine(local) == after_engine(source)  # same partitions, sort order, TTL
+    assert columns(local) == columns(distributed) == columns(source(name))
+    assert after_engine(local) == after_engine(source(name))  # same partitions, order, TTL
     assert after_engine(distributed) == []
 
 
-def test_user_tables_shard_by_user_and_the_rest_at_random() -> None:
-    keys = {name: generated(name)[1].rsplit(", ", 1)[1] for name in DDL_NAMES}
-    assert keys["user_daily"] == keys["generation_event"] == "cityHash64(user_id))\n"
-    assert keys["model_daily"] == keys["usage_hourly"] == "rand())\n"
+@pytest.mark.parametrize("name", [name for name in DDL_NAMES if name != catalog.RAW_TABLE])
+def test_every_other_table_is_one_shard_replicated_on_every_host(name: str) -> None:
+    (statement,) = generated(name)
+    assert f"CREATE TABLE IF NOT EXISTS pollen.{name} ON CLUSTER {CLUSTER}\n" in statement
+    # no {shard} in the Keeper path: every host is a replica of the same single shard
+    assert f"MergeTree('/clickhouse/tables/pollen/{name}', '{{replica}}')\n" in statement
+    assert columns(statement) == columns(source(name))
+    assert after_engine(statement) == after_engine(source(name))
 
 
 def test_database_is_created_on_the_cluster() -> None:
@@ -108,15 +129,18 @@ ORDER BY day
 
 
 def test_engine_arguments_follow_the_replication_path() -> None:
-    local, _ = cluster.cluster_table_ddl(TEMPLATE % "ReplacingMergeTree(version)", "db", "c")
+    local, _ = cluster.sharded_table_ddl(TEMPLATE % "ReplacingMergeTree(version)", "db", "c")
     path = "'/clickhouse/tables/{shard}/db/t_local', '{replica}', version"
     assert f"ENGINE = ReplicatedReplacingMergeTree({path})\n" in local
+    (one_shard,) = cluster.replicated_table_ddl(TEMPLATE % "ReplacingMergeTree(version)", "db", "c")
+    path = "'/clickhouse/tables/db/t', '{replica}', version"
+    assert f"ENGINE = ReplicatedReplacingMergeTree({path})\n" in one_shard
 
 
 @pytest.mark.parametrize("engine", ["Memory", "Log", "ReplicatedMergeTree('/x', '{replica}')"])
 def test_engines_without_a_replicated_variant_are_rejected(engine: str) -> None:
     with pytest.raises(cluster.ClusterDdlError, match=r"t: engine .* has no Replicated variant"):
-        cluster.cluster_table_ddl(TEMPLATE % engine, "db", "c")
+        cluster.replicated_table_ddl(TEMPLATE % engine, "db", "c")
 
 
 @pytest.mark.parametrize(
@@ -130,7 +154,7 @@ def test_engines_without_a_replicated_variant_are_rejected(engine: str) -> None:
 )
 def test_malformed_ddl_files_are_rejected_by_name(template: str, message: str) -> None:
     with pytest.raises(cluster.ClusterDdlError, match=f"^file_x: .*{message}"):
-        cluster.cluster_table_ddl(template, "db", "c", name="file_x")
+        cluster.sharded_table_ddl(template, "db", "c", name="file_x")
 
 
 # --- Settings, init_store and the write path on a cluster ---------------------------------
@@ -147,37 +171,33 @@ def test_cluster_variable_is_optional_and_validated(monkeypatch: pytest.MonkeyPa
             load_settings()
 
 
-class RecordingStore(Store):
-    """A store without a server: records commands; ``existing`` tables are already there."""
-
-    def __init__(self, existing: set[str]) -> None:
-        super().__init__(client=None, database=DATABASE, cluster=CLUSTER)
-        self.existing = existing
-        self.commands: list[str] = []
-
-    def command(self, sql: str, params: dict[str, Any] | None = None) -> None:
-        self.commands.append(sql)
-
-    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
-        return [(name,) for name in self.existing]
-
-
 def test_init_store_on_a_cluster_runs_only_on_cluster_ddl() -> None:
-    store = RecordingStore(existing={tables.RAW_TABLE})
-    created = tables.init_store(store)
-    assert tables.RAW_TABLE not in created  # an existing raw table is still left alone
-    assert sorted(created) == sorted(set(DDL_NAMES) - {tables.RAW_TABLE})
+    store = RecordingStore(existing={catalog.RAW_TABLE})
+    created = catalog.init_store(store)
+    assert catalog.RAW_TABLE not in created  # an existing raw table is still left alone
+    assert sorted(created) == sorted(set(DDL_NAMES) - {catalog.RAW_TABLE})
     assert store.commands[0] == cluster.cluster_database_ddl(DATABASE, CLUSTER)
-    assert len(store.commands) == 1 + 2 * len(created)
     assert all(f" ON CLUSTER {CLUSTER}" in statement for statement in store.commands)
     assert store.commands[1:] == [statement for name in created for statement in generated(name)]
 
 
-def test_replace_window_refuses_a_cluster_before_touching_it() -> None:
-    store = Store(client=None, database=DATABASE, cluster=CLUSTER)
+def test_a_write_on_a_cluster_builds_a_plain_stage_and_swaps_into_the_replicated_table() -> None:
+    store = RecordingStore()
     window = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
-    with pytest.raises(StoreError, match=r"on cluster pollen_cluster .* _local tables ON CLUSTER"):
-        store.replace_window(tables.USER_DAILY, window, "SELECT 1")
+    store.replace_window(catalog.table("user_daily"), window, "SELECT 1")
+    create, fill, keep, swap, drop = store.commands
+    stage = create.split()[2]
+    # AS alone would copy the Replicated engine and its Keeper path into the stage
+    assert create == (
+        f"CREATE TABLE {stage} AS pollen.user_daily ENGINE = MergeTree "
+        "PARTITION BY day ORDER BY (day, user_id)"
+    )
+    assert fill == f"INSERT INTO {stage} SELECT 1"
+    assert keep.startswith(f"INSERT INTO {stage} SELECT * FROM pollen.user_daily WHERE")
+    assert swap == (
+        f"ALTER TABLE pollen.user_daily REPLACE PARTITION ID {{partition:String}} FROM {stage}"
+    )
+    assert drop == f"DROP TABLE IF EXISTS {stage}"
 
 
 # --- Helm values ----------------------------------------------------------------------------
@@ -206,8 +226,6 @@ def test_helm_values_serve_this_code_location_from_its_own_image(helm: dict[str,
     assert deployment["image"]["repository"]
     env = {item["name"]: item["value"] for item in deployment["env"]}
     assert "POLLEN_DATABASE" in env
-    # cluster writes are not implemented: the shipped values must not turn cluster mode on
-    assert "POLLEN_CLICKHOUSE_CLUSTER" not in env
     assert deployment["envSecrets"]  # the ClickHouse URL with its password
     launcher = helm["runLauncher"]["config"]["k8sRunLauncher"]
     assert launcher["envSecrets"] == deployment["envSecrets"]

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from pollen_pipeline.cli import materialize_range
 from pollen_pipeline_tests import oracle
+from pollen_pipeline_tests.databases import fresh_database, materialize
 from pollen_pipeline_tests.events import event, insert_events
 
 ROUTER = {"user_id": "router", "user_github_id": "241978997", "user_tier": "router"}
@@ -51,12 +51,22 @@ SPAN = (dt.date(2026, 1, 10), dt.date(2026, 1, 11))
 
 def materialize_all() -> None:
     for day in DAYS:
-        materialize_range(day, day)
-    materialize_range(*SPAN)
+        materialize(day, day)
+    materialize(*SPAN)
+
+
+@pytest.fixture(scope="module")
+def loaded(store_url):
+    """One materialized database for the tests that only read it."""
+    with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
+        insert_events(store, EDGE_EVENTS)
+        materialize_all()
+        yield store
 
 
 @pytest.fixture
-def loaded(store):
+def rewritten(store):
+    """A materialized database of the test's own, for tests that change it."""
     insert_events(store, EDGE_EVENTS)
     materialize_all()
     return store
@@ -65,7 +75,8 @@ def loaded(store):
 def user_daily_rows(store) -> dict:
     rows = store.rows(
         f"SELECT day, user_id, pack_pollen, tier_pollen, other_pollen, total_pollen, requests, "
-        f"enduser_pollen, developer_pollen, user_tier, first_tier_at, first_pack_at FROM {store.table('user_daily')}"
+        "enduser_pollen, developer_pollen, user_tier, first_tier_at, first_pack_at "
+        f"FROM {store.table('user_daily')}"
     )
     return {(r[0], r[1]): r[2:] for r in rows}
 
@@ -184,9 +195,10 @@ def test_data_quality_daily_counts_each_filter_once(loaded):
     assert_same(actual, expected)
 
 
-def test_rematerializing_is_idempotent_and_picks_up_late_events(loaded):
+def test_rematerializing_is_idempotent_and_picks_up_late_events(rewritten):
+    loaded = rewritten
     before = user_daily_rows(loaded)
-    materialize_range(*SPAN)
+    materialize(*SPAN)
     assert user_daily_rows(loaded) == before  # replaced, not doubled
 
     late = [
@@ -194,7 +206,7 @@ def test_rematerializing_is_idempotent_and_picks_up_late_events(loaded):
         event("2026-01-10 13:00:00", total_price=0.25),
     ]
     insert_events(loaded, late)
-    materialize_range(*SPAN)
+    materialize(*SPAN)
     assert_same(user_daily_rows(loaded), expected_user_daily(EDGE_EVENTS + late))
 
 

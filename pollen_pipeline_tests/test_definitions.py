@@ -1,95 +1,179 @@
-"""The code location loads, and its schedules ask for the right partitions."""
+"""The code location: one snapshot of what it defines, its schedules' partitions, Dagster's own
+check of the project, and a table added by adding a folder."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 
-from dagster import (
-    DagsterInstance,
-    build_run_status_sensor_context,
-    build_schedule_context,
-)
+import pytest
+from dagster import AssetsDefinition, build_schedule_context
 
-from pollen_pipeline.checks import names
-from pollen_pipeline.definitions import defs
-from pollen_pipeline.jobs import RANGE_END_TAG, RANGE_START_TAG
-from pollen_pipeline.schedules import (
-    DAILY_REFRESH_TAG,
-    daily_refresh_sensor,
-    daily_schedule,
-    hourly_schedule,
-)
+from pollen_pipeline import catalog
+from pollen_pipeline.components.summary_table import plan_of
+from pollen_pipeline.defs.automation import daily_schedule, hourly_schedule
+from pollen_pipeline.grain import RANGE_END_TAG, RANGE_START_TAG
+from pollen_pipeline_tests.databases import definitions
 
 UTC = dt.UTC
-CORE = ["event_facts_hourly", "usage_hourly", "user_daily", "app_daily", "model_daily"]
+ROOT = Path(__file__).resolve().parents[1]
+SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.json"
 
 
-def test_definitions_load_with_assets_checks_jobs_and_schedules():
+def _severities(name: str) -> dict[str, str]:
+    """Check name -> declared severity, for a summary table (standard checks are ERROR)."""
+    if name not in catalog.summary_tables():
+        return {}
+    return {check.name: check.severity for check, _ in plan_of(name).checks}
+
+
+def _asset(asset: AssetsDefinition) -> dict[str, Any]:
+    key = asset.key
+    name = key.to_user_string()
+    severities = _severities(name)
+    partitions = asset.partitions_def
+    spec = asset.specs_by_key[key]
+    return {
+        "group": asset.group_names_by_key[key],
+        "kinds": " ".join(sorted(spec.kinds)),
+        "deps": " ".join(sorted(dep.asset_key.to_user_string() for dep in spec.deps)),
+        "partitions": partitions and f"daily from {partitions.start:%Y-%m-%d}",
+        "cadence": asset.tags_by_key[key].get("pollen/cadence"),
+        "freshness": type(spec.freshness_policy).__name__,
+        "checks": sorted(
+            f"{check.name} {severities.get(check.name, 'ERROR')}"
+            + (" blocking" if check.blocking else "")
+            for check in asset.check_specs
+        ),
+    }
+
+
+def describe() -> dict[str, Any]:
+    """What the code location defines, as plain data."""
+    defs = definitions()
     graph = defs.resolve_asset_graph()
-    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert {"generation_event", *CORE, "data_quality_daily"} <= keys
-    assert defs.resolve_job_def("core_hourly") and defs.resolve_job_def("core_daily")
-    assert {s.name for s in defs.schedules} == {
-        "hourly_schedule",
-        "daily_schedule",
-        "raw_freshness_schedule",
+    assets = {
+        asset.key.to_user_string(): _asset(asset)
+        for asset in defs.assets or []
+        if isinstance(asset, AssetsDefinition) and asset.is_executable
+    }
+    jobs = {
+        job.name: sorted(key.to_user_string() for key in job.selection.resolve(graph))
+        for job in defs.jobs
+        if hasattr(job, "selection")
+    }
+    return {
+        "assets": dict(sorted(assets.items())),
+        "asset_checks": sorted(
+            f"{spec.asset_key.to_user_string()}:{spec.name}"
+            for checks in defs.asset_checks or []
+            for spec in checks.check_specs
+        ),
+        "jobs": dict(sorted(jobs.items())),
+        "schedules": sorted(f"{s.name} {s.cron_schedule} {s.job_name}" for s in defs.schedules),
+        "sensors": sorted(sensor.name for sensor in defs.sensors),
     }
 
 
-def test_checks_are_blocking_on_purpose():
-    specs = {
-        (spec.asset_key.to_user_string(), spec.name): spec
-        for asset in defs.assets
-        if hasattr(asset, "check_specs")
-        for spec in asset.check_specs
-    }
-    for table in CORE:
-        assert specs[(table, names.RECONCILES_WITH_RAW)].blocking
-        assert not specs[(table, names.NO_GAPS)].blocking
-    assert not specs[("data_quality_daily", names.METER_CLASSIFICATION)].blocking
+def test_definitions_match_their_snapshot():
+    """Tables, partitions, dependencies, checks with severity and blocking, jobs, schedules
+    and sensors: a change to any of them is a change to this file, reviewed as such
+    (rewrite it with POLLEN_UPDATE_SNAPSHOTS=1)."""
+    text = json.dumps(describe(), indent=2, sort_keys=False) + "\n"
+    if os.environ.get("POLLEN_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.write_text(text)
+    assert text == SNAPSHOT.read_text()
 
 
-def test_hourly_schedule_requests_the_closed_hour_and_the_one_before():
-    context = build_schedule_context(
-        scheduled_execution_time=dt.datetime(2026, 3, 1, 0, 5, tzinfo=UTC)
-    )
+def test_every_table_folder_is_an_asset_and_every_summary_is_scheduled():
+    described = describe()
+    assert set(catalog.summary_tables()) | {catalog.RAW_TABLE} >= set(described["assets"])
+    assert set(catalog.summary_tables()) <= set(described["assets"])
+    assert set(described["jobs"]["pollen_daily"]) == set(catalog.summary_tables())
+
+
+@pytest.mark.parametrize(
+    ("now", "first", "last"),
+    [
+        ((2026, 3, 1, 0, 5), "2026-02-28", "2026-02-28"),  # 22:00 and 23:00 of the 28th
+        ((2026, 3, 1, 1, 5), "2026-02-28", "2026-03-01"),  # 23:00 of the 28th, 00:00 of the 1st
+        ((2026, 3, 1, 14, 5), "2026-03-01", "2026-03-01"),
+    ],
+)
+def test_hourly_schedule_rebuilds_the_days_of_the_last_two_closed_hours(now, first, last):
+    context = build_schedule_context(scheduled_execution_time=dt.datetime(*now, tzinfo=UTC))
     request = hourly_schedule(context)
-    assert request.tags[RANGE_START_TAG] == "2026-02-28-22:00"
-    assert request.tags[RANGE_END_TAG] == "2026-02-28-23:00"
+    assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == (first, last)
 
 
-def test_daily_refresh_rescans_two_days_then_rolls_them_up():
+def test_daily_schedule_rescans_yesterday_and_the_day_before():
     context = build_schedule_context(
         scheduled_execution_time=dt.datetime(2026, 3, 1, 0, 15, tzinfo=UTC)
     )
     request = daily_schedule(context)
-    assert request.tags[RANGE_START_TAG] == "2026-02-27-00:00"
-    assert request.tags[RANGE_END_TAG] == "2026-02-28-23:00"
-    assert request.tags[DAILY_REFRESH_TAG] == "2026-02-27..2026-02-28"
-
-
-def test_sensor_rolls_up_only_after_a_daily_refresh():
-    from dagster import DagsterEvent, DagsterEventType, DagsterRunStatus
-    from dagster._core.test_utils import create_run_for_test
-
-    instance = DagsterInstance.ephemeral()
-    refresh = create_run_for_test(
-        instance,
-        job_name="core_hourly",
-        status=DagsterRunStatus.SUCCESS,
-        tags={DAILY_REFRESH_TAG: "2026-02-27..2026-02-28"},
+    assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == (
+        "2026-02-27",
+        "2026-02-28",
     )
-    hourly = create_run_for_test(instance, job_name="core_hourly", status=DagsterRunStatus.SUCCESS)
-    results = []
-    for run in (refresh, hourly):
-        context = build_run_status_sensor_context(
-            sensor_name="daily_refresh_sensor",
-            dagster_instance=instance,
-            dagster_run=run,
-            dagster_event=DagsterEvent(DagsterEventType.RUN_SUCCESS.value, "core_hourly"),
-        )
-        results.append(daily_refresh_sensor(context))
-    rollup, skipped = results
-    assert rollup.tags[RANGE_START_TAG] == "2026-02-27"
-    assert rollup.tags[RANGE_END_TAG] == "2026-02-28"
-    assert "not a daily refresh" in skipped.skip_message
+
+
+def test_dg_check_defs_passes():
+    dg = Path(sys.executable).parent / "dg"
+    result = subprocess.run(
+        [str(dg), "check", "defs"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- Adding a table is adding a folder ---------------------------------------------------------
+
+NEW_TABLE = "referrer_weekly_test"
+LOAD_NEW_TABLE = f"""
+import json, warnings
+warnings.simplefilter("ignore")
+from dagster import AssetKey
+from pollen_pipeline.definitions import defs
+from pollen_pipeline import catalog
+d = defs()
+asset = d.resolve_assets_def(AssetKey("{NEW_TABLE}"))
+print(json.dumps({{
+    "checks": sorted(spec.name for spec in asset.check_specs),
+    "deps": sorted(dep.asset_key.to_user_string() for dep in asset.specs_by_key[asset.key].deps),
+    "group": asset.group_names_by_key[asset.key],
+    "in_init": "{NEW_TABLE}" in catalog.summary_tables(),
+}}))
+"""
+
+
+def test_a_new_table_folder_is_a_new_asset_with_its_checks(tmp_path):
+    """Copy the package, add one folder (a copy of referrer_daily under a new name), and the
+    code location has a new asset with its checks, its DDL in `pollen init`: no other file
+    changes."""
+    shutil.copytree(ROOT / "pollen_pipeline", tmp_path / "pollen_pipeline")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    source = tmp_path / "pollen_pipeline" / "defs" / "usage" / "referrer_daily"
+    folder = source.parent / NEW_TABLE
+    shutil.copytree(source, folder)
+    ddl = (folder / "table.sql").read_text().replace("referrer_daily", NEW_TABLE)
+    (folder / "table.sql").write_text(ddl)
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_NEW_TABLE],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "checks": ["no_gaps", "reconciles_with_raw", "schema_valid"],
+        "deps": ["event_facts_hourly"],
+        "group": "usage",
+        "in_init": True,
+    }

@@ -13,18 +13,13 @@ import pandas as pd
 import pytest
 from dagster import AssetCheckSeverity, AssetKey
 
-from pollen_pipeline import tables
-from pollen_pipeline.assets.core import DAILY_CORE, HOURLY_CORE
-from pollen_pipeline.assets.economics import ECONOMICS, ECONOMICS_TABLES, economics_assets
-from pollen_pipeline.checks import core as core_checks
-from pollen_pipeline.checks import economics as checks
-from pollen_pipeline.checks import names
-from pollen_pipeline.cli import materialize_range
-from pollen_pipeline.clickhouse import Store, Window
+from pollen_pipeline import catalog, checks
 from pollen_pipeline.headline import headline_numbers
+from pollen_pipeline.store import Store, Window
 from pollen_pipeline_tests import economics_oracle as expect
 from pollen_pipeline_tests import oracle
-from pollen_pipeline_tests.databases import fresh_database
+from pollen_pipeline_tests.checking import evaluate
+from pollen_pipeline_tests.databases import definitions, fresh_database, materialize
 from pollen_pipeline_tests.events import at, event, insert_events
 
 FIRST, LAST = dt.date(2025, 12, 20), dt.date(2026, 1, 24)
@@ -32,7 +27,10 @@ NO_TRAFFIC = dt.date(2026, 1, 15)
 DAYS = [FIRST + dt.timedelta(days=n) for n in range((LAST - FIRST).days + 1)]
 WINDOW = Window(at("2025-12-20 00:00:00"), at("2026-01-25 00:00:00"))
 # The core tables these read, and the economics tables; other domains' assets are not needed.
-ASSETS = [*HOURLY_CORE, *DAILY_CORE, *ECONOMICS]
+ASSETS = ("group:core", "group:economics")
+ECONOMICS = sorted(
+    name for name, folder in catalog.table_folders().items() if folder.parent.name == "economics"
+)
 TIER, PACK, V1_TIER, V1_PACK = "local:tier", "local:pack", "v1:meter:tier", "v1:meter:pack"
 
 
@@ -143,7 +141,7 @@ def loaded(store_url: str) -> Iterator[Store]:
     read-only tests below (materializing 36 days once keeps the module fast)."""
     with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
         insert_events(store, EVENTS)
-        materialize_range(FIRST, LAST, ASSETS)
+        materialize(FIRST, LAST, *ASSETS)
         yield store
 
 
@@ -284,14 +282,12 @@ def test_segments_and_tier_overlay_equal_independent_computation(loaded):
 
 
 def evaluate_all(store: Store, window: Window) -> dict[tuple[str, str], Any]:
-    """Every check of every economics table, as the factory runs them after materializing."""
-    results = {}
-    for table in ECONOMICS_TABLES:
-        schema = core_checks.check_schema(store, table.spec, window, table.schema)
-        results[(table.spec.name, names.SCHEMA)] = schema
-        for check in table.extra_checks:
-            results[(table.spec.name, check.name)] = check.evaluate(store, table.spec, window)
-    return results
+    """Every check of every economics table, as their materializations run them."""
+    return {
+        (table, name): result
+        for table in ECONOMICS
+        for name, result in evaluate(store, table, window).items()
+    }
 
 
 def test_every_check_passes_on_the_materialized_range(loaded):
@@ -309,13 +305,8 @@ def test_headline_reports_conversion_and_rising_developers(loaded):
     assert "100.0%" in rising[0] and "50.0%" in rising[1]
 
 
-def test_daily_job_builds_economics_from_summaries_only():
-    from pollen_pipeline.clickhouse import sql_text
-    from pollen_pipeline.definitions import defs
-
-    job = defs.resolve_job_def("core_daily")
-    assert set(ECONOMICS) <= {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
-    graph = defs.resolve_asset_graph()
+def test_economics_tables_read_summaries_only():
+    graph = definitions().resolve_asset_graph()
     parents = {
         name: {key.to_user_string() for key in graph.get(AssetKey(name)).parent_keys}
         for name in ECONOMICS
@@ -323,24 +314,14 @@ def test_daily_job_builds_economics_from_summaries_only():
     assert parents["spikes_daily"] == {"user_windows", "app_windows", "model_windows"}
     summaries = {"user_daily", "app_daily", "model_daily", *ECONOMICS}
     assert all(upstream <= summaries for upstream in parents.values())
-    for name in ECONOMICS:  # no raw events and no hourly facts, not even in the SQL text
-        assert "$raw_table" not in sql_text(name) and "$facts" not in sql_text(name)
-
-
-def test_checks_block_only_where_something_is_built_on_them():
-    specs = {
-        (spec.asset_key.to_user_string(), spec.name): spec.blocking
-        for asset in economics_assets
-        for spec in asset.check_specs
-    }
-    assert specs[("user_windows", names.WINDOWS_MATCH_DAILY)]
-    assert specs[("user_cohort", names.COHORT_MATCHES_DAILY)]
-    assert not specs[("user_windows", names.BALANCE_AGREES_WITH_METERS)]
-    assert not specs[("spikes_daily", names.SPIKES_MATCH_DAILY)]
+    for name in ECONOMICS:  # no raw events and no fine facts, not even in the SQL text
+        select = (catalog.table_folders()[name] / "select.sql").read_text()
+        assert "$raw_table" not in select and "$event_facts" not in select
 
 
 # --- each check fails when it should ----------------------------------------------------------
 
+BALANCE = "balance_agrees_with_meters"
 SMALL_DAY = dt.date(2026, 2, 3)
 SMALL_WINDOW = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
 SMALL_EVENTS = tier_first(
@@ -359,33 +340,33 @@ CORRUPTIONS = [
     (
         "cohort_conversion_daily",
         "UPDATE converted_7d = converted_7d + 1 WHERE 1",
-        [names.CONVERSION_MATCHES_COHORT, names.SCHEMA],  # counts, and rate != converted / users
+        ["conversion_matches_cohort", checks.SCHEMA_VALID],  # counts, and rate != converted / users
     ),
     (
         "spikes_daily",
         "UPDATE pollen_1d = pollen_1d + 100, ratio_7d = 8 WHERE entity_type = 'system'",
-        [names.SPIKES_MATCH_DAILY, names.SCHEMA],  # sums, and ratio_7d above 7
+        ["spikes_match_daily", checks.SCHEMA_VALID],  # sums, and ratio_7d above 7
     ),
-    ("user_segments", "DELETE WHERE pollen_rank = 1", [names.SEGMENTS_MATCH_WINDOWS]),
-    ("user_segments", "UPDATE segment = 'bottom_20' WHERE pollen_rank = 2", [names.SCHEMA]),
+    ("user_segments", "DELETE WHERE pollen_rank = 1", ["segments_match_windows"]),
+    ("user_segments", "UPDATE segment = 'bottom_20' WHERE pollen_rank = 2", [checks.SCHEMA_VALID]),
     (
         "tier_overlay_daily",
         "UPDATE users = users + 1, paid_share_p90 = 1.5 WHERE 1",
-        [names.TIER_OVERLAY_MATCHES_WINDOWS, names.SCHEMA],  # counts, and a share above 1
+        ["tier_overlay_matches_windows", checks.SCHEMA_VALID],  # counts, and a share above 1
     ),
-    ("model_windows", "UPDATE total_7d = total_7d + 1 WHERE 1", [names.WINDOWS_MATCH_DAILY]),
-    ("model_windows", "UPDATE cost_share_1d = 1.5 WHERE 1", [names.SCHEMA]),
-    ("app_windows", "UPDATE requests_30d = requests_30d + 1 WHERE 1", [names.WINDOWS_MATCH_DAILY]),
-    ("user_windows", "UPDATE momentum = 1.5 WHERE user_id = 'u7'", [names.SCHEMA]),
-    ("user_windows", "UPDATE pack_30d = pack_30d + 1 WHERE 1", [names.WINDOWS_MATCH_DAILY]),
-    ("user_cohort", "UPDATE converted_7d = 1 - converted_7d WHERE 1", [names.SCHEMA]),
-    ("user_cohort", "DELETE WHERE user_id = 'u8'", [names.COHORT_MATCHES_DAILY]),
+    ("model_windows", "UPDATE total_7d = total_7d + 1 WHERE 1", ["windows_match_daily"]),
+    ("model_windows", "UPDATE cost_share_1d = 1.5 WHERE 1", [checks.SCHEMA_VALID]),
+    ("app_windows", "UPDATE requests_30d = requests_30d + 1 WHERE 1", ["windows_match_daily"]),
+    ("user_windows", "UPDATE momentum = 1.5 WHERE user_id = 'u7'", [checks.SCHEMA_VALID]),
+    ("user_windows", "UPDATE pack_30d = pack_30d + 1 WHERE 1", ["windows_match_daily"]),
+    ("user_cohort", "UPDATE converted_7d = 1 - converted_7d WHERE 1", [checks.SCHEMA_VALID]),
+    ("user_cohort", "DELETE WHERE user_id = 'u8'", ["cohort_matches_daily"]),
 ]
 
 
 def test_each_check_fails_on_a_corrupted_row(store):
     insert_events(store, SMALL_EVENTS)
-    materialize_range(SMALL_DAY - dt.timedelta(days=1), SMALL_DAY, ASSETS)
+    materialize(SMALL_DAY - dt.timedelta(days=1), SMALL_DAY, *ASSETS)
     assert all(r.passed for r in evaluate_all(store, SMALL_WINDOW).values())
     for table, corruption, failing in CORRUPTIONS:
         store.command(f"ALTER TABLE {store.table(table)} {corruption} SETTINGS mutations_sync = 1")
@@ -403,15 +384,15 @@ def snapshot(store: Store) -> dict[str, pd.DataFrame]:
 def test_rematerializing_is_idempotent_and_picks_up_late_events(store):
     insert_events(store, SMALL_EVENTS)
     days = [SMALL_DAY - dt.timedelta(days=1), SMALL_DAY]
-    materialize_range(*days, ASSETS)
+    materialize(*days, *ASSETS)
     before = snapshot(store)
-    materialize_range(SMALL_DAY, SMALL_DAY, ASSETS)
+    materialize(SMALL_DAY, SMALL_DAY, *ASSETS)
     for name, frame in snapshot(store).items():
         pd.testing.assert_frame_equal(frame, before[name], obj=name)
 
     late = event("2026-02-03 20:00:00", selected_meter_slug=PACK, total_price=20.0, **EIGHT)
     insert_events(store, tier_first([late]))
-    materialize_range(SMALL_DAY, SMALL_DAY, ASSETS)  # the hourly rescan, then the day's rollups
+    materialize(SMALL_DAY, SMALL_DAY, *ASSETS)  # the hourly rescan, then the day's rollups
     econ = oracle.economics_events(tier_first([*SMALL_EVENTS, late]))
     expected = per_day(lambda day: expect.user_windows(econ, day), days)
     assert_table(store, "user_windows", ["as_of", "user_id"], expected)
@@ -421,8 +402,8 @@ def test_rematerializing_is_idempotent_and_picks_up_late_events(store):
 def test_balance_cross_check_warns_when_balances_contradict_meters(store):
     agreeing = event("2026-02-03 10:00:00", selected_meter_slug=TIER, total_price=0.2, **SEVEN)
     insert_events(store, [agreeing])  # tier balance 3 covers the price: implied free = metered
-    materialize_range(SMALL_DAY, SMALL_DAY, ASSETS)
-    assert checks.check_balance_cross_check(store, tables.USER_WINDOWS, SMALL_WINDOW).passed
+    materialize(SMALL_DAY, SMALL_DAY, *ASSETS)
+    assert evaluate(store, "user_windows", SMALL_WINDOW)[BALANCE].passed
 
     empty_tier = {"local:tier": 0.0, "local:pack": 5.0}  # metered free, but no free balance
     insert_events(
@@ -437,8 +418,8 @@ def test_balance_cross_check_warns_when_balances_contradict_meters(store):
             )
         ],
     )
-    materialize_range(SMALL_DAY, SMALL_DAY, ASSETS)
-    result = checks.check_balance_cross_check(store, tables.USER_WINDOWS, SMALL_WINDOW)
+    materialize(SMALL_DAY, SMALL_DAY, *ASSETS)
+    result = evaluate(store, "user_windows", SMALL_WINDOW)[BALANCE]
     assert not result.passed
     assert result.severity == AssetCheckSeverity.WARN
     assert result.metadata["implied_free_pollen"].value == pytest.approx(0.2)

@@ -10,17 +10,16 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from pollen_pipeline import health, tables
-from pollen_pipeline.checks import core as core_checks
-from pollen_pipeline.checks import health as checks
-from pollen_pipeline.checks import names
-from pollen_pipeline.cli import materialize_range
-from pollen_pipeline.clickhouse import Window
+from pollen_pipeline import checks, latency
+from pollen_pipeline.store import Window
+from pollen_pipeline_tests.checking import evaluate
+from pollen_pipeline_tests.databases import materialize
 from pollen_pipeline_tests.events import at, event, insert_events
 
 DAY = dt.date(2026, 3, 5)
 WINDOW = Window(at("2026-03-05 00:00:00"), at("2026-03-06 00:00:00"))
 SELECT = ["event_facts_hourly", "health_hourly"]
+STATUS_CLASSES = "status_classes_match_raw"
 STATUSES = (200, 201, 400, 429, 500, 503, 200, 204, 200)
 PROVIDERS = {"azure": "openai", "aws": "claude"}
 PRICES = {
@@ -104,7 +103,7 @@ def _measures(group: list[dict]) -> dict:
         ),
         "tokens_in": sum(e[f"token_count_{k}"] for e in group for k in TOKEN_KINDS[:4]),
         "tokens_out": sum(e[f"token_count_{k}"] for e in group for k in TOKEN_KINDS[4:]),
-        **{f"latency_{name}_ms": _nearest_rank(times, q) for name, q in health.QUANTILES.items()},
+        **{f"latency_{name}_ms": _nearest_rank(times, q) for name, q in latency.QUANTILES.items()},
     }
 
 
@@ -128,7 +127,7 @@ def assert_matches(actual: dict, expected: dict) -> None:
         for column, value in want.items():
             got = actual[key][column]
             if column.startswith("latency_"):  # one bucket of the log-scale histogram
-                assert got == pytest.approx(value, rel=health.RELATIVE_RESOLUTION), (key, column)
+                assert got == pytest.approx(value, rel=latency.RELATIVE_RESOLUTION), (key, column)
             elif isinstance(value, float):
                 assert got == pytest.approx(value, rel=1e-12), (key, column)
             else:
@@ -138,7 +137,7 @@ def assert_matches(actual: dict, expected: dict) -> None:
 @pytest.fixture
 def loaded(store):
     insert_events(store, EVENTS)
-    materialize_range(DAY, DAY, select=SELECT)
+    materialize(DAY, DAY, *SELECT)
     return store
 
 
@@ -150,7 +149,7 @@ def test_health_hourly_equals_independent_computation(loaded):
 
 def test_latency_histograms_combine_over_hours(loaded):
     quantiles = ", ".join(
-        health.quantile_sql("sumMap(latency_histogram)", q) for q in health.QUANTILES.values()
+        latency.quantile_sql("sumMap(latency_histogram)", q) for q in latency.QUANTILES.values()
     )
     rows = loaded.rows(
         f"SELECT model_provider_used, {quantiles} FROM {loaded.table('health_hourly')} "
@@ -162,8 +161,8 @@ def test_latency_histograms_combine_over_hours(loaded):
             for e in EVENTS
             if e["model_provider_used"] == provider and e["environment"] == "production"
         ]
-        want = [_nearest_rank(times, q) for q in health.QUANTILES.values()]
-        assert got == pytest.approx(want, rel=health.RELATIVE_RESOLUTION), provider
+        want = [_nearest_rank(times, q) for q in latency.QUANTILES.values()]
+        assert got == pytest.approx(want, rel=latency.RELATIVE_RESOLUTION), provider
 
 
 def test_health_survives_a_separate_source(store, store_url, monkeypatch):
@@ -171,21 +170,12 @@ def test_health_survives_a_separate_source(store, store_url, monkeypatch):
     monkeypatch.setenv("POLLEN_SOURCE_CLICKHOUSE_URL", store_url)
     monkeypatch.setenv("POLLEN_SOURCE_TABLE", store.table("generation_event"))
     insert_events(store, EVENTS)
-    materialize_range(DAY, DAY, select=SELECT)
+    materialize(DAY, DAY, *SELECT)
     assert_matches(health_rows(store), expected_health(EVENTS))
 
 
 def _results(store) -> dict:
-    spec, raw_table = tables.HEALTH_HOURLY, store.table(tables.RAW_TABLE)
-    results = core_checks.reconcile(
-        store, store, raw_table, spec, WINDOW, scope="production", meter_columns=False
-    )
-    results += [
-        checks.check_status_classes(store, spec, WINDOW, store, raw_table),
-        checks.check_latency_quantiles(store, spec, WINDOW),
-        core_checks.check_schema(store, spec, WINDOW, checks.HealthHourly),
-    ]
-    return {result.check_name: result for result in results}
+    return evaluate(store, "health_hourly", WINDOW)
 
 
 def _update(store, assignment: str) -> None:
@@ -205,9 +195,9 @@ def test_reconciliation_and_status_classes_fail_on_late_production_events(loaded
 
     insert_events(loaded, [_event(11, "aws", 4)])  # a 500, not yet materialized
     results = _results(loaded)
-    assert not results[names.RECONCILES_WITH_RAW].passed
-    assert not results[names.STATUS_CLASSES_MATCH_RAW].passed
-    mismatched = results[names.STATUS_CLASSES_MATCH_RAW].metadata["mismatched_hours"].value
+    assert not results[checks.RECONCILES_WITH_RAW].passed
+    assert not results[STATUS_CLASSES].passed
+    mismatched = results[STATUS_CLASSES].metadata["mismatched_hours"].value
     (hour,) = mismatched
     assert hour == "2026-03-05T11:00:00+00:00"
     assert mismatched[hour]["raw"]["status_5xx"] == mismatched[hour]["table"]["status_5xx"] + 1
@@ -216,8 +206,8 @@ def test_reconciliation_and_status_classes_fail_on_late_production_events(loaded
 def test_status_classes_fail_when_a_class_is_miscounted(loaded):
     _update(loaded, "status_429 = status_429 - 1, status_4xx = status_4xx - 1")
     results = _results(loaded)
-    assert not results[names.STATUS_CLASSES_MATCH_RAW].passed
-    assert results[names.RECONCILES_WITH_RAW].passed  # requests alone cannot see it
+    assert not results[STATUS_CLASSES].passed
+    assert results[checks.RECONCILES_WITH_RAW].passed  # requests alone cannot see it
 
 
 @pytest.mark.parametrize(
@@ -230,28 +220,11 @@ def test_status_classes_fail_when_a_class_is_miscounted(loaded):
 )
 def test_latency_check_fails_on_invalid_quantiles(loaded, assignment):
     _update(loaded, assignment)
-    result = _results(loaded)[names.LATENCY_QUANTILES_VALID]
+    result = _results(loaded)["latency_quantiles_valid"]
     assert not result.passed
     assert result.metadata["rows"].value
 
 
 def test_schema_fails_when_rate_limited_exceeds_4xx(loaded):
     _update(loaded, "status_429 = status_4xx + 1")
-    assert not _results(loaded)[names.SCHEMA].passed
-
-
-def test_health_hourly_runs_in_the_hourly_job_with_its_checks():
-    from pollen_pipeline.definitions import defs
-
-    job = defs.resolve_job_def("core_hourly")
-    keys = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
-    assert {"event_facts_hourly", "health_hourly"} <= keys
-    asset = defs.resolve_assets_def("health_hourly")
-    assert asset.group_names_by_key[asset.key] == "health"
-    assert {spec.name for spec in asset.check_specs} == {
-        names.RECONCILES_WITH_RAW,
-        names.NO_GAPS,
-        names.SCHEMA,
-        names.STATUS_CLASSES_MATCH_RAW,
-        names.LATENCY_QUANTILES_VALID,
-    }
+    assert not _results(loaded)[checks.SCHEMA_VALID].passed

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pollen_pipeline import health
-from pollen_pipeline.cli import materialize_range
+from pollen_pipeline import latency as health
+from pollen_pipeline_tests.databases import fresh_database, materialize
 from pollen_pipeline_tests.events import insert_events
 from pollen_pipeline_tests.grafana_sql import TimeRange, expand
 from pollen_pipeline_tests.test_grafana import load, resolve_variables, rows_as_dicts, run
@@ -40,15 +40,17 @@ def dashboard() -> dict:
     return load(PATH)
 
 
-@pytest.fixture
-def loaded(store) -> Iterator:
-    insert_events(store, EVENTS)
-    materialize_range(DAY, DAY)
-    store.command(f"USE {store.database}")  # dashboards name tables unqualified
-    try:
-        yield store
-    finally:
-        store.command("USE default")
+@pytest.fixture(scope="module")
+def loaded(store_url) -> Iterator:
+    """One materialized database for the module: its tests only read."""
+    with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
+        insert_events(store, EVENTS)
+        materialize(DAY, DAY)
+        store.command(f"USE {store.database}")  # dashboards name tables unqualified
+        try:
+            yield store
+        finally:
+            store.command("USE default")
 
 
 def panels(store, dashboard: dict, range_name: str) -> dict[str, tuple[list[str], list[tuple]]]:

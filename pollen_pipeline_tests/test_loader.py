@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from pollen_pipeline import loader
+from pollen_pipeline.catalog import LEDGER_TABLE, RAW_TABLE, REJECTED_TABLE
 from pollen_pipeline.cli import main
-from pollen_pipeline.tables import LEDGER_TABLE, RAW_TABLE, REJECTED_TABLE
 from pollen_pipeline_tests.event_files import (
     api_event,
     snake_event,

@@ -15,15 +15,16 @@ import time
 import pytest
 from dagster import DagsterEventType, DagsterInstance
 
-from pollen_pipeline import loader, tables
-from pollen_pipeline.cli import materialize_range
-from pollen_pipeline.clickhouse import Window
+from pollen_pipeline import catalog, loader
+from pollen_pipeline.store import Window
+from pollen_pipeline_tests.databases import materialize
 from pollen_pipeline_tests.event_files import api_event, write_ndjson
 from pollen_pipeline_tests.events import at, event, insert_events
 from pollen_pipeline_tests.test_store import run_pollen
 
 DAY = dt.date(2026, 1, 20)
 WINDOW = Window(at("2026-01-20 00:00:00"), at("2026-01-21 00:00:00"))
+FACTS = catalog.table("event_facts_hourly")
 HOSTILE = [
     "O'Brien",
     'say "hi"',
@@ -74,7 +75,7 @@ def test_hostile_values_load_and_flow_through_materialization_and_checks(
     home = tmp_path / "dagster_home"
     home.mkdir()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
-    materialize_range(DAY, DAY)
+    materialize(DAY, DAY, instance=DagsterInstance.get())
 
     for table, column in [
         ("user_daily", "user_github_username"),
@@ -91,7 +92,7 @@ def test_hostile_values_load_and_flow_through_materialization_and_checks(
 
 def facts_state(store) -> tuple[int, int, int]:
     """(events counted, rows, distinct grain keys) of event_facts_hourly on DAY."""
-    facts = store.table(tables.EVENT_FACTS_HOURLY.name)
+    facts = store.table(FACTS.name)
     return store.rows(
         f"SELECT toInt64(sum(events)), count(), uniqExact(hour, filter_status, user_id, "
         f"api_key_id, resolved_model_requested, selected_meter_slug, referrer_domain, "
@@ -102,9 +103,8 @@ def facts_state(store) -> tuple[int, int, int]:
 
 
 def rewrite_facts(store, window: Window = WINDOW, select_sql: str | None = None) -> int:
-    spec = tables.EVENT_FACTS_HOURLY
-    sql = select_sql or tables.select_sql(spec, store, store.table(tables.RAW_TABLE))
-    return store.replace_window(spec, window, sql, chunk=dt.timedelta(hours=6))
+    sql = select_sql or catalog.select_sql(FACTS.name, store, store.table(catalog.RAW_TABLE))
+    return store.replace_window(FACTS, window, sql, chunk=dt.timedelta(hours=6))
 
 
 def day_of_events(count: int, day: str = "2026-01-20") -> list[dict]:
@@ -158,8 +158,7 @@ def test_store_failing_half_way_through_a_write_keeps_the_previous_partition(sto
     insert_events(store, day_of_events(100))  # the new version would have 600 events
 
     # The third of four chunks fails, as a query does when the server goes away mid-write.
-    spec = tables.EVENT_FACTS_HOURLY
-    good = tables.select_sql(spec, store, store.table(tables.RAW_TABLE))
+    good = catalog.select_sql(FACTS.name, store, store.table(catalog.RAW_TABLE))
     failing = (
         f"SELECT * FROM ({good}) WHERE throwIf("
         "toHour({start:DateTime('UTC')}, 'UTC') = 12, 'store went away') = 0"

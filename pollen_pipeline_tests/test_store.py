@@ -8,17 +8,16 @@ import re
 import subprocess
 import sys
 import urllib.parse
-from pathlib import Path
 
 import pytest
 
-from pollen_pipeline import tables
-from pollen_pipeline.clickhouse import Window, redact
+from pollen_pipeline import catalog
 from pollen_pipeline.settings import SettingsError, load_settings
+from pollen_pipeline.store import Window, redact
 from pollen_pipeline_tests.events import at, event, insert_events
 
 # The raw table as the real system defines it: its Tinybird datasource file, kept in the package.
-DATASOURCE = Path(tables.__file__).parent / "sql" / "generation_event.datasource"
+DATASOURCE = catalog.table_folders()["generation_event"] / "generation_event.datasource"
 POLLEN = [sys.executable, "-m", "pollen_pipeline.cli"]
 
 
@@ -35,32 +34,32 @@ def datasource_schema() -> list[tuple[str, str]]:
 
 
 def test_raw_table_has_exactly_the_datasource_schema(store):
-    described = store.rows(f"DESCRIBE TABLE {store.table(tables.RAW_TABLE)}")
+    described = store.rows(f"DESCRIBE TABLE {store.table(catalog.RAW_TABLE)}")
     assert [(row[0], row[1]) for row in described] == datasource_schema()
 
 
 def test_init_is_idempotent_and_never_alters_an_existing_raw_table(store):
-    assert tables.init_store(store) == []
-    raw = store.table(tables.RAW_TABLE)
+    assert catalog.init_store(store) == []
+    raw = store.table(catalog.RAW_TABLE)
     store.command(f"DROP TABLE {raw}")
     store.command(f"CREATE TABLE {raw} (start_time DateTime, extra String) ENGINE = Memory")
-    assert tables.init_store(store) == []
+    assert catalog.init_store(store) == []
     assert [row[0] for row in store.rows(f"DESCRIBE TABLE {raw}")] == ["start_time", "extra"]
 
 
 def test_replace_window_keeps_the_rest_of_the_day_and_drops_emptied_hours(store):
-    spec = tables.USAGE_HOURLY
+    spec = catalog.table("usage_hourly")
     insert_events(store, [event("2026-02-03 08:00:00"), event("2026-02-03 09:00:00")])
-    facts = tables.EVENT_FACTS_HOURLY
+    facts = catalog.table("event_facts_hourly")
     day = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
-    raw = store.table(tables.RAW_TABLE)
-    store.replace_window(facts, day, tables.select_sql(facts, store, raw))
-    store.replace_window(spec, day, tables.select_sql(spec, store, raw))
+    raw = store.table(catalog.RAW_TABLE)
+    store.replace_window(facts, day, catalog.select_sql(facts.name, store, raw))
+    store.replace_window(spec, day, catalog.select_sql(spec.name, store, raw))
 
     store.command(f"TRUNCATE TABLE {raw}")  # the 09:00 events disappear upstream
     nine = Window(at("2026-02-03 09:00:00"), at("2026-02-03 10:00:00"))
-    store.replace_window(facts, nine, tables.select_sql(facts, store, raw))
-    store.replace_window(spec, nine, tables.select_sql(spec, store, raw))
+    store.replace_window(facts, nine, catalog.select_sql(facts.name, store, raw))
+    store.replace_window(spec, nine, catalog.select_sql(spec.name, store, raw))
     hours = store.rows(f"SELECT toHour(hour, 'UTC') FROM {store.table(spec.name)}")
     assert hours == [(8,)]
     leftovers = store.rows(
@@ -79,13 +78,15 @@ def test_bad_identifier_in_environment_is_rejected(monkeypatch):
 @pytest.mark.parametrize("password", ["p@ss", "a/b", "x?y", "h#sh", "a:b"])
 def test_reserved_characters_in_a_password_must_be_percent_encoded(monkeypatch, password):
     monkeypatch.setenv("POLLEN_CLICKHOUSE_URL", f"http://pollen:{password}@clickhouse:8123")
-    with pytest.raises(SettingsError, match="POLLEN_CLICKHOUSE_URL.*percent-encode") as error:
+    with pytest.raises(SettingsError, match=r"POLLEN_CLICKHOUSE_URL.*percent-encode") as error:
         load_settings()
     assert password not in str(error.value)
     encoded = urllib.parse.quote(password, safe="")
     monkeypatch.setenv("POLLEN_CLICKHOUSE_URL", f"http://pollen:{encoded}@clickhouse:8123")
     assert load_settings().clickhouse_url.endswith(f":{encoded}@clickhouse:8123")
-    assert redact(f"http://pollen:{password}@clickhouse:8123") == "http://pollen:***@clickhouse:8123"
+    assert (
+        redact(f"http://pollen:{password}@clickhouse:8123") == "http://pollen:***@clickhouse:8123"
+    )
 
 
 def run_pollen(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -100,8 +101,8 @@ def test_second_process_gets_store_in_use_error(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from pollen_pipeline.clickhouse import connect; "
-            f"connect({url!r}); print('ready', flush=True); sys.stdin.read()",
+            "import sys, time; from pollen_pipeline.store import connect; "
+            f"connect({url!r}, 60); print('ready', flush=True); sys.stdin.read()",
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -128,12 +129,12 @@ def test_unreachable_server_is_one_line_without_password():
 
 
 def test_init_recreates_a_summary_table_left_by_an_older_version(store):
-    user_daily = store.table(tables.USER_DAILY.name)
+    user_daily = store.table("user_daily")
     store.command(f"DROP TABLE {user_daily}")
     store.command(
         f"CREATE TABLE {user_daily} (day Date, user_id String) ENGINE = MergeTree ORDER BY day"
     )
-    assert tables.init_store(store) == [tables.USER_DAILY.name]
+    assert catalog.init_store(store) == ["user_daily"]
     columns = [row[0] for row in store.rows(f"DESCRIBE TABLE {user_daily}")]
     assert "pack_pollen" in columns and "first_tier_at" in columns
-    assert tables.init_store(store) == []
+    assert catalog.init_store(store) == []

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 from string import Template
 from typing import Any
 
 import clickhouse_connect
 import pytest
 
+from pollen_pipeline import catalog
 from pollen_pipeline.synthetic import generate_events, render_sql
-
-DDL = Path(__file__).parent.parent / "pollen_pipeline" / "sql" / "ddl" / "generation_event.sql"
 
 START = dt.date(2025, 11, 24)
 DAYS = 40  # through 2026-01-02
@@ -39,7 +37,7 @@ BUG_FROM = "toDateTime('2025-12-30 16:59:45', 'UTC')"
 
 def create_raw_table(client: Any, database: str) -> None:
     client.command(f"CREATE DATABASE IF NOT EXISTS {database}")
-    client.command(Template(DDL.read_text()).substitute(database=database))
+    client.command(Template(catalog.ddl_template(catalog.RAW_TABLE)).substitute(database=database))
 
 
 @pytest.fixture(scope="module")

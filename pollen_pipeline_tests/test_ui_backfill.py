@@ -1,7 +1,7 @@
-"""Backfills through the UI, end to end: ``dagster dev`` on a free loopback port, a temporary
-store and DAGSTER_HOME, three days of synthetic events, backfills launched with the GraphQL
-mutation the UI sends, and the tables checked afterwards; then the asset graph and the
-backfill page in headless Chromium.
+"""Backfills through the UI, end to end: ``dg dev`` (what ``make ui`` runs) on a free loopback
+port, a temporary store and DAGSTER_HOME, three days of synthetic events, a backfill of the
+core tables launched with the GraphQL mutation the UI sends, and the tables checked afterwards;
+then the asset graph and the backfill page in headless Chromium.
 
 This process has the session's store open, and chdb allows one store path per process, so
 everything that touches the temporary store runs in subprocesses.
@@ -27,13 +27,15 @@ from pathlib import Path
 
 import pytest
 
-from pollen_pipeline.assets.core import DAILY_CORE, HOURLY_CORE
+from pollen_pipeline import catalog
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DAYS = ("2026-01-10", "2026-01-11", "2026-01-12")
 EVENTS_PER_DAY = 3000
-HOURS = [f"{day}-{hour:02d}:00" for day in DAYS for hour in range(24)]
+HOURS_A_DAY = 24
+CORE = sorted(name for name, folder in catalog.table_folders().items() if "core" in folder.parts)
+DAILY_CORE = [name for name in CORE if catalog.table(name).grain.is_date]
 
 LAUNCH = """
 mutation Launch($params: LaunchBackfillParams!) {
@@ -115,7 +117,7 @@ def _wait_until_serving(ui: DagsterUI, process: subprocess.Popen, log: Path) -> 
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"dagster dev exited: {log.read_text()[-3000:]}")
+            raise AssertionError(f"dg dev exited: {log.read_text()[-3000:]}")
         try:
             nodes = ui.graphql(ASSETS)["assetNodes"]
             if {"event_facts_hourly", "user_daily"} <= {
@@ -161,10 +163,10 @@ def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
     subprocess.run(generate, env=env, check=True, timeout=300, capture_output=True)
 
     port, log = free_port(), root / "dagster_dev.log"
-    command = [str(BIN / "dagster"), "dev", "-w", "workspace.yaml"]
+    command = [str(BIN / "dg"), "dev", "-h", "127.0.0.1", "-p", str(port)]
     with log.open("w") as output:
         process = subprocess.Popen(
-            [*command, "-h", "127.0.0.1", "-p", str(port)],
+            command,
             cwd=REPO,
             env=env,
             stdout=output,
@@ -179,13 +181,13 @@ def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
         _stop(process)
 
 
-def hourly_backfill(ui: DagsterUI) -> str:
-    return ui.backfill("hourly", HOURLY_CORE, HOURS)
+def core_backfill(ui: DagsterUI) -> str:
+    return ui.backfill("core", CORE, list(DAYS))
 
 
 CHECK_TABLES = """
 import json
-from pollen_pipeline.clickhouse import ClickHouseResource
+from pollen_pipeline.resources import ClickHouseResource
 store = ClickHouseResource().store()
 def rows(sql):
     return store.rows(sql)
@@ -213,18 +215,15 @@ def table_contents(ui: DagsterUI) -> dict:
 
 def test_backfill_of_three_days_through_the_ui_api_fills_the_tables(dagster_ui):
     started = time.monotonic()
-    hourly = hourly_backfill(dagster_ui)
-    daily = dagster_ui.backfill("daily", DAILY_CORE, list(DAYS))
-    for backfill_id in (hourly, daily):
-        runs = dagster_ui.graphql(RUNS, id=backfill_id)["runsOrError"]["results"]
-        # single-run backfill policy: the whole range is one run
-        assert [run["status"] for run in runs] == ["SUCCESS"], runs
+    runs = dagster_ui.graphql(RUNS, id=core_backfill(dagster_ui))["runsOrError"]["results"]
+    # one partitions definition and a single-run backfill policy: the whole range is one run
+    assert [run["status"] for run in runs] == ["SUCCESS"], runs
 
     contents = table_contents(dagster_ui)
     expected_days = [[day, EVENTS_PER_DAY] for day in DAYS]
     assert contents["raw"] == expected_days
     assert contents["facts"] == expected_days  # every raw event counted once
-    assert contents["usage_hours"] == len(HOURS)
+    assert contents["usage_hours"] == len(DAYS) * HOURS_A_DAY
     for table in DAILY_CORE:
         assert contents[table] == [[day] for day in DAYS], table
     print(f"UI backfills of {len(DAYS)} days took {time.monotonic() - started:.0f}s")
@@ -293,11 +292,11 @@ def test_asset_graph_and_backfill_page_in_headless_chromium(dagster_ui, tmp_path
     browser = start_chromium()
     try:
         graph = f"{dagster_ui.url}/locations/pollen_pipeline/asset-groups/core"
-        page_showing(browser, graph, [*HOURLY_CORE, *DAILY_CORE])
+        page_showing(browser, graph, CORE)
         browser.save_screenshot(str(tmp_path / "asset_graph.png"))
 
-        backfill = f"{dagster_ui.url}/runs/b/{hourly_backfill(dagster_ui)}"
-        text = page_showing(browser, backfill, HOURLY_CORE)
+        backfill = f"{dagster_ui.url}/runs/b/{core_backfill(dagster_ui)}"
+        text = page_showing(browser, backfill, CORE)
         browser.save_screenshot(str(tmp_path / "backfill.png"))
     finally:
         browser.quit()

@@ -1,30 +1,5 @@
 -- One row per API key (an app) and UTC day (ROUTER excluded). Keys named 'undefined' or ''
 -- stay in (they count in totals) with is_named_app = 0 so rankings can drop them.
-CREATE TABLE IF NOT EXISTS pollen.app_daily_local ON CLUSTER pollen_cluster
-(
-    day Date,
-    api_key_id String,
-    api_key_name String,
-    api_key_type LowCardinality(String),
-    is_named_app UInt8,
-    user_id String,
-    user_github_username String,
-    pack_pollen Float64,
-    tier_pollen Float64,
-    other_pollen Float64,
-    total_pollen Float64,
-    provider_cost Float64,
-    requests UInt64,
-    tokens UInt64,
-    referrer_domains UInt64,
-    models_used UInt64
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/app_daily_local', '{replica}')
-PARTITION BY day
-ORDER BY (day, api_key_id)
-;
-
--- Reads (and inserts) across every shard's app_daily_local.
 CREATE TABLE IF NOT EXISTS pollen.app_daily ON CLUSTER pollen_cluster
 (
     day Date,
@@ -44,4 +19,6 @@ CREATE TABLE IF NOT EXISTS pollen.app_daily ON CLUSTER pollen_cluster
     referrer_domains UInt64,
     models_used UInt64
 )
-ENGINE = Distributed(pollen_cluster, pollen, app_daily_local, cityHash64(user_id))
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/app_daily', '{replica}')
+PARTITION BY day
+ORDER BY (day, api_key_id)

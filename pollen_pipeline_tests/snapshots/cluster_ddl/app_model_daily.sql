@@ -1,25 +1,4 @@
 -- One row per app (API key), requested model and UTC day (ROUTER excluded): the app drill-down.
-CREATE TABLE IF NOT EXISTS pollen.app_model_daily_local ON CLUSTER pollen_cluster
-(
-    day Date,
-    api_key_id String,
-    resolved_model_requested LowCardinality(String),
-    api_key_name String,
-    is_named_app UInt8,
-    pack_pollen Float64,
-    tier_pollen Float64,
-    other_pollen Float64,
-    total_pollen Float64,
-    provider_cost Float64,
-    requests UInt64,
-    tokens UInt64
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/app_model_daily_local', '{replica}')
-PARTITION BY day
-ORDER BY (day, api_key_id, resolved_model_requested)
-;
-
--- Reads (and inserts) across every shard's app_model_daily_local.
 CREATE TABLE IF NOT EXISTS pollen.app_model_daily ON CLUSTER pollen_cluster
 (
     day Date,
@@ -35,4 +14,6 @@ CREATE TABLE IF NOT EXISTS pollen.app_model_daily ON CLUSTER pollen_cluster
     requests UInt64,
     tokens UInt64
 )
-ENGINE = Distributed(pollen_cluster, pollen, app_model_daily_local, rand())
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/app_model_daily', '{replica}')
+PARTITION BY day
+ORDER BY (day, api_key_id, resolved_model_requested)

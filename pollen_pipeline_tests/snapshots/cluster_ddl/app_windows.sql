@@ -1,42 +1,5 @@
 -- One row per app (API key) active in the 90 days up to as_of (ROUTER excluded), with its
 -- latest name, type and owner. Unnamed keys stay in, flagged is_named_app = 0 for rankings.
-CREATE TABLE IF NOT EXISTS pollen.app_windows_local ON CLUSTER pollen_cluster
-(
-    as_of Date,
-    api_key_id String,
-    api_key_name String,
-    api_key_type LowCardinality(String),
-    is_named_app UInt8,
-    user_id String,
-    user_github_username String,
-    pack_1d Float64,
-    pack_7d Float64,
-    pack_30d Float64,
-    pack_90d Float64,
-    tier_1d Float64,
-    tier_7d Float64,
-    tier_30d Float64,
-    tier_90d Float64,
-    total_1d Float64,
-    total_7d Float64,
-    total_30d Float64,
-    total_90d Float64,
-    requests_1d UInt64,
-    requests_7d UInt64,
-    requests_30d UInt64,
-    requests_90d UInt64,
-    active_days_7d UInt64,
-    active_days_30d UInt64,
-    active_days_90d UInt64,
-    paid_share_30d Nullable(Float64),
-    momentum Nullable(Float64)
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/app_windows_local', '{replica}')
-PARTITION BY as_of
-ORDER BY (as_of, api_key_id)
-;
-
--- Reads (and inserts) across every shard's app_windows_local.
 CREATE TABLE IF NOT EXISTS pollen.app_windows ON CLUSTER pollen_cluster
 (
     as_of Date,
@@ -68,4 +31,6 @@ CREATE TABLE IF NOT EXISTS pollen.app_windows ON CLUSTER pollen_cluster
     paid_share_30d Nullable(Float64),
     momentum Nullable(Float64)
 )
-ENGINE = Distributed(pollen_cluster, pollen, app_windows_local, cityHash64(user_id))
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/app_windows', '{replica}')
+PARTITION BY as_of
+ORDER BY (as_of, api_key_id)

@@ -1,24 +1,6 @@
 -- Tier-to-pack conversion per signup cohort (the day of the first tier event), as known on each
 -- as_of day; each partition is a full snapshot, readers take the latest as_of. A rate is final
 -- once the cohort is old enough that no later pack can still count (7 / 30 days).
-CREATE TABLE IF NOT EXISTS pollen.cohort_conversion_daily_local ON CLUSTER pollen_cluster
-(
-    as_of Date,
-    cohort_day Date,
-    users UInt64,
-    converted_7d UInt64,
-    converted_30d UInt64,
-    conversion_rate_7d Float64,
-    conversion_rate_30d Float64,
-    is_final_7d UInt8,
-    is_final_30d UInt8
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/cohort_conversion_daily_local', '{replica}')
-PARTITION BY as_of
-ORDER BY (as_of, cohort_day)
-;
-
--- Reads (and inserts) across every shard's cohort_conversion_daily_local.
 CREATE TABLE IF NOT EXISTS pollen.cohort_conversion_daily ON CLUSTER pollen_cluster
 (
     as_of Date,
@@ -31,4 +13,6 @@ CREATE TABLE IF NOT EXISTS pollen.cohort_conversion_daily ON CLUSTER pollen_clus
     is_final_7d UInt8,
     is_final_30d UInt8
 )
-ENGINE = Distributed(pollen_cluster, pollen, cohort_conversion_daily_local, rand())
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/cohort_conversion_daily', '{replica}')
+PARTITION BY as_of
+ORDER BY (as_of, cohort_day)

@@ -1,34 +1,6 @@
 -- Per UTC day: how many raw events there were and what each contract filter removed. Filters
 -- apply in the seed's order, each event counted once under the first filter that removed it;
 -- ROUTER, other meters and unnamed apps are counted among the events that passed.
-CREATE TABLE IF NOT EXISTS pollen.data_quality_daily_local ON CLUSTER pollen_cluster
-(
-    day Date,
-    raw_events UInt64,
-    raw_pollen Float64,
-    production_events UInt64,
-    non_2xx_events UInt64,
-    non_2xx_pollen Float64,
-    zero_price_events UInt64,
-    bug_window_events UInt64,
-    bug_window_pollen Float64,
-    passed_events UInt64,
-    passed_pollen Float64,
-    router_events UInt64,
-    router_pollen Float64,
-    other_meter_events UInt64,
-    other_meter_pollen Float64,
-    unnamed_app_events UInt64,
-    unnamed_app_pollen Float64,
-    economics_events UInt64,
-    economics_pollen Float64
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/data_quality_daily_local', '{replica}')
-PARTITION BY day
-ORDER BY day
-;
-
--- Reads (and inserts) across every shard's data_quality_daily_local.
 CREATE TABLE IF NOT EXISTS pollen.data_quality_daily ON CLUSTER pollen_cluster
 (
     day Date,
@@ -51,4 +23,6 @@ CREATE TABLE IF NOT EXISTS pollen.data_quality_daily ON CLUSTER pollen_cluster
     economics_events UInt64,
     economics_pollen Float64
 )
-ENGINE = Distributed(pollen_cluster, pollen, data_quality_daily_local, rand())
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/data_quality_daily', '{replica}')
+PARTITION BY day
+ORDER BY day

@@ -1,19 +1,5 @@
 -- Lines of loaded files that could not become a generation_event row (pollen load), kept with
 -- the file, the line number, the raw text and the reason, so nothing a file held is lost.
-CREATE TABLE IF NOT EXISTS pollen.generation_event_rejected_local ON CLUSTER pollen_cluster
-(
-    file String,
-    line UInt64,
-    raw String,
-    reason String,
-    content_hash String,
-    loaded_at DateTime('UTC')
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/generation_event_rejected_local', '{replica}')
-ORDER BY (content_hash, line)
-;
-
--- Reads (and inserts) across every shard's generation_event_rejected_local.
 CREATE TABLE IF NOT EXISTS pollen.generation_event_rejected ON CLUSTER pollen_cluster
 (
     file String,
@@ -23,4 +9,5 @@ CREATE TABLE IF NOT EXISTS pollen.generation_event_rejected ON CLUSTER pollen_cl
     content_hash String,
     loaded_at DateTime('UTC')
 )
-ENGINE = Distributed(pollen_cluster, pollen, generation_event_rejected_local, rand())
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/generation_event_rejected', '{replica}')
+ORDER BY (content_hash, line)

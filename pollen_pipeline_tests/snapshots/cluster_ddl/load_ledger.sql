@@ -1,18 +1,4 @@
 -- Files loaded by pollen load, by content hash: loading the same file again adds nothing.
-CREATE TABLE IF NOT EXISTS pollen.load_ledger_local ON CLUSTER pollen_cluster
-(
-    content_hash String,
-    path String,
-    format LowCardinality(String),
-    loaded_at DateTime('UTC'),
-    rows UInt64,
-    rejected UInt64
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/load_ledger_local', '{replica}')
-ORDER BY content_hash
-;
-
--- Reads (and inserts) across every shard's load_ledger_local.
 CREATE TABLE IF NOT EXISTS pollen.load_ledger ON CLUSTER pollen_cluster
 (
     content_hash String,
@@ -22,4 +8,5 @@ CREATE TABLE IF NOT EXISTS pollen.load_ledger ON CLUSTER pollen_cluster
     rows UInt64,
     rejected UInt64
 )
-ENGINE = Distributed(pollen_cluster, pollen, load_ledger_local, rand())
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/load_ledger', '{replica}')
+ORDER BY content_hash

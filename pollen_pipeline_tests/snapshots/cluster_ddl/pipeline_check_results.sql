@@ -2,25 +2,6 @@
 -- reads Dagster's event log instead, so the embedded store is never opened by the daemon).
 -- `partition` is the run's partition key, or "first..last" for a range run. A year of history
 -- is plenty for the dashboard; older rows expire.
-CREATE TABLE IF NOT EXISTS pollen.pipeline_check_results_local ON CLUSTER pollen_cluster
-(
-    evaluated_at DateTime64(3, 'UTC'),
-    asset LowCardinality(String),
-    check_name LowCardinality(String),
-    partition String,
-    passed UInt8,
-    severity LowCardinality(String),
-    description String,
-    metadata String,
-    run_id String
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/pipeline_check_results_local', '{replica}')
-PARTITION BY toYYYYMM(evaluated_at)
-ORDER BY (asset, check_name, evaluated_at)
-TTL toDateTime(evaluated_at) + INTERVAL 365 DAY
-;
-
--- Reads (and inserts) across every shard's pipeline_check_results_local.
 CREATE TABLE IF NOT EXISTS pollen.pipeline_check_results ON CLUSTER pollen_cluster
 (
     evaluated_at DateTime64(3, 'UTC'),
@@ -33,4 +14,7 @@ CREATE TABLE IF NOT EXISTS pollen.pipeline_check_results ON CLUSTER pollen_clust
     metadata String,
     run_id String
 )
-ENGINE = Distributed(pollen_cluster, pollen, pipeline_check_results_local, rand())
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/pipeline_check_results', '{replica}')
+PARTITION BY toYYYYMM(evaluated_at)
+ORDER BY (asset, check_name, evaluated_at)
+TTL toDateTime(evaluated_at) + INTERVAL 365 DAY

@@ -1,27 +1,5 @@
 -- One row per referrer domain, app (API key) and UTC day (ROUTER excluded). Unnamed keys stay in
 -- (they count in totals) with is_named_app = 0.
-CREATE TABLE IF NOT EXISTS pollen.referrer_daily_local ON CLUSTER pollen_cluster
-(
-    day Date,
-    referrer_domain LowCardinality(String),
-    api_key_id String,
-    api_key_name String,
-    is_named_app UInt8,
-    pack_pollen Float64,
-    tier_pollen Float64,
-    other_pollen Float64,
-    total_pollen Float64,
-    provider_cost Float64,
-    requests UInt64,
-    tokens UInt64,
-    models_used UInt64
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/referrer_daily_local', '{replica}')
-PARTITION BY day
-ORDER BY (day, referrer_domain, api_key_id)
-;
-
--- Reads (and inserts) across every shard's referrer_daily_local.
 CREATE TABLE IF NOT EXISTS pollen.referrer_daily ON CLUSTER pollen_cluster
 (
     day Date,
@@ -38,4 +16,6 @@ CREATE TABLE IF NOT EXISTS pollen.referrer_daily ON CLUSTER pollen_cluster
     tokens UInt64,
     models_used UInt64
 )
-ENGINE = Distributed(pollen_cluster, pollen, referrer_daily_local, rand())
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/referrer_daily', '{replica}')
+PARTITION BY day
+ORDER BY (day, referrer_domain, api_key_id)

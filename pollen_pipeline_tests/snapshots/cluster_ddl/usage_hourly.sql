@@ -1,26 +1,4 @@
 -- Hourly economics by model, tier and key type; ROUTER kept and flagged (is_router = 1).
-CREATE TABLE IF NOT EXISTS pollen.usage_hourly_local ON CLUSTER pollen_cluster
-(
-    hour DateTime('UTC'),
-    resolved_model_requested LowCardinality(String),
-    user_tier LowCardinality(String),
-    api_key_type LowCardinality(String),
-    is_router UInt8,
-    pack_pollen Float64,
-    tier_pollen Float64,
-    other_pollen Float64,
-    total_pollen Float64,
-    provider_cost Float64,
-    requests UInt64,
-    tokens UInt64,
-    users UInt64
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/usage_hourly_local', '{replica}')
-PARTITION BY toDate(hour)
-ORDER BY (hour, is_router, resolved_model_requested, user_tier, api_key_type)
-;
-
--- Reads (and inserts) across every shard's usage_hourly_local.
 CREATE TABLE IF NOT EXISTS pollen.usage_hourly ON CLUSTER pollen_cluster
 (
     hour DateTime('UTC'),
@@ -37,4 +15,6 @@ CREATE TABLE IF NOT EXISTS pollen.usage_hourly ON CLUSTER pollen_cluster
     tokens UInt64,
     users UInt64
 )
-ENGINE = Distributed(pollen_cluster, pollen, usage_hourly_local, rand())
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/usage_hourly', '{replica}')
+PARTITION BY toDate(hour)
+ORDER BY (hour, is_router, resolved_model_requested, user_tier, api_key_type)

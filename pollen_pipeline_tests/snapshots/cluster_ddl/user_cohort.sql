@@ -1,26 +1,6 @@
 -- The tier-to-pack cohort as known on each as_of day: one row per user whose first tier (free)
 -- event under the contract is on or before as_of (the signup proxy), all-time. Every partition
 -- is a full snapshot; readers take the latest as_of.
-CREATE TABLE IF NOT EXISTS pollen.user_cohort_local ON CLUSTER pollen_cluster
-(
-    as_of Date,
-    user_id String,
-    user_github_id String,
-    user_github_username String,
-    cohort_day Date,
-    first_tier_at DateTime('UTC'),
-    first_pack_at Nullable(DateTime('UTC')),
-    days_to_first_pack Nullable(Int32),
-    pack_before_tier UInt8,
-    converted_7d UInt8,
-    converted_30d UInt8
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/user_cohort_local', '{replica}')
-PARTITION BY as_of
-ORDER BY (as_of, cohort_day, user_id)
-;
-
--- Reads (and inserts) across every shard's user_cohort_local.
 CREATE TABLE IF NOT EXISTS pollen.user_cohort ON CLUSTER pollen_cluster
 (
     as_of Date,
@@ -35,4 +15,6 @@ CREATE TABLE IF NOT EXISTS pollen.user_cohort ON CLUSTER pollen_cluster
     converted_7d UInt8,
     converted_30d UInt8
 )
-ENGINE = Distributed(pollen_cluster, pollen, user_cohort_local, cityHash64(user_id))
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/user_cohort', '{replica}')
+PARTITION BY as_of
+ORDER BY (as_of, cohort_day, user_id)

@@ -1,32 +1,4 @@
 -- One row per developer and UTC day (ROUTER excluded).
-CREATE TABLE IF NOT EXISTS pollen.user_daily_local ON CLUSTER pollen_cluster
-(
-    day Date,
-    user_id String,
-    user_github_id String,
-    user_github_username String,
-    user_tier LowCardinality(String),
-    pack_pollen Float64,
-    tier_pollen Float64,
-    other_pollen Float64,
-    total_pollen Float64,
-    provider_cost Float64,
-    requests UInt64,
-    tokens UInt64,
-    enduser_pollen Float64,
-    developer_pollen Float64,
-    models_used UInt64,
-    apps_used UInt64,
-    first_tier_at Nullable(DateTime('UTC')),
-    first_pack_at Nullable(DateTime('UTC')),
-    implied_free_pollen Float64
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/user_daily_local', '{replica}')
-PARTITION BY day
-ORDER BY (day, user_id)
-;
-
--- Reads (and inserts) across every shard's user_daily_local.
 CREATE TABLE IF NOT EXISTS pollen.user_daily ON CLUSTER pollen_cluster
 (
     day Date,
@@ -49,4 +21,6 @@ CREATE TABLE IF NOT EXISTS pollen.user_daily ON CLUSTER pollen_cluster
     first_pack_at Nullable(DateTime('UTC')),
     implied_free_pollen Float64
 )
-ENGINE = Distributed(pollen_cluster, pollen, user_daily_local, cityHash64(user_id))
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/user_daily', '{replica}')
+PARTITION BY day
+ORDER BY (day, user_id)

@@ -1,26 +1,6 @@
 -- Implicit tiers from behaviour: developers with Pollen in the 30 days up to as_of, ranked by
 -- 30-day total Pollen into top 5, next 15, middle 60 and bottom 20 percent, next to the tier they
 -- hold today, to show how the tiers spread over what people actually spend.
-CREATE TABLE IF NOT EXISTS pollen.user_segments_local ON CLUSTER pollen_cluster
-(
-    as_of Date,
-    user_id String,
-    user_github_username String,
-    user_tier LowCardinality(String),
-    total_30d Float64,
-    pack_30d Float64,
-    tier_30d Float64,
-    paid_share_30d Nullable(Float64),
-    pollen_rank UInt64,
-    ranked_users UInt64,
-    segment LowCardinality(String)
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/user_segments_local', '{replica}')
-PARTITION BY as_of
-ORDER BY (as_of, pollen_rank)
-;
-
--- Reads (and inserts) across every shard's user_segments_local.
 CREATE TABLE IF NOT EXISTS pollen.user_segments ON CLUSTER pollen_cluster
 (
     as_of Date,
@@ -35,4 +15,6 @@ CREATE TABLE IF NOT EXISTS pollen.user_segments ON CLUSTER pollen_cluster
     ranked_users UInt64,
     segment LowCardinality(String)
 )
-ENGINE = Distributed(pollen_cluster, pollen, user_segments_local, cityHash64(user_id))
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/user_segments', '{replica}')
+PARTITION BY as_of
+ORDER BY (as_of, pollen_rank)

@@ -1,47 +1,6 @@
 -- One row per developer active in the 90 days up to as_of (ROUTER excluded): paid (pack), free
 -- (tier) and total Pollen over 1/7/30/90-day windows ending on as_of, momentum and the balance
 -- cross-check. Feeds the "fund the right developers" panel (seed panel 9).
-CREATE TABLE IF NOT EXISTS pollen.user_windows_local ON CLUSTER pollen_cluster
-(
-    as_of Date,
-    user_id String,
-    user_github_id String,
-    user_github_username String,
-    user_tier LowCardinality(String),
-    pack_1d Float64,
-    pack_7d Float64,
-    pack_30d Float64,
-    pack_90d Float64,
-    tier_1d Float64,
-    tier_7d Float64,
-    tier_30d Float64,
-    tier_90d Float64,
-    total_1d Float64,
-    total_7d Float64,
-    total_30d Float64,
-    total_90d Float64,
-    requests_1d UInt64,
-    requests_7d UInt64,
-    requests_30d UInt64,
-    requests_90d UInt64,
-    active_days_7d UInt64,
-    active_days_30d UInt64,
-    active_days_90d UInt64,
-    enduser_pollen_30d Float64,
-    developer_pollen_30d Float64,
-    enduser_share_30d Nullable(Float64),
-    paid_share_30d Nullable(Float64),
-    momentum Nullable(Float64),
-    qualifies UInt8,
-    implied_free_1d Float64,
-    implied_free_30d Float64
-)
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/pollen/user_windows_local', '{replica}')
-PARTITION BY as_of
-ORDER BY (as_of, user_id)
-;
-
--- Reads (and inserts) across every shard's user_windows_local.
 CREATE TABLE IF NOT EXISTS pollen.user_windows ON CLUSTER pollen_cluster
 (
     as_of Date,
@@ -77,4 +36,6 @@ CREATE TABLE IF NOT EXISTS pollen.user_windows ON CLUSTER pollen_cluster
     implied_free_1d Float64,
     implied_free_30d Float64
 )
-ENGINE = Distributed(pollen_cluster, pollen, user_windows_local, cityHash64(user_id))
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/user_windows', '{replica}')
+PARTITION BY as_of
+ORDER BY (as_of, user_id)

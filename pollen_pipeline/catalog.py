@@ -1,0 +1,147 @@
+"""The tables of the store, found on disk: every folder of ``defs/`` with a ``table.sql`` is a
+table of that name, and the store-level tables (loader logs, check history) live in ``sql/``.
+
+Nothing here is a list to keep: adding a table folder adds its DDL to ``pollen init`` and its
+name to the ``$<table>`` placeholders every SELECT may use.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from pollen_pipeline import cluster, contract, latency, windows
+from pollen_pipeline.grain import GRAINS
+from pollen_pipeline.store import Store, Table
+
+PACKAGE = Path(__file__).parent
+DEFS = PACKAGE / "defs"
+SQL = PACKAGE / "sql"
+
+RAW_TABLE = "generation_event"
+# Written by `pollen load`: lines that could not be loaded, and the files already loaded.
+REJECTED_TABLE = "generation_event_rejected"
+LEDGER_TABLE = "load_ledger"
+# Every asset-check evaluation, written from inside the run, for Grafana.
+CHECK_RESULTS_TABLE = "pipeline_check_results"
+STORE_TABLES = (REJECTED_TABLE, LEDGER_TABLE, CHECK_RESULTS_TABLE)
+
+DDL_FILE = "table.sql"
+SELECT_FILE = "select.sql"
+DECLARATION_FILE = "defs.yaml"
+
+
+@cache
+def table_folders(root: Path = DEFS) -> dict[str, Path]:
+    """Table name -> its folder, for every folder under ``root`` holding a ``table.sql``."""
+    return {path.parent.name: path.parent for path in sorted(root.rglob(DDL_FILE))}
+
+
+def summary_tables(root: Path = DEFS) -> list[str]:
+    """The tables the pipeline computes: the folders with a SELECT."""
+    return [name for name, folder in table_folders(root).items() if (folder / SELECT_FILE).exists()]
+
+
+def table(name: str, root: Path = DEFS) -> Table:
+    """Summary table ``name`` with the grain its ``defs.yaml`` declares."""
+    declaration = yaml.safe_load((table_folders(root)[name] / DECLARATION_FILE).read_text())
+    return Table(name, GRAINS[declaration["attributes"]["grain"]])
+
+
+def ddl_template(name: str, root: Path = DEFS) -> str:
+    """The DDL of table ``name`` with its ``${database}`` placeholder."""
+    folder = table_folders(root).get(name)
+    path = folder / DDL_FILE if folder else SQL / f"{name}.sql"
+    return path.read_text()
+
+
+def fragments() -> dict[str, str]:
+    """Every named SQL fragment the SELECTs use: the contract's, the rolling windows', the
+    latency histogram's."""
+    return {**contract.fragments(), **windows.fragments(), **latency.fragments()}
+
+
+def render(template: str, **identifiers: str) -> str:
+    """Fill ``$name`` placeholders with fragments and validated identifiers.
+
+    Only code-controlled text goes in here; data values stay ``{name:Type}`` bound parameters.
+    """
+    return string.Template(template).substitute({**fragments(), **identifiers})
+
+
+def select_sql(name: str, store: Store, raw_table: str, root: Path = DEFS) -> str:
+    """The SELECT computing table ``name`` for a bound window: other tables are ``$<table>``,
+    raw events ``$raw_table`` (the source's table when one is configured)."""
+    template = (table_folders(root)[name] / SELECT_FILE).read_text()
+    tables = {table: store.table(table) for table in table_folders(root)}
+    return render(template, raw_table=raw_table, **tables)
+
+
+# --- Creating the tables ---------------------------------------------------------------------
+
+
+def create_statements(name: str, store: Store) -> list[str]:
+    """The statements creating table ``name``: its DDL as is, or rewritten for a cluster."""
+    template = ddl_template(name)
+    if store.cluster is None:
+        return [string.Template(template).substitute(database=store.database)]
+    if name == RAW_TABLE:  # raw events are the one big table: sharded behind a Distributed one
+        return cluster.sharded_table_ddl(template, store.database, store.cluster, name)
+    return cluster.replicated_table_ddl(template, store.database, store.cluster, name)
+
+
+def _database_ddl(store: Store) -> str:
+    if store.cluster:
+        return cluster.cluster_database_ddl(store.database, store.cluster)
+    return f"CREATE DATABASE IF NOT EXISTS {store.database}"
+
+
+def init_store(store: Store) -> list[str]:
+    """Create the database and every missing table; return the tables that were created.
+
+    Idempotent. An existing raw table is never altered: it belongs to whoever loads events. A
+    summary table whose columns differ from its DDL (left by an older version) is recreated
+    empty and listed as created: re-materialize it.
+    """
+    store.command(_database_ddl(store))
+    existing = {
+        row[0]
+        for row in store.rows(
+            "SELECT name FROM system.tables WHERE database = {database:String}",
+            {"database": store.database},
+        )
+    }
+    summaries = summary_tables()
+    outdated = [name for name in summaries if name in existing and _outdated(store, name)]
+    for name in outdated:  # derived data: rebuilt by re-materializing, never migrated in place
+        store.command(f"DROP TABLE {store.table(name)}")
+        existing.discard(name)
+    created = []
+    for name in (RAW_TABLE, *STORE_TABLES, *summaries):
+        if name not in existing:
+            for statement in create_statements(name, store):
+                store.command(statement)
+            created.append(name)
+    return created
+
+
+def _columns(store: Store, name: str) -> list[tuple[str, str]]:
+    return [(row[0], row[1]) for row in store.rows(f"DESCRIBE TABLE {store.table(name)}")]
+
+
+def _outdated(store: Store, name: str) -> bool:
+    """Whether summary table ``name`` exists with other columns than its DDL file now gives
+    (a newer pipeline version): compared through a probe table built from the DDL."""
+    if store.cluster:
+        return False  # on a cluster, schema changes are an operator's migration
+    probe = f"_probe_{name}"
+    template = ddl_template(name).replace(f"${{database}}.{name}\n", f"${{database}}.{probe}\n")
+    store.command(f"DROP TABLE IF EXISTS {store.table(probe)}")
+    store.command(string.Template(template).substitute(database=store.database))
+    try:
+        return _columns(store, name) != _columns(store, probe)
+    finally:
+        store.command(f"DROP TABLE IF EXISTS {store.table(probe)}")

@@ -1,0 +1,267 @@
+"""What a check is, and the checks every summary table can declare.
+
+A check is a function ``(ctx: CheckContext, **params) -> Verdict``: it reads the window just
+written (and whatever else it needs through ``ctx``) and says whether the rows hold. Its name,
+severity and blocking are declared next to the table (``defs/<domain>/<table>/defs.yaml``); the
+component turns the verdict into Dagster's ``AssetCheckResult``.
+
+The standard checks, chosen per table in its ``defs.yaml``:
+
+- ``reconciles_with_raw`` (ERROR, blocking) and ``no_gaps`` (ERROR, not blocking), from
+  ``reconcile: {scope: ...}``: per period, events and Pollen equal raw events in the scope,
+  recomputed straight from ``generation_event`` with the contract's own raw filters, so a bug in
+  the summary SQL cannot hide behind itself;
+- ``schema_valid`` (ERROR, blocking), from ``schema_model: <pandera model in checks.py>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandera.errors
+import pandera.pandas as pa
+from dagster import MetadataValue
+
+from pollen_pipeline import contract
+from pollen_pipeline.store import Store, Table, Window
+
+SCHEMA_VALID = "schema_valid"
+RECONCILES_WITH_RAW = "reconciles_with_raw"
+NO_GAPS = "no_gaps"
+
+TOLERANCE = 1e-9  # relative, for Float64 sums that ClickHouse may add in another order
+SAMPLE = 20  # offending rows or periods shown in a check's metadata
+
+# Which raw events a table must add up to.
+RAW_SCOPES = {
+    "all": "1",
+    "usage": contract.RAW_USAGE_EVENTS,
+    "economics": contract.RAW_ECONOMICS_EVENTS,
+    "production": contract.RAW_PRODUCTION_EVENTS,  # every status: health_hourly
+}
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check reads: the store and the window just written, and raw events."""
+
+    store: Store
+    table: Table
+    window: Window
+    raw: Store  # the raw-event source when one is configured, else the store
+    raw_table: str
+    run_id: str | None = None
+
+    @property
+    def qualified(self) -> str:
+        """The table's qualified name, for SQL."""
+        return self.store.table(self.table.name)
+
+    @property
+    def in_window(self) -> str:
+        return self.table.in_window
+
+    def params(self) -> dict[str, Any]:
+        return self.window.params()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A check's outcome: whether it passed, one line for a person, numbers to look at."""
+
+    passed: bool
+    description: str
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+
+
+# --- schema_valid ----------------------------------------------------------------------------
+
+
+def schema_valid(ctx: CheckContext, model: type[pa.DataFrameModel]) -> Verdict:
+    """The window's rows satisfy the table's pandera model."""
+    frame = ctx.store.frame(f"SELECT * FROM {ctx.qualified} WHERE {ctx.in_window}", ctx.params())
+    if frame.empty:  # an empty window has nothing to validate; no_gaps judges it
+        return Verdict(True, "no rows in the window", {"rows": 0})
+    try:
+        model.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as error:
+        cases = error.failure_cases
+        return Verdict(
+            False,
+            f"{len(cases)} schema failures in {len(frame)} rows",
+            {"failures": MetadataValue.md(cases.head(SAMPLE).to_markdown(index=False))},
+        )
+    return Verdict(True, f"{len(frame)} rows valid", {"rows": len(frame)})
+
+
+# --- reconciles_with_raw and no_gaps ---------------------------------------------------------
+
+RawTotals = dict[tuple[dt.datetime, str], tuple[int, float]]
+# One run's hourly raw totals, shared by every check of that run's steps (they all run in the
+# run's process): the daily run's many tables then cost one raw scan, not one each.
+_raw_totals_of_run: dict[tuple, RawTotals] = {}
+
+
+def _utc_hour(moment: dt.datetime) -> dt.datetime:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC)
+
+
+def _hourly_raw_totals(raw: Store, raw_table: str, window: Window) -> RawTotals:
+    """Events and Pollen of raw events per UTC hour of the window, for every scope at once.
+
+    ``raw_table`` is a validated identifier (settings), so it is formatted in; the scopes are
+    the contract's fragments, whose values are bound parameters."""
+    columns = ", ".join(
+        f"countIf({condition}), sumIf(total_price, {condition})"
+        for condition in RAW_SCOPES.values()
+    )
+    rows = raw.rows(
+        f"SELECT toStartOfHour(start_time, 'UTC') AS period, {columns} FROM {raw_table} "
+        "WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')} "
+        "GROUP BY period",
+        window.params(),
+    )
+    totals: RawTotals = {}
+    for period, *values in rows:
+        for index, scope in enumerate(RAW_SCOPES):
+            totals[(_utc_hour(period), scope)] = (values[2 * index], values[2 * index + 1])
+    return totals
+
+
+def raw_totals(ctx: CheckContext, scope: str) -> dict[str, tuple[int, float]]:
+    """Raw events and Pollen in ``scope`` per reconcile period of the table's grain."""
+    key = (ctx.run_id, ctx.raw_table, ctx.window)
+    if ctx.run_id is None or key not in _raw_totals_of_run:
+        if ctx.run_id is not None:
+            _raw_totals_of_run.clear()  # a new run: earlier runs' totals may be stale
+        _raw_totals_of_run[key] = _hourly_raw_totals(ctx.raw, ctx.raw_table, ctx.window)
+    per_period: dict[str, tuple[int, float]] = {}
+    for (hour, hour_scope), (events, pollen) in _raw_totals_of_run[key].items():
+        if hour_scope != scope or events == 0:
+            continue
+        period = period_key(ctx.table.grain.fold(hour))
+        count, total = per_period.get(period, (0, 0.0))
+        per_period[period] = (count + events, total + pollen)
+    return per_period
+
+
+def period_key(period: dt.date | dt.datetime) -> str:
+    """A period as UTC ISO text, whatever time zone the driver attached to it."""
+    if isinstance(period, dt.datetime):
+        return _utc_hour(period).isoformat()
+    return period.isoformat()
+
+
+def _table_totals(ctx: CheckContext, events: str, pollen: str) -> dict[str, tuple[int, float]]:
+    period = ctx.table.grain.reconcile_period
+    rows = ctx.store.rows(
+        f"SELECT {period} AS period, sum({events}), sum({pollen}) FROM {ctx.qualified} "
+        f"WHERE {ctx.in_window} GROUP BY period",
+        ctx.params(),
+    )
+    return {period_key(period): (count, total) for period, count, total in rows}
+
+
+def meters_add_up(ctx: CheckContext) -> list[str]:
+    """Rows of the window where pack + tier + other differs from total (as text, for metadata)."""
+    rows = ctx.store.rows(
+        f"SELECT toString({ctx.table.time_column}), pack_pollen, tier_pollen, other_pollen, "
+        f"total_pollen FROM {ctx.qualified} WHERE {ctx.in_window}",
+        ctx.params(),
+    )
+    return [
+        f"{period}: {pack} + {tier} + {other} != {total}"
+        for period, pack, tier, other, total in rows
+        if not close(pack + tier + other, total)
+    ]
+
+
+def reconcile(
+    ctx: CheckContext, *, scope: str, events: str, pollen: str, meters: bool
+) -> tuple[Verdict, Verdict]:
+    """Per period of the window: events and Pollen equal raw events in ``scope`` and (with
+    ``meters``) every row's pack + tier + other equals its total; and no period with raw
+    events in scope lacks summary rows. Returns the two verdicts, reconciliation then gaps."""
+    unbalanced = meters_add_up(ctx) if meters else []
+    expected = raw_totals(ctx, scope)
+    actual = _table_totals(ctx, events, pollen)
+    mismatched = {
+        period: {"raw": list(expected.get(period, (0, 0.0))), "table": list(actual[period])}
+        for period in actual
+        if expected.get(period, (0, 0.0))[0] != actual[period][0]
+        or not close(expected.get(period, (0, 0.0))[1], actual[period][1])
+    }
+    missing = sorted(set(expected) - set(actual))
+    raw_pollen = sum(v[1] for v in expected.values())
+    table_pollen = sum(v[1] for v in actual.values())
+    reconciliation = Verdict(
+        not mismatched and not unbalanced,
+        f"{len(mismatched)} of {len(actual)} periods differ from raw events; "
+        f"{len(unbalanced)} rows where pack + tier + other != total",
+        {
+            "unbalanced_rows": MetadataValue.json(unbalanced[:SAMPLE]),
+            "raw_pollen": raw_pollen,
+            "table_pollen": table_pollen,
+            "difference": table_pollen - raw_pollen,
+            "mismatched_periods": MetadataValue.json(dict(list(mismatched.items())[:SAMPLE])),
+        },
+    )
+    gaps = Verdict(
+        not missing,
+        f"{len(missing)} periods have raw events but no summary rows",
+        {"missing_periods": MetadataValue.json(missing[:50])},
+    )
+    return reconciliation, gaps
+
+
+# --- Comparing a table with a recomputation --------------------------------------------------
+
+
+def _keyed(rows: Sequence[tuple], keys: int) -> dict[tuple, tuple]:
+    return {tuple(str(v) for v in row[:keys]): tuple(row[keys:]) for row in rows}
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b, strict=True))
+
+
+def compare(
+    store: Store,
+    actual_sql: str,
+    expected_sql: str,
+    params: Mapping[str, Any],
+    *,
+    keys: int = 1,
+    what: str = "as_of days",
+) -> Verdict:
+    """Per key (the first ``keys`` columns), the table's aggregates equal the recomputed ones.
+
+    The recomputation should be written another way than the table's SELECT (e.g. window days
+    enumerated with ARRAY JOIN instead of fanned out), so one bug cannot hide in both."""
+    actual = _keyed(store.rows(actual_sql, params), keys)
+    expected = _keyed(store.rows(expected_sql, params), keys)
+    differing = {
+        " ".join(key): {"table": actual.get(key), "recomputed": expected.get(key)}
+        for key in sorted(set(actual) | set(expected))
+        if not _same(actual.get(key, ()), expected.get(key, ()))
+    }
+    return Verdict(
+        not differing,
+        f"{len(differing)} of {len(expected)} {what} differ from their sources",
+        {"differing": MetadataValue.json(dict(list(differing.items())[:SAMPLE]))},
+    )
+
+
+def window_days(ctx: CheckContext) -> dict[str, Any]:
+    """The window's params plus its UTC days: ``days`` (all), ``first`` and ``last``."""
+    days = ctx.window.days()
+    return {**ctx.params(), "days": days, "first": days[0], "last": days[-1]}

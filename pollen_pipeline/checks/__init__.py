@@ -1,1 +1,0 @@
-"""Asset checks: schema (pandera), reconciliation with raw events, gaps, meter classification."""

@@ -1,0 +1,519 @@
+"""Building blocks of every dashboard: SQL fragments, panels, variables, layout, envelope.
+
+Panels read summary tables only, through the ClickHouse plugin's macros on the tables' own UTC
+time columns. Ranges up to 7 days read ``usage_hourly`` in hourly buckets; longer ones read the
+daily tables in daily buckets, so one panel works from 1 to 90 days (:func:`by_range`).
+``as_of`` tables (windows, cohorts, spikes, segments) are read at the latest ``as_of`` on or
+before the range's end (:func:`latest_as_of`). Variables use explicit formats and
+``$__conditionalAll`` (the plugin drops the condition when All is selected), so the SQL does not
+depend on a variable's default formatting.
+
+This module knows no dashboard: the dashboard modules import it, never the other way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pollen_pipeline import contract
+
+JsonDict = dict[str, Any]
+
+PLUGIN = "grafana-clickhouse-datasource"
+DATASOURCE = {"type": PLUGIN, "uid": "${datasource}"}
+POLLEN_UNIT = "suffix: Pollen"
+# Field-name conventions of every panel query; the units follow from the names.
+POLLEN_FIELDS = ".*pollen.*"
+SHARE_FIELDS = ".*(share|momentum).*"
+COUNT_FIELDS = ".*_count"
+MS_FIELDS = ".*_ms"
+SHORT_RANGE_SECONDS = 7 * 24 * 3600  # up to 7 days: hourly buckets (seed 001: hourly for 24h/7D)
+TABLE_ROWS = 200  # cap for tables the seed does not limit to $topN
+GRID_COLUMNS = 24  # Grafana's grid width
+
+# --- SQL building blocks ------------------------------------------------------------------
+
+SHORT = f"dateDiff('second', $__fromTime, $__toTime) <= {SHORT_RANGE_SECONDS}"
+RANGE_END = "toDate($__toTime, 'UTC')"
+
+
+def day_range(column: str = "day") -> str:
+    """Condition: the Date ``column`` is a UTC day the time range touches."""
+    return f"{column} BETWEEN toDate($__fromTime, 'UTC') AND {RANGE_END}"
+
+
+DAYS = day_range()
+
+
+def sql_list(values: Iterable[str]) -> str:
+    """Quoted SQL literals for ``IN (...)``; the values are the project's own constants."""
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def any_of(column: str, variable: str) -> str:
+    """``column`` is one of the values selected in multi-value ``variable`` (no-op for All)."""
+    return f"$__conditionalAll({column} IN (${{{variable}:singlequote}}), ${variable})"
+
+
+DEVELOPER_KEYS = f"api_key_type IN ({sql_list(contract.DEVELOPER_KEY_TYPES)})"
+ENDUSER_KEYS = f"api_key_type IN ({sql_list(contract.ENDUSER_KEY_TYPES)})"
+MODEL = any_of("resolved_model_requested", "model")
+TIER = any_of("user_tier", "tier")
+KEY_TYPE = (
+    f"$__conditionalAll(if(${{keyType:singlequote}} = 'enduser', {ENDUSER_KEYS}, "
+    f"{DEVELOPER_KEYS}), $keyType)"
+)
+TOP_N = "${topN:raw}"
+
+# Aggregates over rows with the meter columns (model_daily, user_daily, app_daily ...).
+PAID = "sum(pack_pollen)"
+FREE = "sum(tier_pollen)"
+MONEY = f"""sum(total_pollen) AS pollen,
+    {PAID} AS paid_pollen,
+    {FREE} AS free_pollen,
+    {PAID} / nullIf({PAID} + {FREE}, 0) AS paid_share"""
+FREE_SHARE = f"{FREE} / nullIf({PAID} + {FREE}, 0) AS free_share"
+VOLUME = """sum(requests) AS request_count,
+    sum(tokens) AS token_count,
+    sum(total_pollen) / nullIf(sum(requests), 0) AS pollen_per_request,
+    1000 * sum(total_pollen) / nullIf(sum(tokens), 0) AS pollen_per_1k_tokens"""
+
+
+def latest_as_of(table: str) -> str:
+    """Condition: the row is of the latest ``as_of`` on or before the range's end (UTC)."""
+    return f"as_of = (SELECT max(as_of) FROM {table} WHERE as_of <= {RANGE_END})"
+
+
+def by_range(hourly: str, daily: str, hourly_filter: str | None = None) -> str:
+    """Rows of ``hourly`` (a SELECT on usage_hourly) for short ranges, else of ``daily``.
+
+    Both branches return a ``bucket`` column (DateTime, UTC); only one reads rows for a range.
+    """
+    extra = f" AND {hourly_filter}" if hourly_filter else ""
+    return f"""(
+    {hourly}
+    WHERE {SHORT} AND $__timeFilter(hour){extra}
+    UNION ALL
+    {daily}
+    WHERE NOT ({SHORT}) AND {DAYS}
+)"""
+
+
+# A developer's name and tier: those of their latest day in the range (both can change).
+DEVELOPER = ("argMax(user_github_username, day) AS developer", "argMax(user_tier, day) AS tier")
+
+
+def developer_ranking(*aggregates: str, order: str, limit: str) -> str:
+    """Developers of the range (the tier variable applies) with ``aggregates`` over their
+    ``user_daily`` rows, ranked by ``order``."""
+    columns = ",\n    ".join((*DEVELOPER, *aggregates))
+    return f"""
+SELECT
+    {columns}
+FROM user_daily
+WHERE {DAYS} AND {TIER}
+GROUP BY user_id
+ORDER BY {order}
+LIMIT {limit}"""
+
+
+MODEL_COLUMNS = """resolved_model_requested, user_tier, api_key_type,
+        pack_pollen, tier_pollen, other_pollen, total_pollen, requests, tokens"""
+# Economics rows at model x tier x key type grain: usage_hourly without ROUTER, or model_daily.
+MODEL_GRAIN = by_range(
+    f"SELECT hour AS bucket, {MODEL_COLUMNS}\n    FROM usage_hourly",
+    f"SELECT toDateTime(day, 'UTC') AS bucket, {MODEL_COLUMNS}\n    FROM model_daily",
+    hourly_filter="is_router = 0",
+)
+
+
+def model_grain(*filters: str) -> str:
+    """``FROM`` clause: the model-grain rows (alias ``src``) that pass every filter."""
+    return f"{MODEL_GRAIN} AS src\nWHERE {' AND '.join(filters) or '1'}"
+
+
+# --- Panels --------------------------------------------------------------------------------
+
+
+def override(matcher: str, pattern: str, *properties: tuple[str, Any]) -> JsonDict:
+    """A field override: the fields ``matcher`` (byName, byRegexp) selects get ``properties``."""
+    return {
+        "matcher": {"id": matcher, "options": pattern},
+        "properties": [{"id": key, "value": value} for key, value in properties],
+    }
+
+
+def _unit_overrides(time_series: bool, bar_fields: Iterable[str]) -> list[JsonDict]:
+    share = [("unit", "percentunit"), ("min", 0)]
+    if time_series:  # shares are a line on the right axis, never stacked with amounts
+        share += [
+            ("max", 1),
+            ("custom.axisPlacement", "right"),
+            ("custom.drawStyle", "line"),
+            ("custom.fillOpacity", 0),
+            ("custom.stacking", {"mode": "none"}),
+        ]
+    counts = [("unit", "short")]
+    if time_series:  # request counts have their own scale: right axis, unstacked
+        counts += [("custom.axisPlacement", "right"), ("custom.stacking", {"mode": "none"})]
+    return [
+        override("byRegexp", POLLEN_FIELDS, ("unit", POLLEN_UNIT)),
+        override("byRegexp", SHARE_FIELDS, *share),
+        override("byRegexp", COUNT_FIELDS, *counts),
+        *(override("byName", name, ("custom.drawStyle", "bars")) for name in bar_fields),
+    ]
+
+
+def target(sql: str, query_type: str) -> JsonDict:
+    """The ClickHouse plugin's query: raw SQL, as a time series or a table."""
+    return {
+        "refId": "A",
+        "datasource": DATASOURCE,
+        "editorType": "sql",
+        "queryType": query_type,
+        "format": 0 if query_type == "timeseries" else 1,  # sqlds: 0 time series, 1 table
+        "rawSql": sql.strip(),
+    }
+
+
+def plain_panel(
+    kind: str,
+    title: str,
+    sql: str,
+    description: str,
+    size: tuple[int, int],
+    *,
+    field_config: JsonDict | None = None,
+    options: JsonDict | None = None,
+) -> JsonDict:
+    """One SQL panel with exactly the field config given (no unit conventions)."""
+    query_type = "timeseries" if kind == "timeseries" else "table"
+    return {
+        "type": kind,
+        "title": title,
+        "description": description,
+        "datasource": DATASOURCE,
+        "gridPos": {"w": size[0], "h": size[1]},
+        "targets": [target(sql, query_type)],
+        "fieldConfig": field_config or {"defaults": {}, "overrides": []},
+        "options": options or {},
+    }
+
+
+def panel(
+    kind: str,
+    title: str,
+    sql: str,
+    description: str,
+    *,
+    size: tuple[int, int] = (12, 8),
+    options: JsonDict | None = None,
+    custom: JsonDict | None = None,
+    bar_fields: Iterable[str] = (),
+    transformations: list[JsonDict] | None = None,
+    defaults: JsonDict | None = None,
+) -> JsonDict:
+    """One SQL panel; units come from the field names (``*pollen*``, ``*share*``, ``*_count``)."""
+    field_config = {
+        "defaults": {"custom": custom or {}, **(defaults or {})},
+        "overrides": _unit_overrides(kind == "timeseries", bar_fields),
+    }
+    item = plain_panel(
+        kind, title, sql, description, size, field_config=field_config, options=options
+    )
+    item["transformations"] = transformations or []
+    return item
+
+
+def with_ms(item: JsonDict) -> JsonDict:
+    """Milliseconds for the latency fields (``*_ms``) of ``item``."""
+    item["fieldConfig"]["overrides"].append(override("byRegexp", MS_FIELDS, ("unit", "ms")))
+    return item
+
+
+def as_time_series(item: JsonDict) -> JsonDict:
+    """Query in time-series format: a string column (model, tier...) becomes one series each."""
+    for query in item["targets"]:
+        query.update(queryType="timeseries", format=0)
+    return item
+
+
+def alert_at(value: float) -> JsonDict:
+    """Thresholds: green below ``value``, red from it on."""
+    steps = [{"color": "green", "value": None}, {"color": "red", "value": value}]
+    return {"mode": "absolute", "steps": steps}
+
+
+def legend(*calcs: str) -> JsonDict:
+    """A table legend below the panel with the reductions ``calcs`` (sum, mean...)."""
+    return {"showLegend": True, "displayMode": "table", "placement": "bottom", "calcs": list(calcs)}
+
+
+def timeseries(
+    title: str,
+    sql: str,
+    description: str,
+    calcs: Iterable[str],
+    *,
+    stacked: bool = False,
+    **kw: Any,
+) -> JsonDict:
+    """Lines over time (stacked areas with ``stacked``), legend with ``calcs``."""
+    custom = {
+        "drawStyle": "line",
+        "fillOpacity": 35 if stacked else 10,
+        "stacking": {"mode": "normal" if stacked else "none", "group": "A"},
+        "axisSoftMin": 0,
+    }
+    options = {"legend": legend(*calcs), "tooltip": {"mode": "multi", "sort": "none"}}
+    return panel("timeseries", title, sql, description, custom=custom, options=options, **kw)
+
+
+def table(title: str, sql: str, description: str, sort_by: str, **kw: Any) -> JsonDict:
+    """A table sorted by ``sort_by``, descending; full width unless ``size`` says otherwise."""
+    kw.setdefault("size", (24, 9))
+    options = {"showHeader": True, "sortBy": [{"displayName": sort_by, "desc": True}]}
+    return panel("table", title, sql, description, options=options, **kw)
+
+
+def bars(title: str, sql: str, description: str, *, x_field: str, **kw: Any) -> JsonDict:
+    """Horizontal bars, one group per value of ``x_field``."""
+    options = {
+        "orientation": "horizontal",
+        "xField": x_field,
+        "legend": legend(),
+        "showValue": "auto",
+        "groupWidth": 0.7,
+    }
+    return panel("barchart", title, sql, description, options=options, **kw)
+
+
+def stat(title: str, sql: str, description: str, field: str | None = None, **kw: Any) -> JsonDict:
+    """Big numbers: every column of the one row, or only ``field``."""
+    kw.setdefault("size", (6, 4))
+    fields = f"/^{field}$/" if field else ""
+    options = {
+        "reduceOptions": {"calcs": ["lastNotNull"], "fields": fields, "values": False},
+        "colorMode": "value",
+        "graphMode": "none",
+        "textMode": "value_and_name",
+        "orientation": "auto",
+    }
+    return panel("stat", title, sql, description, options=options, **kw)
+
+
+def scatter(title: str, sql: str, description: str, x: str, y: str, **kw: Any) -> JsonDict:
+    """One point per row, ``x`` against ``y``."""
+    options = {
+        # Grafana 11 (mapping) and 10 (seriesMapping/dims) read different keys; both are given.
+        "mapping": "auto",
+        "seriesMapping": "auto",
+        "dims": {"x": x},
+        "series": [{"x": {"matcher": {"id": "byName", "options": x}}, "y": {}}],
+        "legend": legend(),
+        "tooltip": {"mode": "single"},
+    }
+    custom = {"show": "points", "pointSize": {"fixed": 6}}
+    return panel("xychart", title, sql, description, options=options, custom=custom, **kw)
+
+
+def pie(title: str, sql: str, description: str) -> JsonDict:
+    """A donut of the rows' shares, labelled with name and percent."""
+    options = {
+        "reduceOptions": {"values": True, "calcs": ["lastNotNull"], "fields": ""},
+        "pieType": "donut",
+        "displayLabels": ["name", "percent"],
+        "legend": legend(),
+    }
+    return panel("piechart", title, sql, description, options=options)
+
+
+def text(title: str, content: str, size: tuple[int, int] = (24, 5)) -> JsonDict:
+    """A markdown panel."""
+    return {
+        "type": "text",
+        "title": title,
+        "gridPos": {"w": size[0], "h": size[1]},
+        "options": {"mode": "markdown", "content": content.strip()},
+    }
+
+
+DATA_NOTES = f"""
+**Data notes.** Every number counts production, 2xx, billable (`total_price > 0`) requests only.
+
+* **Bug window excluded:** {contract.BUG_WINDOW_START:%Y-%m-%d %H:%M:%S} to
+  {contract.BUG_WINDOW_END:%Y-%m-%d %H:%M:%S} UTC (`meter:combined` made paid and free
+  indistinguishable).
+* **ROUTER excluded** (`user_github_id = '{contract.ROUTER_GITHUB_ID}'`, Pollinations' own
+  service account) from every panel except *ROUTER share over time*.
+* **BYOP data is young** (`temporary` keys since about 2026-01-01): read the BYOP split as an
+  early signal.
+* Paid = pack meters, free = tier meters; other meters (dev, `undefined`) count in totals only.
+  Shares are 0..1 of paid + free. Amounts are Pollen (about 1 USD), "paid consumption", not
+  revenue. Apps named `undefined` or empty are left out of app rankings.
+* Ranges up to 7 days are hourly (`usage_hourly`), longer ones daily and count every UTC day
+  the range touches; tables of developers, apps, referrers and paths are daily. All times UTC.
+  Windowed tables (cohorts, momentum, tier overlay) show the latest day on or before the
+  range's end.
+"""
+
+
+def data_notes() -> JsonDict:
+    """The contract's rules as the economics and usage dashboards state them, last panel."""
+    return text("Data notes", DATA_NOTES)
+
+
+# --- Variables -----------------------------------------------------------------------------
+
+ALL = {"text": "All", "value": "$__all"}
+
+
+def datasource_variable() -> JsonDict:
+    """``$datasource``: any ClickHouse data source, the one every panel reads."""
+    return {"name": "datasource", "label": "Data source", "type": "datasource", "query": PLUGIN}
+
+
+def query_variable(name: str, label: str, sql: str, *, multi: bool = True) -> JsonDict:
+    """Options from ``sql``, refreshed with the time range; multi-value ones default to All."""
+    return {
+        "name": name,
+        "label": label,
+        "type": "query",
+        "datasource": DATASOURCE,
+        "query": sql.strip(),
+        "definition": sql.strip(),
+        "refresh": 2,  # on time range change: the options are those of the range
+        "multi": multi,
+        "includeAll": multi,
+        "current": dict(ALL) if multi else {},
+        "sort": 0,
+    }
+
+
+def custom_variable(
+    name: str, label: str, options: list[tuple[str, str]], *, default: str, include_all: bool
+) -> JsonDict:
+    """A fixed choice of ``(text, value)`` options, ``default`` (a value or ``$__all``) first."""
+    texts = {value: shown for shown, value in options}
+    current = dict(ALL) if default == ALL["value"] else {"text": texts[default], "value": default}
+    return {
+        "name": name,
+        "label": label,
+        "type": "custom",
+        "query": ",".join(f"{shown} : {value}" for shown, value in options),
+        "options": [
+            {"text": shown, "value": value, "selected": value == default}
+            for shown, value in options
+        ],
+        "multi": False,
+        "includeAll": include_all,
+        "current": current,
+    }
+
+
+def textbox(name: str, label: str, value: str, *, hidden: bool = False) -> JsonDict:
+    """Free text defaulting to ``value``; ``hidden`` ones are set in the dashboard settings."""
+    variable = {
+        "name": name,
+        "label": label,
+        "type": "textbox",
+        "query": value,
+        "current": {"text": value, "value": value},
+    }
+    if hidden:  # hide = 2: not on the page; provisioned without the visible ones' option list
+        variable["hide"] = 2
+    else:
+        variable["options"] = [{"text": value, "value": value, "selected": True}]
+        variable.update(includeAll=False, multi=False)
+    return variable
+
+
+def dimension_values(column: str) -> str:
+    """Options of a model_daily column in the time range."""
+    return f"""SELECT DISTINCT {column} FROM model_daily
+WHERE {DAYS} ORDER BY {column}"""
+
+
+def common_variables() -> list[JsonDict]:
+    """Data source, model, tier, key type and top N: what :data:`MODEL`, :data:`TIER`,
+    :data:`KEY_TYPE` and :data:`TOP_N` read."""
+    return [
+        datasource_variable(),
+        query_variable("model", "Model", dimension_values("resolved_model_requested")),
+        query_variable("tier", "Tier", dimension_values("user_tier")),
+        custom_variable(
+            "keyType",
+            "Key type",
+            [("Developer", "developer"), ("End-user", "enduser")],
+            default=ALL["value"],
+            include_all=True,
+        ),
+        custom_variable(
+            "topN",
+            "Top N",
+            [(n, n) for n in ("5", "10", "20", "50")],
+            default="10",
+            include_all=False,
+        ),
+    ]
+
+
+# --- Layout and dashboard ------------------------------------------------------------------
+
+QUICK_RANGES = (
+    ("1d", "Last 24 hours"),
+    ("7d", "Last 7 days"),
+    ("30d", "Last 30 days"),
+    ("90d", "Last 90 days"),
+)
+
+
+def layout(panels: list[JsonDict]) -> list[JsonDict]:
+    """Ids and grid positions: panels flow left to right, a new row when one does not fit."""
+    x = y = row_height = 0
+    for number, item in enumerate(panels, start=1):
+        width, height = item["gridPos"]["w"], item["gridPos"]["h"]
+        if x + width > GRID_COLUMNS:
+            x, y, row_height = 0, y + row_height, 0
+        item["id"] = number
+        item["gridPos"] = {"x": x, "y": y, "w": width, "h": height}
+        x, row_height = x + width, max(row_height, height)
+    return panels
+
+
+def envelope(
+    uid: str,
+    title: str,
+    tags: list[str],
+    variables: list[JsonDict],
+    panels: list[JsonDict],
+    *,
+    refresh: str = "",
+    refresh_intervals: tuple[str, ...] = ("5m", "15m", "1h", "6h"),
+) -> JsonDict:
+    """The dashboard envelope: UTC, the last 30 days, quick ranges of 1 to 90 days."""
+    return {
+        "uid": uid,
+        "title": title,
+        "tags": tags,
+        "timezone": "utc",
+        "editable": True,
+        "graphTooltip": 1,
+        "schemaVersion": 39,
+        "version": 1,
+        "refresh": refresh,
+        "time": {"from": "now-30d", "to": "now"},
+        "timepicker": {
+            "refresh_intervals": list(refresh_intervals),
+            "time_options": [span for span, _ in QUICK_RANGES],
+            "quick_ranges": [
+                {"display": label, "from": f"now-{span}", "to": "now"}
+                for span, label in QUICK_RANGES
+            ],
+        },
+        "templating": {"list": variables},
+        "annotations": {"list": []},
+        "links": [],
+        "panels": layout(panels),
+    }

@@ -1,0 +1,56 @@
+"""pandera model of data_quality_daily, and the meter check that catches the next meter bug."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandera.pandas as pa
+from dagster import MetadataValue
+from pandera.typing import Series
+
+from pollen_pipeline.checks import CheckContext, Verdict
+from pollen_pipeline.schemas import NON_NEGATIVE
+
+OTHER_METER_LIMIT = 0.01  # share of a day's billable Pollen on unclassifiable meters
+
+
+class DataQualityDaily(pa.DataFrameModel):
+    raw_events: Series[np.uint64] = pa.Field(gt=0)
+    raw_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+    production_events: Series[np.uint64] = pa.Field(ge=0)
+    passed_events: Series[np.uint64] = pa.Field(ge=0)
+    passed_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+    economics_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+    other_meter_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+
+    class Config:
+        unique = ["day"]
+
+    @pa.dataframe_check
+    def filters_do_not_exceed_raw(cls, frame):  # noqa: N805 - pandera passes the class
+        removed = frame.non_2xx_events + frame.zero_price_events + frame.bug_window_events
+        non_production = frame.raw_events - frame.production_events
+        return removed + non_production + frame.passed_events == frame.raw_events
+
+
+def meters_classified(ctx: CheckContext) -> Verdict:
+    """Days whose Pollen on unclassifiable meters exceeds 1%: the signature of a meter bug.
+
+    Bug-window events never reach these sums (the contract removes them first), so any other
+    day with such a share is a new problem upstream.
+    """
+    rows = ctx.store.rows(
+        f"SELECT toString(day), other_meter_pollen, economics_pollen FROM {ctx.qualified} "
+        f"WHERE {ctx.in_window}",
+        ctx.params(),
+    )
+    offending = {
+        day: round(other / total, 6)
+        for day, other, total in rows
+        if total > 0 and other / total > OTHER_METER_LIMIT
+    }
+    return Verdict(
+        not offending,
+        f"{len(offending)} days with more than {OTHER_METER_LIMIT:.0%} of Pollen on meters "
+        "that are neither pack nor tier",
+        {"other_share_by_day": MetadataValue.json(offending)},
+    )

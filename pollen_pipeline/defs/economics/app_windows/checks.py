@@ -1,0 +1,18 @@
+"""pandera model of app_windows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from pollen_pipeline.schemas import FLAG, SHARE, WindowColumns
+
+
+class AppWindows(WindowColumns):
+    api_key_id: Series[str]
+    is_named_app: Series[np.uint8] = pa.Field(**FLAG)
+    paid_share_30d: Series[np.float64] = pa.Field(**SHARE)
+
+    class Config:
+        unique = ["as_of", "api_key_id"]

@@ -1,0 +1,123 @@
+"""Checks of health_hourly: its pandera model, status classes against raw events, and latency
+quantiles that are ordered, in range and what the stored histogram says."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandera.pandas as pa
+from dagster import MetadataValue
+from pandera.typing import Series
+
+from pollen_pipeline import contract, latency
+from pollen_pipeline.checks import SAMPLE, CheckContext, Verdict, period_key
+from pollen_pipeline.schemas import NON_NEGATIVE
+
+# A quantile is a bucket's geometric middle: it may exceed the largest time by the resolution.
+QUANTILE_SLACK = 1 + latency.RELATIVE_RESOLUTION + 1e-9
+CLASSES = tuple(latency.STATUS_CLASSES)
+
+
+class HealthHourly(pa.DataFrameModel):
+    model_provider_used: Series[str]
+    resolved_model_requested: Series[str]
+    requests: Series[np.uint64] = pa.Field(gt=0)
+    status_2xx: Series[np.uint64] = pa.Field(ge=0)
+    status_4xx: Series[np.uint64] = pa.Field(ge=0)
+    status_429: Series[np.uint64] = pa.Field(ge=0)
+    status_5xx: Series[np.uint64] = pa.Field(ge=0)
+    latency_p50_ms: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+    latency_p95_ms: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+    latency_p99_ms: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+    latency_max_ms: Series[np.float32] = pa.Field(**NON_NEGATIVE)
+    response_time_sum: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+    tokens_in: Series[np.uint64] = pa.Field(ge=0)
+    tokens_out: Series[np.uint64] = pa.Field(ge=0)
+    cache_hits: Series[np.uint64] = pa.Field(ge=0)
+    cache_savings_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+    total_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+
+    class Config:
+        coerce = False
+        strict = False
+        unique = ["hour", "model_provider_used", "resolved_model_requested"]
+
+    @pa.dataframe_check
+    def classes_within_requests(cls, frame):  # noqa: N805 - pandera passes the class
+        classified = frame.status_2xx + frame.status_4xx + frame.status_5xx
+        return (classified <= frame.requests) & (frame.cache_hits <= frame.requests)
+
+    @pa.dataframe_check
+    def rate_limited_within_4xx(cls, frame):  # noqa: N805
+        return frame.status_429 <= frame.status_4xx
+
+
+def _raw_classes(ctx: CheckContext) -> dict[str, list[int]]:
+    counts = ", ".join(f"countIf({condition})" for condition in latency.STATUS_CLASSES.values())
+    rows = ctx.raw.rows(
+        f"SELECT toStartOfHour(start_time, 'UTC') AS period, {counts} FROM {ctx.raw_table} "
+        "WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')} "
+        f"AND {contract.RAW_PRODUCTION_EVENTS} GROUP BY period",
+        ctx.params(),
+    )
+    return {period_key(row[0]): list(row[1:]) for row in rows}
+
+
+def _table_classes(ctx: CheckContext) -> dict[str, list[int]]:
+    sums = ", ".join(f"sum({name})" for name in CLASSES)
+    rows = ctx.store.rows(
+        f"SELECT hour, {sums} FROM {ctx.qualified} WHERE {ctx.in_window} GROUP BY hour",
+        ctx.params(),
+    )
+    return {period_key(row[0]): list(row[1:]) for row in rows}
+
+
+def status_classes_match_raw(ctx: CheckContext) -> Verdict:
+    """Per hour, 2xx / 4xx / 429 / 5xx counts equal those of raw production events."""
+    expected, actual = _raw_classes(ctx), _table_classes(ctx)
+    zero = [0] * len(CLASSES)
+    mismatched = {
+        hour: {
+            "raw": dict(zip(CLASSES, expected.get(hour, zero), strict=True)),
+            "table": dict(zip(CLASSES, actual.get(hour, zero), strict=True)),
+        }
+        for hour in sorted(set(expected) | set(actual))
+        if expected.get(hour, zero) != actual.get(hour, zero)
+    }
+    return Verdict(
+        not mismatched,
+        f"{len(mismatched)} of {len(expected)} hours differ from raw status classes",
+        {"mismatched_hours": MetadataValue.json(dict(list(mismatched.items())[:SAMPLE]))},
+    )
+
+
+def _quantile_violation() -> str:
+    """SQL: the row's quantiles are not ordered, not in range, or not its histogram's."""
+    stored = {name: f"latency_{name}_ms" for name in latency.QUANTILES}
+    rereads = " OR ".join(
+        f"abs({column} - {latency.quantile_sql('latency_histogram', latency.QUANTILES[name])}) "
+        f"> 1e-9 * {column}"
+        for name, column in stored.items()
+    )
+    return (
+        f"NOT (0 <= latency_p50_ms AND latency_p50_ms <= latency_p95_ms "
+        f"AND latency_p95_ms <= latency_p99_ms "
+        f"AND latency_p99_ms <= latency_max_ms * {QUANTILE_SLACK!r}) "
+        f"OR arraySum(mapValues(latency_histogram)) != requests OR {rereads}"
+    )
+
+
+def latency_quantiles_valid(ctx: CheckContext) -> Verdict:
+    """Every row: 0 <= p50 <= p95 <= p99 <= max time (+ bucket resolution), the histogram holds
+    every request, and the stored quantiles are what the histogram gives."""
+    rows = ctx.store.rows(
+        f"SELECT toString(hour), model_provider_used, resolved_model_requested, latency_p50_ms, "
+        f"latency_p95_ms, latency_p99_ms, latency_max_ms, requests "
+        f"FROM {ctx.qualified} WHERE {ctx.in_window} AND ({_quantile_violation()}) "
+        f"LIMIT {SAMPLE}",
+        ctx.params(),
+    )
+    return Verdict(
+        not rows,
+        f"{len(rows)} rows (sample of at most {SAMPLE}) with invalid quantiles",
+        {"rows": MetadataValue.json([[str(value) for value in row] for row in rows])},
+    )

@@ -1,0 +1,267 @@
+"""The store: one clickhouse-connect client API over embedded chdb or a ClickHouse server.
+
+``POLLEN_CLICKHOUSE_URL`` is either ``chdb:///absolute/path`` (embedded ClickHouse inside this
+process) or ``http(s)://user:password@host:port``. Everything the pipeline writes goes through
+:meth:`Store.replace_window`, which builds the new rows aside and swaps whole ClickHouse
+partitions in, so a reader never sees a partition doubled or half written.
+
+chdb runs in-process and keeps its files to itself: only one process may open a store path, and
+one process can have only one path open. A lock file next to the store enforces the first rule
+with a clear message instead of a corrupted store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import re
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import clickhouse_connect
+import pandas as pd
+from clickhouse_connect.driver.client import Client
+
+from pollen_pipeline import contract
+from pollen_pipeline.grain import Grain
+
+CHDB_SCHEME = "chdb://"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used; the message is one line meant for a person."""
+
+
+class StoreInUseError(StoreError):
+    """Another process holds the embedded store."""
+
+
+def redact(url: str) -> str:
+    """The URL without its password, safe for logs and error messages (up to the last '@', so
+    a raw '@' in the password hides it too)."""
+    return re.sub(r"(://[^:/@]+):.*@", r"\1:***@", url)
+
+
+# --- Embedded store: one path per process, one process per path ---------------------------
+
+_embedded_clients: dict[str, Client] = {}
+_embedded_locks: dict[str, IO[str]] = {}
+
+
+def _lock_embedded(path: str) -> IO[str]:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    lock_file = open(f"{path}.lock", "a+")  # noqa: SIM115 - held open for the process lifetime
+    try:
+        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock_file.seek(0)
+        holder = lock_file.read().strip() or "unknown"
+        lock_file.close()
+        raise StoreInUseError(
+            f"store {path} is in use by PID {holder}: the embedded store allows one process at a "
+            "time; wait for that process to finish or point POLLEN_CLICKHOUSE_URL at a server"
+        ) from None
+    lock_file.seek(0)
+    lock_file.truncate()
+    lock_file.write(str(os.getpid()))
+    lock_file.flush()
+    return lock_file
+
+
+def close_embedded() -> None:
+    """Close the embedded store of this process and release its lock."""
+    for path in list(_embedded_clients):
+        _embedded_clients.pop(path).close()
+        _embedded_locks.pop(path).close()
+
+
+def _embedded_client(path: str) -> Client:
+    if path not in _embedded_clients:
+        close_embedded()  # chdb cannot hold two paths in one process
+        _embedded_locks[path] = _lock_embedded(path)
+        try:
+            _embedded_clients[path] = clickhouse_connect.get_client(dsn=f"{CHDB_SCHEME}{path}")
+        except Exception as error:
+            _embedded_locks.pop(path).close()
+            raise StoreError(f"cannot open embedded store {path}: {error}") from error
+    return _embedded_clients[path]
+
+
+def connect(url: str, timeout_seconds: int) -> Client:
+    """A client for ``url`` whose queries stop after ``timeout_seconds``; errors name the URL
+    without its password."""
+    client = _open(url)
+    # A client setting rather than per query, so that every statement is bounded, on chdb too
+    # (tested); set on each connect because the embedded client is cached per process.
+    client.set_client_setting("max_execution_time", timeout_seconds)
+    return client
+
+
+def _open(url: str) -> Client:
+    if url.startswith(CHDB_SCHEME):
+        path = url[len(CHDB_SCHEME) :]
+        if not path.startswith("/"):
+            raise StoreError(f"embedded store URL must hold an absolute path: {url}")
+        return _embedded_client(path)
+    try:
+        return clickhouse_connect.get_client(dsn=url)
+    except Exception as error:
+        reason = redact(str(error).strip().splitlines()[0])
+        raise StoreError(f"cannot reach ClickHouse at {redact(url)}: {reason}") from error
+
+
+# --- Windows and partitions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """A half-open UTC time range ``[start, end)``."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    def days(self) -> list[dt.date]:
+        """The UTC days this window touches."""
+        first, last = self.start.date(), (self.end - dt.timedelta(microseconds=1)).date()
+        return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def chunks(self, size: dt.timedelta) -> Iterator[Window]:
+        """Consecutive sub-windows of at most ``size``, to bound the memory of one scan."""
+        start = self.start
+        while start < self.end:
+            yield Window(start, min(start + size, self.end))
+            start += size
+
+    def params(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A summary table: its name and grain. ClickHouse partitions every summary table by the
+    UTC day of its time column."""
+
+    name: str
+    grain: Grain
+
+    @property
+    def time_column(self) -> str:
+        return self.grain.column
+
+    @property
+    def in_window(self) -> str:
+        """SQL condition: the row's time lies in the bound window ``[start, end)``."""
+        return self.grain.in_window
+
+
+class Store:
+    """A client bound to the pipeline's database, with its few write and read primitives."""
+
+    def __init__(self, client: Client, database: str, cluster: str | None = None) -> None:
+        self.client = client
+        self.database = database
+        # Set: tables were created ON CLUSTER (pollen_pipeline.cluster), see _create_stage.
+        self.cluster = cluster
+
+    def table(self, name: str) -> str:
+        return f"{self.database}.{name}"
+
+    def command(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.client.command(sql, parameters={**contract.params(), **(params or {})})
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
+        merged = {**contract.params(), **(params or {})}
+        return self.client.query(sql, parameters=merged).result_rows
+
+    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.rows(sql, params)[0][0]
+
+    def frame(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        return self.client.query_df(sql, parameters={**contract.params(), **(params or {})})
+
+    def replace_window(
+        self,
+        target: Table,
+        window: Window,
+        select_sql: str,
+        *,
+        source: Store | None = None,
+        chunk: dt.timedelta | None = None,
+    ) -> int:
+        """Make ``target`` hold exactly what ``select_sql`` returns for ``window``.
+
+        ``select_sql`` must return the table's columns in order for the bound ``{start}`` and
+        ``{end}``. It runs once per chunk (on ``source`` when given: then only its summary rows
+        travel here) into a staging table, the rows of the touched days outside the window are
+        copied next to them, and each touched day is swapped in with ``REPLACE PARTITION`` (or
+        dropped when it is now empty). Returns the number of rows written for the window.
+        """
+        stage = self._create_stage(target)
+        try:
+            for part in window.chunks(chunk) if chunk else [window]:
+                self._fill_stage(stage, select_sql, part, source)
+            written = self.scalar(f"SELECT count() FROM {stage}")
+            self._keep_rows_outside(target, stage, window)
+            self._swap_days(target, stage, window.days())
+            return written
+        finally:
+            self.command(f"DROP TABLE IF EXISTS {stage}")
+
+    def _create_stage(self, target: Table) -> str:
+        """An empty table with ``target``'s columns and partitions, to build the rows in.
+
+        On a cluster, summary tables are Replicated on one shard (a replica on every host), so
+        the stage is a plain MergeTree of the same layout on the host this client talks to, and
+        ``REPLACE PARTITION`` from it replicates the day to every replica. (``AS`` alone would
+        copy the Replicated engine and its Keeper path.)
+        """
+        stage = self.table(f"_stage_{target.name}_{uuid.uuid4().hex[:12]}")
+        destination = self.table(target.name)
+        if not self.cluster:
+            self.command(f"CREATE TABLE {stage} AS {destination}")
+            return stage
+        partition_key, sorting_key = self.rows(
+            "SELECT partition_key, sorting_key FROM system.tables "
+            "WHERE database = {database:String} AND name = {name:String}",
+            {"database": self.database, "name": target.name},
+        )[0]
+        self.command(
+            f"CREATE TABLE {stage} AS {destination} ENGINE = MergeTree "
+            f"PARTITION BY {partition_key} ORDER BY ({sorting_key})"
+        )
+        return stage
+
+    def _fill_stage(self, stage: str, select_sql: str, part: Window, source: Store | None) -> None:
+        if source is None:
+            self.command(f"INSERT INTO {stage} {select_sql}", part.params())
+            return
+        merged = {**contract.params(), **part.params()}
+        summary = source.client.query_arrow(select_sql, parameters=merged)
+        self.client.insert_arrow(stage, summary)
+
+    def _keep_rows_outside(self, target: Table, stage: str, window: Window) -> None:
+        self.command(
+            f"INSERT INTO {stage} SELECT * FROM {self.table(target.name)} "
+            f"WHERE toDate({target.time_column}) IN {{days:Array(Date)}} "
+            f"AND NOT ({target.in_window})",
+            {**window.params(), "days": window.days()},
+        )
+
+    def _swap_days(self, target: Table, stage: str, days: list[dt.date]) -> None:
+        filled = {
+            row[0] for row in self.rows(f"SELECT DISTINCT toString(_partition_id) FROM {stage}")
+        }
+        destination = self.table(target.name)
+        for day in days:
+            partition = {"partition": day.strftime("%Y%m%d")}
+            if partition["partition"] in filled:
+                replace = f"REPLACE PARTITION ID {{partition:String}} FROM {stage}"
+                self.command(f"ALTER TABLE {destination} {replace}", partition)
+            else:
+                self.command(
+                    f"ALTER TABLE {destination} DROP PARTITION ID {{partition:String}}", partition
+                )
