@@ -110,7 +110,8 @@ RawTotals = dict[tuple[dt.datetime, str], tuple[int, float]]
 _raw_totals_of_run: dict[tuple, RawTotals] = {}
 
 
-def _utc_hour(moment: dt.datetime) -> dt.datetime:
+def utc(moment: dt.datetime) -> dt.datetime:
+    """An aware UTC datetime, whatever zone (or none) the driver attached to it."""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     return aware.astimezone(dt.UTC)
 
@@ -133,7 +134,7 @@ def _hourly_raw_totals(raw: Store, raw_table: str, window: Window) -> RawTotals:
     totals: RawTotals = {}
     for period, *values in rows:
         for index, scope in enumerate(RAW_SCOPES):
-            totals[(_utc_hour(period), scope)] = (values[2 * index], values[2 * index + 1])
+            totals[(utc(period), scope)] = (values[2 * index], values[2 * index + 1])
     return totals
 
 
@@ -157,7 +158,7 @@ def raw_totals(ctx: CheckContext, scope: str) -> dict[str, tuple[int, float]]:
 def period_key(period: dt.date | dt.datetime) -> str:
     """A period as UTC ISO text, whatever time zone the driver attached to it."""
     if isinstance(period, dt.datetime):
-        return _utc_hour(period).isoformat()
+        return utc(period).isoformat()
     return period.isoformat()
 
 

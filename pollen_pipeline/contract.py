@@ -39,7 +39,7 @@ ENDUSER_KEY_TYPES = ("temporary",)  # BYOP: keys minted for an app's end users
 DEVELOPER_KEY_TYPES = ("secret", "publishable")
 UNNAMED_APP_NAMES = ("undefined", "")  # kept in totals, left out of app rankings
 
-# Labels stored in event_facts_hourly.filter_status: "ok" passes, any other value names the
+# Labels stored in event_facts_daily.filter_status: "ok" passes, any other value names the
 # first contract filter that removed the event, in the order of the seed's WHERE clause.
 PASSED = "ok"
 NON_PRODUCTION = "non_production"
@@ -48,7 +48,7 @@ ZERO_PRICE = "zero_price"
 BUG_WINDOW = "bug_window"
 FILTER_LABELS = (PASSED, NON_PRODUCTION, NON_2XX, ZERO_PRICE, BUG_WINDOW)
 
-# Labels stored in event_facts_hourly.meter_class.
+# Labels stored in event_facts_daily.meter_class.
 PACK = "pack"
 TIER = "tier"
 OTHER = "other"
@@ -104,7 +104,7 @@ RAW_TOKENS = """(toUInt64(token_count_prompt_text) + token_count_prompt_audio
 RAW_IMPLIED_FREE = """least(
     greatest(balances['local:tier'] + balances['v1:meter:tier'], 0), greatest(total_price, 0))"""
 
-# --- Fragments over event_facts_hourly (the one scan of raw events) ------------------------
+# --- Fragments over event_facts_daily (the one wide scan of raw events) --------------------
 
 FACTS_USAGE_ROWS = f"filter_status = '{PASSED}'"
 FACTS_ECONOMICS_ROWS = f"{FACTS_USAGE_ROWS} AND is_router = 0"

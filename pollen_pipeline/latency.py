@@ -1,7 +1,7 @@
 """Platform health (issue 7): status classes, tokens, cache savings and latency of raw events.
 
-These are the fragments the one raw scan (``event_facts_hourly``) adds up for ``health_hourly``
-and the checks that reconcile it; which events are production is the contract's rule.
+These are the fragments ``health_hourly``'s own narrow scan of raw events adds up, and the
+checks that reconcile it use; which events are production is the contract's rule.
 
 Latency is a combinable, fixed log-scale histogram, and quantiles are read back from it.
 

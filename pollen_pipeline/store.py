@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import itertools
 import os
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -136,6 +137,19 @@ class Window:
             yield Window(start, min(start + size, self.end))
             start += size
 
+    def by_volume(self, hour_counts: Sequence[tuple[dt.datetime, int]], limit: int) -> list[Window]:
+        """Consecutive sub-windows of whole hours holding at most ``limit`` events each (an hour
+        with more is a window of its own), from the events per UTC hour: a scan's memory follows
+        its events, so a quiet month is one query and a busy day several."""
+        edges, held = [self.start], 0
+        for hour, count in sorted(hour_counts):
+            if held and held + count > limit and hour > edges[-1]:
+                edges.append(hour)
+                held = 0
+            held += count
+        edges.append(self.end)
+        return [Window(start, end) for start, end in itertools.pairwise(edges)]
+
     def params(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end}
 
@@ -190,19 +204,20 @@ class Store:
         select_sql: str,
         *,
         source: Store | None = None,
-        chunk: dt.timedelta | None = None,
+        parts: Sequence[Window] | None = None,
     ) -> int:
         """Make ``target`` hold exactly what ``select_sql`` returns for ``window``.
 
         ``select_sql`` must return the table's columns in order for the bound ``{start}`` and
-        ``{end}``. It runs once per chunk (on ``source`` when given: then only its summary rows
-        travel here) into a staging table, the rows of the touched days outside the window are
-        copied next to them, and each touched day is swapped in with ``REPLACE PARTITION`` (or
-        dropped when it is now empty). Returns the number of rows written for the window.
+        ``{end}``. It runs once per part of the window (``parts``, default the whole window; on
+        ``source`` when given: then only its summary rows travel here) into a staging table, the
+        rows of the touched days outside the window are copied next to them, and each touched
+        day is swapped in with ``REPLACE PARTITION`` (or dropped when it is now empty). Returns
+        the number of rows written for the window.
         """
         stage = self._create_stage(target)
         try:
-            for part in window.chunks(chunk) if chunk else [window]:
+            for part in parts or [window]:
                 self._fill_stage(stage, select_sql, part, source)
             written = self.scalar(f"SELECT count() FROM {stage}")
             self._keep_rows_outside(target, stage, window)

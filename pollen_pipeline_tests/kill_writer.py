@@ -1,7 +1,7 @@
 """A writer process for the kill test: reports the day's partition, adds events, rewrites it.
 
 ``python -m pollen_pipeline_tests.kill_writer URL DATABASE DAY [--inspect]`` prints JSON lines:
-``{"facts": N, "rows": R, "raw": M}`` (what ``event_facts_hourly`` counts for DAY, its row
+``{"facts": N, "rows": R, "raw": M}`` (what ``event_facts_daily`` counts for DAY, its row
 count, and the raw events of DAY), then, unless ``--inspect``, adds raw events, prints
 ``{"ready": M2}`` and re-materializes the day, printing ``{"done": true}`` when the swap is
 over. The test kills it at random moments in between.
@@ -17,7 +17,7 @@ from pollen_pipeline import catalog
 from pollen_pipeline.store import Store, Window, connect
 from pollen_pipeline.synthetic import generate_events
 
-FACTS = catalog.table("event_facts_hourly")
+FACTS = catalog.table("event_facts_daily")
 
 EVENTS_PER_RUN = 40_000
 CHUNK = dt.timedelta(hours=1)  # 24 scans and inserts into the staging table per rewrite
@@ -35,8 +35,7 @@ def day_window(day: dt.date) -> Window:
 def state(store: Store, window: Window) -> dict[str, int]:
     facts = store.table(FACTS.name)
     events, rows = store.rows(
-        f"SELECT toInt64(sum(events)), count() FROM {facts} "
-        "WHERE hour >= {start:DateTime('UTC')} AND hour < {end:DateTime('UTC')}",
+        f"SELECT toInt64(sum(events)), count() FROM {facts} WHERE {FACTS.in_window}",
         window.params(),
     )[0]
     raw = store.scalar(
@@ -49,7 +48,7 @@ def state(store: Store, window: Window) -> dict[str, int]:
 
 def rewrite(store: Store, window: Window) -> None:
     sql = catalog.select_sql(FACTS.name, store, store.table(catalog.RAW_TABLE))
-    store.replace_window(FACTS, window, sql, chunk=CHUNK)
+    store.replace_window(FACTS, window, sql, parts=list(window.chunks(CHUNK)))
 
 
 def main(url: str, database: str, day: str, *flags: str) -> None:

@@ -112,7 +112,7 @@ def materialize_day(instance: DagsterInstance, day: dt.date = DAY) -> str:
         run_config=QUIET,
         instance=instance,
         tags=range_tags(day, day),
-        asset_selection=[AssetKey("event_facts_hourly"), AssetKey("data_quality_daily")],
+        asset_selection=[AssetKey("event_facts_daily"), AssetKey("data_quality_daily")],
         raise_on_error=False,
     )
     return result.run_id
@@ -197,7 +197,7 @@ def test_check_results_are_written_from_the_run(store: Store, instance):
     assert abs(json.loads(by_check[checks.RECONCILES_WITH_RAW][4])["difference"]) < 1e-9
     facts = store.rows(
         f"SELECT DISTINCT partition FROM {store.table('pipeline_check_results')} "
-        "WHERE asset = 'event_facts_hourly'"
+        "WHERE asset = 'event_facts_daily'"
     )
     assert facts == [("2026-02-03",)]  # the day's partition, whatever the table's grain
     evaluated_at = meter[6] if meter[6].tzinfo else meter[6].replace(tzinfo=UTC)
@@ -212,7 +212,7 @@ def test_failed_run_alerts_and_fails_fast(store: Store, instance, webhook, monke
     (failed,) = [post for post in webhook.posts if post["kind"] == "run_failed"]
     assert (failed["job"], failed["run_id"]) == ("pollen_daily", run_id)
     assert failed["severity"] == "ERROR" and failed["partition"] == "2026-02-03"
-    assert "event_facts_hourly" in failed["description"]
+    assert "event_facts_daily" in failed["description"]
     assert failed["url"] == f"{DAGSTER_URL}/runs/{run_id}"
     retried = instance.get_records_for_run(run_id, of_type=DagsterEventType.STEP_UP_FOR_RETRY)
     assert not retried.records
@@ -312,7 +312,7 @@ def test_summary_assets_carry_their_grains_freshness_and_the_retry_policy():
     defs = definitions()
     graph = defs.resolve_asset_graph()
     summary = [asset for asset in defs.assets if getattr(asset, "is_executable", False)]
-    assert {"event_facts_hourly", "usage_hourly", "user_daily", "data_quality_daily"} <= {
+    assert {"event_facts_daily", "usage_hourly", "user_daily", "data_quality_daily"} <= {
         asset.key.to_user_string() for asset in summary
     }
     for asset in summary:

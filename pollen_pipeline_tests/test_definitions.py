@@ -173,7 +173,7 @@ def test_a_new_table_folder_is_a_new_asset_with_its_checks(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {
         "checks": ["no_gaps", "reconciles_with_raw", "schema_valid"],
-        "deps": ["event_facts_hourly"],
+        "deps": ["event_facts_daily"],
         "group": "usage",
         "in_init": True,
     }

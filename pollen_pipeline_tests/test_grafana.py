@@ -34,7 +34,7 @@ BUILT = [ECONOMICS, USAGE]
 UTC = dt.UTC
 DAY = dt.date(2026, 1, 20)
 FIRST = DAY - dt.timedelta(days=10)
-RAW_TABLES = re.compile(r"\b(generation_event|event_facts_hourly)\b")
+RAW_TABLES = re.compile(r"\b(generation_event|event_facts_daily)\b")
 
 ALICE = {"user_id": "u1", "user_github_id": "1001", "user_github_username": "alice"}
 BOB = {

@@ -18,7 +18,7 @@ from pollen_pipeline_tests.events import at, event, insert_events
 
 DAY = dt.date(2026, 3, 5)
 WINDOW = Window(at("2026-03-05 00:00:00"), at("2026-03-06 00:00:00"))
-SELECT = ["event_facts_hourly", "health_hourly"]
+SELECT = ["event_facts_daily", "health_hourly"]
 STATUS_CLASSES = "status_classes_match_raw"
 STATUSES = (200, 201, 400, 429, 500, 503, 200, 204, 200)
 PROVIDERS = {"azure": "openai", "aws": "claude"}

@@ -123,5 +123,5 @@ def test_cache_savings_and_aggregation_health(loaded, dashboard):
     assert day["missing_request_count"] == 0
     assert day["hours_in_health_hourly"] == 2
     checks = rows_as_dicts(results["Raw vs aggregate checks (latest)"])
-    assert {row["asset"] for row in checks} >= {"health_hourly", "event_facts_hourly"}
+    assert {row["asset"] for row in checks} >= {"health_hourly", "usage_hourly"}
     assert {row["status"] for row in checks} == {"passed"}

@@ -28,7 +28,7 @@ BUG_DAY = dt.date(2026, 2, 3)  # 10% of its Pollen on an unknown meter
 FIRST = BUG_DAY - dt.timedelta(days=2)
 ROUTER = {"user_id": "router", "user_github_id": "241978997", "user_tier": "router"}
 TABLES = [
-    "event_facts_hourly",
+    "event_facts_daily",
     "usage_hourly",
     "user_daily",
     "app_daily",
@@ -148,7 +148,7 @@ def test_every_panel_runs_and_shows_the_failing_meter_check_and_filters_by_asset
     assert fresh["raw events (newest production event)"]["minutes_behind"] <= 10
     assert fresh["user_daily"]["covered_until"].date() == BUG_DAY + dt.timedelta(days=1)
     assets = {row["asset"] for row in results["Last check evaluation per asset"]}
-    assert {"event_facts_hourly", "data_quality_daily", "generation_event"} <= assets
+    assert {"event_facts_daily", "data_quality_daily", "generation_event"} <= assets
 
     # The asset variable filters the check panels.
     results = run_panels(loaded, assets=["user_daily"])

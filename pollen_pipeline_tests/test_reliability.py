@@ -24,7 +24,7 @@ from pollen_pipeline_tests.test_store import run_pollen
 
 DAY = dt.date(2026, 1, 20)
 WINDOW = Window(at("2026-01-20 00:00:00"), at("2026-01-21 00:00:00"))
-FACTS = catalog.table("event_facts_hourly")
+FACTS = catalog.table("event_facts_daily")
 HOSTILE = [
     "O'Brien",
     'say "hi"',
@@ -91,20 +91,24 @@ def test_hostile_values_load_and_flow_through_materialization_and_checks(
 
 
 def facts_state(store) -> tuple[int, int, int]:
-    """(events counted, rows, distinct grain keys) of event_facts_hourly on DAY."""
+    """(events counted, rows, distinct grain keys) of event_facts_daily on DAY."""
     facts = store.table(FACTS.name)
     return store.rows(
-        f"SELECT toInt64(sum(events)), count(), uniqExact(hour, filter_status, user_id, "
+        f"SELECT toInt64(sum(events)), count(), uniqExact(day, filter_status, user_id, "
         f"api_key_id, resolved_model_requested, selected_meter_slug, referrer_domain, "
         f"request_path, user_tier, api_key_type, model_used, model_provider_used, is_router, "
-        f"meter_class) FROM {facts} WHERE toDate(hour, 'UTC') = {{day:Date}}",
+        f"meter_class) FROM {facts} WHERE day = {{day:Date}}",
         {"day": DAY},
     )[0]
 
 
-def rewrite_facts(store, window: Window = WINDOW, select_sql: str | None = None) -> int:
+def rewrite_facts(
+    store, window: Window = WINDOW, select_sql: str | None = None, parts: int = 1
+) -> int:
+    """Rewrite the day's facts, scanning it in ``parts`` queries (staged one after another)."""
     sql = select_sql or catalog.select_sql(FACTS.name, store, store.table(catalog.RAW_TABLE))
-    return store.replace_window(FACTS, window, sql, chunk=dt.timedelta(hours=6))
+    pieces = list(window.chunks((window.end - window.start) / parts))
+    return store.replace_window(FACTS, window, sql, parts=pieces)
 
 
 def day_of_events(count: int, day: str = "2026-01-20") -> list[dict]:
@@ -153,7 +157,7 @@ def test_two_writers_of_the_same_partition_at_once_leave_exactly_one_copy(store)
 
 def test_store_failing_half_way_through_a_write_keeps_the_previous_partition(store):
     insert_events(store, day_of_events(500))
-    rewrite_facts(store)
+    rewrite_facts(store, parts=4)
     before = facts_state(store)
     insert_events(store, day_of_events(100))  # the new version would have 600 events
 
@@ -164,14 +168,14 @@ def test_store_failing_half_way_through_a_write_keeps_the_previous_partition(sto
         "toHour({start:DateTime('UTC')}, 'UTC') = 12, 'store went away') = 0"
     )
     with pytest.raises(Exception, match="store went away"):
-        rewrite_facts(store, select_sql=failing)
+        rewrite_facts(store, select_sql=failing, parts=4)
     assert facts_state(store) == before
     stages = store.rows(
         "SELECT name FROM system.tables WHERE database = {db:String} AND name LIKE '\\_stage%'",
         {"db": store.database},
     )
     assert stages == []
-    rewrite_facts(store)  # and the next run writes the new version whole
+    rewrite_facts(store, parts=4)  # and the next run writes the new version whole
     assert facts_state(store)[0] == 600
 
 

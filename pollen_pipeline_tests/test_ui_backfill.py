@@ -120,7 +120,7 @@ def _wait_until_serving(ui: DagsterUI, process: subprocess.Popen, log: Path) -> 
             raise AssertionError(f"dg dev exited: {log.read_text()[-3000:]}")
         try:
             nodes = ui.graphql(ASSETS)["assetNodes"]
-            if {"event_facts_hourly", "user_daily"} <= {
+            if {"event_facts_daily", "user_daily"} <= {
                 node["assetKey"]["path"][-1] for node in nodes
             }:
                 return
@@ -194,8 +194,8 @@ def rows(sql):
 out = {
     "raw": rows("SELECT toString(toDate(start_time, 'UTC')), count() FROM pollen.generation_event "
                 "GROUP BY 1 ORDER BY 1"),
-    "facts": rows("SELECT toString(toDate(hour, 'UTC')), toInt64(sum(events)) "
-                  "FROM pollen.event_facts_hourly GROUP BY 1 ORDER BY 1"),
+    "facts": rows("SELECT toString(day), toInt64(sum(events)) "
+                  "FROM pollen.event_facts_daily GROUP BY 1 ORDER BY 1"),
     "usage_hours": rows("SELECT uniqExact(hour) FROM pollen.usage_hourly")[0][0],
 }
 for table in %r:

@@ -52,7 +52,7 @@ from pollen_pipeline.grain import CADENCE_TAG, GRAINS, GrainName, daily_partitio
 from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.retries import RETRY_POLICY, retry_or_fail
 from pollen_pipeline.settings import partition_start_date
-from pollen_pipeline.store import Table, Window
+from pollen_pipeline.store import Store, Table, Window
 
 OWNERS = ["team:pollen-data"]
 STORE_POOL = "pollen_store"  # dagster.yaml limits it: the embedded store has one writer
@@ -94,7 +94,10 @@ class SummaryTable(Component, Resolvable):
     group: str
     upstream: list[str]
     scans_raw: bool = False  # reads generation_event (on the source ClickHouse when set)
-    chunk_hours: int | None = None  # scan the window in pieces, to bound a query's memory
+    # Run the SELECT over pieces of the window, to bound one query's memory: raw scans by
+    # volume (at most this many raw events a query), the others by days.
+    max_events_per_query: int | None = None
+    days_per_query: int | None = None
     reconcile: Reconcile | None = None
     schema_model: str | None = None  # a pandera model of checks.py: schema_valid, blocking
     checks: Sequence[TableCheck] = ()
@@ -129,11 +132,11 @@ class SummaryTable(Component, Resolvable):
         """What materializing table ``name`` takes, its checks resolved from ``module``."""
         custom = [(check, resolve_check(check.function, module)) for check in self.checks]
         schema = getattr(module, self.schema_model) if self.schema_model else None
-        chunk = dt.timedelta(hours=self.chunk_hours) if self.chunk_hours else None
         return TablePlan(
             table=Table(name, GRAINS[self.grain]),
             scans_raw=self.scans_raw,
-            chunk=chunk,
+            max_events_per_query=self.max_events_per_query,
+            days_per_query=self.days_per_query,
             reconcile=self.reconcile,
             schema=schema,
             checks=custom,
@@ -201,7 +204,8 @@ class TablePlan:
 
     table: Table
     scans_raw: bool
-    chunk: dt.timedelta | None
+    max_events_per_query: int | None
+    days_per_query: int | None
     reconcile: Reconcile | None
     schema: type | None
     checks: Sequence[tuple[TableCheck, CheckFunction]]
@@ -233,17 +237,32 @@ class TablePlan:
         store, source = clickhouse.store(), clickhouse.source()
         window = _window(context)
         sql = catalog.select_sql(self.table.name, store, settings.raw_table)
+        raw = source or store
+        parts = self.parts(window, raw, settings.raw_table)
         scan_source = source if self.scans_raw else None
-        written = store.replace_window(
-            self.table, window, sql, source=scan_source, chunk=self.chunk
-        )
+        written = store.replace_window(self.table, window, sql, source=scan_source, parts=parts)
         context.log.info(f"{self.table.name}: {written} rows for {window.start} .. {window.end}")
         ctx = checks.CheckContext(
-            store, self.table, window, source or store, settings.raw_table, context.run.run_id
+            store, self.table, window, raw, settings.raw_table, context.run.run_id
         )
         results = self.evaluate(ctx)
         record_history(context, store, self.table.name, _run_partition(context), results)
         return MaterializeResult(metadata=_metadata(ctx, written), check_results=results)
+
+    def parts(self, window: Window, raw: Store, raw_table: str) -> list[Window]:
+        """The pieces of ``window`` the SELECT runs over, one query each."""
+        if self.days_per_query:
+            return list(window.chunks(dt.timedelta(days=self.days_per_query)))
+        if not self.max_events_per_query:
+            return [window]
+        hour_counts = raw.rows(
+            f"SELECT toStartOfHour(start_time, 'UTC') AS hour, count() FROM {raw_table} "
+            "WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')} "
+            "GROUP BY hour",
+            window.params(),
+        )
+        counts = [(checks.utc(hour), count) for hour, count in hour_counts]
+        return window.by_volume(counts, self.max_events_per_query)
 
     def evaluate(self, ctx: checks.CheckContext) -> list[AssetCheckResult]:
         """Every check of the table on the window of ``ctx``, as Dagster results."""

@@ -1,6 +1,6 @@
 -- Per API key (app) and day, with its owner and how widely it is embedded (referrer domains).
 SELECT
-    toDate(hour) AS day,
+    day,
     api_key_id,
     argMax(api_key_name, last_event_at) AS api_key_name,
     argMax(api_key_type, last_event_at) AS api_key_type,
@@ -10,6 +10,6 @@ SELECT
     $meter_sums,
     uniqExact(referrer_domain) AS referrer_domains,
     uniqExact(resolved_model_requested) AS models_used
-FROM $event_facts_hourly
-WHERE hour >= {start:DateTime('UTC')} AND hour < {end:DateTime('UTC')} AND $economics_rows
+FROM $event_facts_daily
+WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC') AND $economics_rows
 GROUP BY day, api_key_id

@@ -1,6 +1,6 @@
 -- What each contract filter removed per day, in the seed's filter order.
 SELECT
-    toDate(hour) AS day,
+    day,
     sum(events) AS raw_events,
     sum(price_sum) AS raw_pollen,
     sumIf(events, filter_status != $label_non_production) AS production_events,
@@ -19,6 +19,6 @@ SELECT
     sumIf(price_sum, $economics_rows AND NOT $is_named_app) AS unnamed_app_pollen,
     sumIf(events, $economics_rows) AS economics_events,
     sumIf(price_sum, $economics_rows) AS economics_pollen
-FROM $event_facts_hourly
-WHERE hour >= {start:DateTime('UTC')} AND hour < {end:DateTime('UTC')}
+FROM $event_facts_daily
+WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC')
 GROUP BY day

@@ -17,7 +17,7 @@ SELECT
 FROM
 (
     SELECT
-        toDate(hour) AS day,
+        day,
         resolved_model_requested,
         user_tier,
         api_key_type,
@@ -25,8 +25,8 @@ FROM
         $meter_sums,
         sum(events) AS provider_requests,
         uniqExactState(user_id) AS users_state
-    FROM $event_facts_hourly
-    WHERE hour >= {start:DateTime('UTC')} AND hour < {end:DateTime('UTC')} AND $economics_rows
+    FROM $event_facts_daily
+    WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC') AND $economics_rows
     GROUP BY day, resolved_model_requested, user_tier, api_key_type, model_provider_used
 )
 GROUP BY day, resolved_model_requested, user_tier, api_key_type

@@ -1,7 +1,7 @@
 -- Per developer and day. The tier is the one on the user's last event of the day; first_tier_at
 -- and first_pack_at feed the tier-to-pack cohorts.
 SELECT
-    toDate(hour) AS day,
+    day,
     user_id,
     argMax(user_github_id, last_event_at) AS user_github_id,
     argMax(user_github_username, last_event_at) AS user_github_username,
@@ -14,6 +14,6 @@ SELECT
     $first_tier_at AS first_tier_at,
     $first_pack_at AS first_pack_at,
     sum(implied_free_sum) AS implied_free_pollen
-FROM $event_facts_hourly
-WHERE hour >= {start:DateTime('UTC')} AND hour < {end:DateTime('UTC')} AND $economics_rows
+FROM $event_facts_daily
+WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC') AND $economics_rows
 GROUP BY day, user_id

@@ -1,13 +1,13 @@
 -- Per referrer domain x app (API key) x day: where usage comes from (an end-user distribution
 -- proxy). Keeping the app in the grain makes "apps per domain" and "top app" exact over any range.
 SELECT
-    toDate(hour) AS day,
+    day,
     referrer_domain,
     api_key_id,
     argMax(api_key_name, last_event_at) AS api_key_name,
     toUInt8($is_named_app) AS is_named_app,
     $meter_sums,
     uniqExact(resolved_model_requested) AS models_used
-FROM $event_facts_hourly
-WHERE hour >= {start:DateTime('UTC')} AND hour < {end:DateTime('UTC')} AND $economics_rows
+FROM $event_facts_daily
+WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC') AND $economics_rows
 GROUP BY day, referrer_domain, api_key_id

@@ -1,7 +1,7 @@
 -- Per API route x tier x key type x day, with the billed / unbilled and cache-hit request counts
--- (event_facts_hourly counts billed events; it does not split their Pollen).
+-- (event_facts_daily counts billed events; it does not split their Pollen).
 SELECT
-    toDate(hour) AS day,
+    day,
     request_path,
     user_tier,
     api_key_type,
@@ -10,6 +10,6 @@ SELECT
     toUInt64(sum(events) - sum(billed_events)) AS unbilled_requests,
     sum(cache_hit_events) AS cache_hit_requests,
     uniqExact(resolved_model_requested) AS models_used
-FROM $event_facts_hourly
-WHERE hour >= {start:DateTime('UTC')} AND hour < {end:DateTime('UTC')} AND $economics_rows
+FROM $event_facts_daily
+WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC') AND $economics_rows
 GROUP BY day, request_path, user_tier, api_key_type

@@ -1,9 +1,11 @@
--- The one scan of raw events: every event of an hour lands here at the finest grain any summary
--- needs, tagged with the contract filter that removed it ('ok' when none did). Every other
--- table rolls up from this one, so raw events are read once per hour of data.
-CREATE TABLE IF NOT EXISTS ${database}.event_facts_hourly
+-- The one wide scan of raw events: every event of a UTC day lands here at the finest grain any
+-- daily summary needs, tagged with the contract filter that removed it ('ok' when none did).
+-- The daily tables roll up from this one, so raw events are read once per day of data. A day
+-- scanned in several queries (over max_events_per_query) holds a group once per query:
+-- every reader aggregates (sum, min, max, argMax), so that changes no number.
+CREATE TABLE IF NOT EXISTS pollen.event_facts_daily ON CLUSTER pollen_cluster
 (
-    hour DateTime('UTC'),
+    day Date,
     filter_status LowCardinality(String),
     is_router UInt8,
     meter_class LowCardinality(String),
@@ -30,6 +32,6 @@ CREATE TABLE IF NOT EXISTS ${database}.event_facts_hourly
     first_event_at DateTime('UTC'),
     last_event_at DateTime('UTC')
 )
-ENGINE = MergeTree
-PARTITION BY toDate(hour)
-ORDER BY (hour, filter_status, user_id, api_key_id, resolved_model_requested)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/event_facts_daily', '{replica}')
+PARTITION BY day
+ORDER BY (day, filter_status, user_id, api_key_id, resolved_model_requested)

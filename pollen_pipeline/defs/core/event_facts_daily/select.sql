@@ -1,9 +1,9 @@
--- The single scan of raw events for a window: group every event (passing the contract or not)
--- at the finest grain the summaries need. Runs on the raw-event source when one is configured.
+-- The wide scan of raw events for a window: group every event (passing the contract or not) at
+-- the finest grain the daily summaries need. Runs on the raw-event source when one is set.
 -- GitHub id, username and key name are stable per user and key: any() keeps the scan cheap
 -- (argMax over three strings cost ~15% of it); daily tables pick the latest by last_event_at.
 SELECT
-    hour,
+    day,
     filter_status,
     is_router,
     meter_class,
@@ -33,7 +33,7 @@ FROM
 (
     SELECT
         *,
-        toStartOfHour(start_time, 'UTC') AS hour,
+        toDate(start_time, 'UTC') AS day,
         $raw_filter_status AS filter_status,
         $raw_is_router AS is_router,
         $raw_meter_class AS meter_class,
@@ -43,6 +43,6 @@ FROM
     WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')}
 )
 GROUP BY
-    hour, filter_status, is_router, meter_class, selected_meter_slug, user_id, user_tier,
+    day, filter_status, is_router, meter_class, selected_meter_slug, user_id, user_tier,
     api_key_id, api_key_type, resolved_model_requested, model_used, model_provider_used,
     referrer_domain, request_path
