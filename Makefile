@@ -37,7 +37,7 @@ test: $(BIN)/pollen
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
 	  echo "headless Chromium not installed: the UI test will be skipped"
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 # Benchmarks: floor vs materialize for 1M/5M/10M events in a day, a 90-day single-run backfill
 # at 1M a day, and every Grafana panel on the backfilled store (benchmarks/README.md).

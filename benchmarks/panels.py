@@ -71,14 +71,14 @@ def time_range(day: dt.date, days: int) -> TimeRange:
     return TimeRange(start, end, interval_seconds=86400)
 
 
-def panel_timings(store: Store, day: dt.date, days: int) -> list[dict]:
+def panel_timings(store: Store, day: dt.date, days: int, repeats: int) -> list[dict]:
     rows = []
     for path in sorted((ROOT / "grafana" / "dashboards").glob("*.json")):
         dashboard = json.loads(path.read_text())
         span = time_range(day, days)
         variables = resolve_variables(store, dashboard, span, {})
         for panel, sql in panel_queries(dashboard):
-            timing = timed(store, expand(sql, variables, span))
+            timing = timed(store, expand(sql, variables, span), repeats=repeats)
             rows.append({"dashboard": path.stem, "panel": panel["title"], "days": days, **timing})
     return rows
 
@@ -101,10 +101,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--day", type=dt.date.fromisoformat, required=True)
     parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="timed runs per panel")
     args = parser.parse_args()
     store = ClickHouseResource().store()
     store.command(f"USE {store.database}")  # dashboards name tables unqualified, as in Grafana
-    panels = panel_timings(store, args.day, 30) + panel_timings(store, args.day, 90)
+    panels = [
+        *panel_timings(store, args.day, 30, args.repeats),
+        *panel_timings(store, args.day, 90, args.repeats),
+    ]
     raw = raw_timings(store, args.day, 30)
     speedups = {
         title: {

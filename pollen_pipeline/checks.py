@@ -22,12 +22,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandera.errors
-import pandera.pandas as pa
 from dagster import MetadataValue
 
 from pollen_pipeline import contract
 from pollen_pipeline.store import Store, Table, Window
+from pollen_pipeline.validation import Schema, validate
 
 SCHEMA_VALID = "schema_valid"
 RECONCILES_WITH_RAW = "reconciles_with_raw"
@@ -85,21 +84,21 @@ def close(a: float, b: float) -> bool:
 # --- schema_valid ----------------------------------------------------------------------------
 
 
-def schema_valid(ctx: CheckContext, model: type[pa.DataFrameModel]) -> Verdict:
-    """The window's rows satisfy the table's pandera model."""
-    frame = ctx.store.frame(f"SELECT * FROM {ctx.qualified} WHERE {ctx.in_window}", ctx.params())
-    if frame.empty:  # an empty window has nothing to validate; no_gaps judges it
-        return Verdict(True, "no rows in the window", {"rows": 0})
-    try:
-        model.validate(frame, lazy=True)
-    except pandera.errors.SchemaErrors as error:
-        cases = error.failure_cases
-        return Verdict(
-            False,
-            f"{len(cases)} schema failures in {len(frame)} rows",
-            {"failures": MetadataValue.md(cases.head(SAMPLE).to_markdown(index=False))},
-        )
-    return Verdict(True, f"{len(frame)} rows valid", {"rows": len(frame)})
+def schema_valid(ctx: CheckContext, schema: Schema) -> Verdict:
+    """The window's rows satisfy the table's pandera model, judged inside ClickHouse."""
+    outcome = validate(ctx.store, ctx.qualified, ctx.in_window, ctx.params(), schema)
+    if outcome.passed:
+        return Verdict(True, f"{outcome.rows} rows valid", {"rows": outcome.rows})
+    broken = len(outcome.failed) + len(outcome.types)
+    return Verdict(
+        False,
+        f"{broken} of {schema.model.__name__}'s rules broken in {outcome.rows} rows",
+        {
+            "failing_rows_by_rule": MetadataValue.json(dict(outcome.failed)),
+            "wrong_types": MetadataValue.json(dict(outcome.types)),
+            "sample_rows": MetadataValue.json(dict(outcome.samples)),
+        },
+    )
 
 
 # --- reconciles_with_raw and no_gaps ---------------------------------------------------------

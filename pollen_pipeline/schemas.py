@@ -1,9 +1,8 @@
 """Shared pieces of the tables' pandera models (each table's own model is in its folder's
-``checks.py``).
+``checks.py``; ``validation`` evaluates them inside ClickHouse).
 
-Models see one materialized window of summary rows, never raw events. ClickHouse UInt64 /
-UInt8 / Float64 arrive as these NumPy dtypes; no coercion, so a type change in the SQL fails
-the check instead of being papered over.
+Fields declare types (NumPy dtypes standing for ClickHouse Float64 / UInt64 / UInt8), bounds and
+allowed values; ``ROW_RULES`` are SQL conditions across columns that every row satisfies.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -39,21 +37,28 @@ class EconomicsColumns(pa.DataFrameModel):
         strict = False
 
 
-def at_most(small: pd.Series, large: pd.Series) -> pd.Series:
-    """``small <= large`` up to Float64 rounding."""
-    return small <= large + TOLERANCE * large.abs().clip(lower=1)
+def at_most(small: str, large: str) -> str:
+    """SQL: ``small <= large`` up to Float64 rounding."""
+    return f"{small} <= {large} + {TOLERANCE!r} * greatest(abs({large}), 1)"
 
 
-def _windows_nest(frame: pd.DataFrame) -> pd.Series:
+def _window_rules() -> dict[str, str]:
     """1d <= 7d <= 30d <= 90d for every windowed sum; active days fit in their window."""
-    ok = pd.Series(True, index=frame.index)
     names = list(windows.WINDOWS)
-    for prefix in windows.MEASURES:
-        for short, long in itertools.pairwise(names):
-            ok &= at_most(frame[f"{prefix}_{short}"], frame[f"{prefix}_{long}"])
-    for name in windows.ACTIVE_DAYS_WINDOWS:
-        ok &= frame[f"active_days_{name}"] <= windows.WINDOWS[name]
-    return ok & (frame.requests_90d > 0) & (frame.active_days_90d > 0)
+    nested = [
+        at_most(f"{prefix}_{short}", f"{prefix}_{long}")
+        for prefix in windows.MEASURES
+        for short, long in itertools.pairwise(names)
+    ]
+    days = [
+        f"active_days_{name} <= {windows.WINDOWS[name]}" for name in windows.ACTIVE_DAYS_WINDOWS
+    ]
+    active = "requests_90d > 0 AND active_days_90d > 0"
+    return {"windows_nest": " AND ".join([*nested, *days, active])}
+
+
+# The rows of every *_windows table satisfy these (their checks.py add their own).
+WINDOW_RULES = _window_rules()
 
 
 class WindowColumns(pa.DataFrameModel):
@@ -69,17 +74,3 @@ class WindowColumns(pa.DataFrameModel):
     class Config:
         coerce = False
         strict = False
-
-    @pa.dataframe_check
-    def windows_nest(cls, frame: pd.DataFrame) -> pd.Series:  # noqa: N805 - pandera's class
-        return _windows_nest(frame)
-
-
-def utc(moments: pd.Series) -> pd.Series:
-    """Naive UTC times: clickhouse-connect may hand DateTime('UTC') over in the host's zone."""
-    moments = pd.to_datetime(moments)
-    return moments.dt.tz_convert("UTC").dt.tz_localize(None) if moments.dt.tz else moments
-
-
-def utc_days(moments: pd.Series) -> pd.Series:
-    return utc(moments).dt.normalize()

@@ -66,8 +66,21 @@ def test_schema_check_fails_on_negative_money_and_duplicate_keys(store):
     )
     result = evaluate(store, "user_daily", WINDOW)[checks.SCHEMA_VALID]
     assert not result.passed
-    failures = result.metadata["failures"].value
-    assert "pack_pollen" in failures and "user_id" in failures  # negative value, duplicate key
+    failing = result.metadata["failing_rows_by_rule"].value
+    # one row with a negative amount; two rows of one (day, user_id)
+    assert failing == {"pack_pollen greater_than_or_equal_to": 1, "unique day, user_id": 1}
+    sample = result.metadata["sample_rows"].value["pack_pollen greater_than_or_equal_to"]
+    assert sample == [["2026-02-03", "u1"]]
+
+
+def test_schema_check_fails_on_a_changed_column_type(store):
+    insert_events(store, [event("2026-02-03 08:00:00")])
+    materialize(DAY, DAY)
+    user_daily = store.table("user_daily")
+    store.command(f"ALTER TABLE {user_daily} MODIFY COLUMN models_used UInt32")
+    result = evaluate(store, "user_daily", WINDOW)[checks.SCHEMA_VALID]
+    assert not result.passed
+    assert result.metadata["wrong_types"].value == {"models_used": "UInt32, expected UInt64"}
 
 
 def test_meter_classification_warns_when_other_meters_exceed_one_percent(store):

@@ -53,6 +53,7 @@ from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.retries import RETRY_POLICY, retry_or_fail
 from pollen_pipeline.settings import partition_start_date
 from pollen_pipeline.store import Store, Table, Window
+from pollen_pipeline.validation import Schema
 
 OWNERS = ["team:pollen-data"]
 STORE_POOL = "pollen_store"  # dagster.yaml limits it: the embedded store has one writer
@@ -131,7 +132,13 @@ class SummaryTable(Component, Resolvable):
     def plan(self, name: str, module: ModuleType | None) -> "TablePlan":
         """What materializing table ``name`` takes, its checks resolved from ``module``."""
         custom = [(check, resolve_check(check.function, module)) for check in self.checks]
-        schema = getattr(module, self.schema_model) if self.schema_model else None
+        schema = None
+        if self.schema_model:
+            schema = Schema(
+                getattr(module, self.schema_model),
+                getattr(module, "ROW_RULES", {}),
+                getattr(module, "ROW_COLUMNS", {}),
+            )
         return TablePlan(
             table=Table(name, GRAINS[self.grain]),
             scans_raw=self.scans_raw,
@@ -207,7 +214,7 @@ class TablePlan:
     max_events_per_query: int | None
     days_per_query: int | None
     reconcile: Reconcile | None
-    schema: type | None
+    schema: Schema | None
     checks: Sequence[tuple[TableCheck, CheckFunction]]
 
     @property

@@ -25,11 +25,12 @@ class DataQualityDaily(pa.DataFrameModel):
     class Config:
         unique = ["day"]
 
-    @pa.dataframe_check
-    def filters_do_not_exceed_raw(cls, frame):  # noqa: N805 - pandera passes the class
-        removed = frame.non_2xx_events + frame.zero_price_events + frame.bug_window_events
-        non_production = frame.raw_events - frame.production_events
-        return removed + non_production + frame.passed_events == frame.raw_events
+
+# each raw event is removed by one filter or passes
+ROW_RULES = {
+    "filters_add_up_to_raw": "(raw_events - production_events) + non_2xx_events "
+    "+ zero_price_events + bug_window_events + passed_events = raw_events"
+}
 
 
 def meters_classified(ctx: CheckContext) -> Verdict:

@@ -6,7 +6,7 @@ import numpy as np
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline.schemas import FLAG, SHARE, WindowColumns
+from pollen_pipeline.schemas import FLAG, SHARE, WINDOW_RULES, WindowColumns
 
 
 class AppWindows(WindowColumns):
@@ -16,3 +16,6 @@ class AppWindows(WindowColumns):
 
     class Config:
         unique = ["as_of", "api_key_id"]
+
+
+ROW_RULES = WINDOW_RULES

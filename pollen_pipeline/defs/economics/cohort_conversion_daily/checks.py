@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
 from pollen_pipeline import windows
 from pollen_pipeline.checks import CheckContext, Verdict, compare
-from pollen_pipeline.schemas import FLAG, TOLERANCE, utc_days
+from pollen_pipeline.schemas import FLAG, TOLERANCE
 
 
 class CohortConversionDaily(pa.DataFrameModel):
@@ -26,16 +25,18 @@ class CohortConversionDaily(pa.DataFrameModel):
         strict = False
         unique = ["as_of", "cohort_day"]
 
-    @pa.dataframe_check
-    def rates_and_finality_agree(cls, frame: pd.DataFrame) -> pd.Series:  # noqa: N805
-        age = (utc_days(frame.as_of) - utc_days(frame.cohort_day)).dt.days
-        ok = frame.converted_7d <= frame.converted_30d
-        ok &= frame.converted_30d <= frame.users
-        for horizon in windows.CONVERSION_DAYS:
-            rate = frame[f"converted_{horizon}d"] / frame.users
-            ok &= np.isclose(frame[f"conversion_rate_{horizon}d"], rate, rtol=TOLERANCE)
-            ok &= frame[f"is_final_{horizon}d"] == (age >= horizon)
-        return ok
+
+ROW_RULES = {
+    "converted_within_users": "converted_7d <= converted_30d AND converted_30d <= users",
+    **{
+        f"rate_{h}d": f"abs(conversion_rate_{h}d - converted_{h}d / users) <= {TOLERANCE!r}"
+        for h in windows.CONVERSION_DAYS
+    },
+    **{
+        f"final_{h}d": f"is_final_{h}d = toUInt8(as_of - cohort_day >= {h})"
+        for h in windows.CONVERSION_DAYS
+    },
+}
 
 
 def conversion_matches_cohort(ctx: CheckContext) -> Verdict:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline.schemas import SHARE, TOLERANCE, WindowColumns
+from pollen_pipeline.schemas import SHARE, TOLERANCE, WINDOW_RULES, WindowColumns
 
 
 class ModelWindows(WindowColumns):
@@ -24,6 +23,5 @@ class ModelWindows(WindowColumns):
     class Config:
         unique = ["as_of", "resolved_model_requested"]
 
-    @pa.dataframe_check
-    def requests_are_30d(cls, frame: pd.DataFrame) -> pd.Series:  # noqa: N805
-        return frame.requests == frame.requests_30d
+
+ROW_RULES = {**WINDOW_RULES, "requests_are_30d": "requests = requests_30d"}

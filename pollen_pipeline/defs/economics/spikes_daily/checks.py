@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -29,12 +28,12 @@ class SpikesDaily(pa.DataFrameModel):
         strict = False
         unique = ["as_of", "entity_type", "entity_id"]
 
-    @pa.dataframe_check
-    def spike_flag_follows_ratio(cls, frame: pd.DataFrame) -> pd.Series:  # noqa: N805
-        spike = (frame.ratio_30d >= windows.SPIKE_MIN_RATIO_30D) & (
-            frame.pollen_1d >= windows.SPIKE_MIN_POLLEN_1D
-        )
-        return (frame.is_spike == spike) & at_most(frame.paid_1d + frame.free_1d, frame.pollen_1d)
+
+ROW_RULES = {
+    "spike_flag_follows_ratio": "is_spike = toUInt8(ifNull(ratio_30d >= "
+    f"{windows.SPIKE_MIN_RATIO_30D!r}, 0) AND pollen_1d >= {windows.SPIKE_MIN_POLLEN_1D!r})",
+    "paid_and_free_within_the_day": at_most("paid_1d + free_1d", "pollen_1d"),
+}
 
 
 def spikes_match_daily(ctx: CheckContext) -> Verdict:

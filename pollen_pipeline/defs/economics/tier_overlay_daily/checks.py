@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -27,13 +26,16 @@ class TierOverlayDaily(pa.DataFrameModel):
         strict = False
         unique = ["as_of", "user_tier"]
 
-    @pa.dataframe_check
-    def quantiles_ordered(cls, frame: pd.DataFrame) -> pd.Series:  # noqa: N805
-        columns = [f"paid_share_{name}" for name in windows.QUANTILES]
-        ok = frame.users_with_share <= frame.users
-        for low, high in itertools.pairwise(columns):
-            ok &= frame[low].isna() | at_most(frame[low], frame[high])
-        return ok & frame[columns[0]].isna().eq(frame.users_with_share == 0)
+
+ROW_RULES = {
+    "shares_within_users": "users_with_share <= users",
+    "quantiles_ordered": " AND ".join(
+        f"(paid_share_{low} IS NULL OR {at_most(f'paid_share_{low}', f'paid_share_{high}')})"
+        for low, high in itertools.pairwise(windows.QUANTILES)
+    ),
+    "quantiles_only_with_shares": f"isNull(paid_share_{next(iter(windows.QUANTILES))}) "
+    "= (users_with_share = 0)",
+}
 
 
 def tier_overlay_matches_windows(ctx: CheckContext) -> Verdict:

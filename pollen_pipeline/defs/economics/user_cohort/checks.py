@@ -9,12 +9,22 @@ from pandera.typing import Series
 
 from pollen_pipeline import windows
 from pollen_pipeline.checks import CheckContext, Verdict, compare, window_days
-from pollen_pipeline.schemas import FLAG, utc, utc_days
+from pollen_pipeline.schemas import FLAG
+
+TIER_DAY = "toDate(first_tier_at, 'UTC')"
+PACK_DAY = "toDate(first_pack_at, 'UTC')"
+# Recomputed from the row's own times, by Date arithmetic (the table uses dateDiff).
+DAYS = f"{PACK_DAY} - {TIER_DAY}"
+
+
+def _converted(horizon: int) -> str:
+    return (
+        f"converted_{horizon}d = "
+        f"toUInt8(ifNull(first_pack_at >= first_tier_at AND {DAYS} <= {horizon}, 0))"
+    )
 
 
 class UserCohort(pa.DataFrameModel):
-    # first_tier_at / first_pack_at are checked in the dataframe checks below: their pandas
-    # dtype depends on the host's time zone, their UTC value does not.
     user_id: Series[str]
     days_to_first_pack: Series[pd.Int32Dtype] = pa.Field(nullable=True)
     pack_before_tier: Series[np.uint8] = pa.Field(**FLAG)
@@ -26,24 +36,16 @@ class UserCohort(pa.DataFrameModel):
         strict = False
         unique = ["as_of", "user_id"]
 
-    @pa.dataframe_check
-    def known_by_as_of(cls, frame: pd.DataFrame) -> pd.Series:  # noqa: N805
-        next_day = utc_days(frame.as_of) + pd.Timedelta(days=1)
-        tier, pack = utc(frame.first_tier_at), utc(frame.first_pack_at)
-        return tier.notna() & (tier < next_day) & (pack.isna() | (pack < next_day))
 
-    @pa.dataframe_check
-    def flags_follow_the_cohort_rule(cls, frame: pd.DataFrame) -> pd.Series:  # noqa: N805
-        """Recomputed in pandas from the row's own times: UTC calendar days, pack not earlier."""
-        tier, pack = utc(frame.first_tier_at), utc(frame.first_pack_at)
-        days = (utc_days(pack) - utc_days(tier)).dt.days
-        in_order = pack >= tier  # False when there is no pack
-        ok = utc_days(frame.cohort_day) == utc_days(tier)
-        ok &= frame.days_to_first_pack.astype("Float64").fillna(-1e9) == days.fillna(-1e9)
-        ok &= frame.pack_before_tier == (pack < tier)
-        for horizon in windows.CONVERSION_DAYS:
-            ok &= frame[f"converted_{horizon}d"] == (in_order & (days <= horizon))
-        return ok
+ROW_RULES = {
+    "known_by_as_of": f"first_tier_at IS NOT NULL AND {TIER_DAY} <= as_of "
+    f"AND (first_pack_at IS NULL OR {PACK_DAY} <= as_of)",
+    "cohort_day_is_first_tier_day": f"cohort_day = {TIER_DAY}",
+    "days_to_first_pack": f"isNull(first_pack_at) = isNull(days_to_first_pack) "
+    f"AND ifNull(days_to_first_pack = {DAYS}, 1)",
+    "pack_before_tier": "pack_before_tier = toUInt8(ifNull(first_pack_at < first_tier_at, 0))",
+    **{f"converted_{h}d": _converted(h) for h in windows.CONVERSION_DAYS},
+}
 
 
 def cohort_matches_daily(ctx: CheckContext) -> Verdict:

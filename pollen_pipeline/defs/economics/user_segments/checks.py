@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
 from pollen_pipeline import windows
 from pollen_pipeline.checks import CheckContext, Verdict, compare
-from pollen_pipeline.schemas import SHARE, TOLERANCE
+from pollen_pipeline.schemas import SHARE, at_most
 
 
-def _expected_segments(frame: pd.DataFrame) -> np.ndarray:
-    above = (frame.pollen_rank - 1) / frame.ranked_users
-    cuts = [above < cut for _, cut in windows.SEGMENTS[:-1]]
-    return np.select(cuts, list(windows.SEGMENT_LABELS[:-1]), windows.SEGMENT_LABELS[-1])
+def _expected_segment() -> str:
+    """SQL: the segment of a rank, from the share of ranked users above it."""
+    cases = [
+        f"(pollen_rank - 1) / ranked_users < {cut!r}, '{label}'"
+        for label, cut in windows.SEGMENTS[:-1]
+    ]
+    return f"multiIf({', '.join(cases)}, '{windows.SEGMENT_LABELS[-1]}')"
 
 
 class UserSegments(pa.DataFrameModel):
@@ -32,13 +34,17 @@ class UserSegments(pa.DataFrameModel):
         strict = False
         unique = ["as_of", "user_id"]
 
-    @pa.dataframe_check
-    def segment_follows_rank(cls, frame: pd.DataFrame) -> pd.Series:  # noqa: N805
-        ordered = frame.sort_values(["as_of", "pollen_rank"])
-        # a higher rank never has more Pollen than the rank before it on the same as_of
-        drops = ordered.groupby("as_of").total_30d.diff().fillna(0) <= TOLERANCE
-        in_range = frame.pollen_rank <= frame.ranked_users
-        return (frame.segment == _expected_segments(frame)) & in_range & drops.reindex(frame.index)
+
+# the Pollen of the rank before, on the same as_of
+ROW_COLUMNS = {
+    "pollen_of_rank_above": "lagInFrame(total_30d) OVER (PARTITION BY as_of "
+    "ORDER BY pollen_rank ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)"
+}
+ROW_RULES = {
+    "segment_follows_rank": f"segment = {_expected_segment()}",
+    "rank_within_ranked": "pollen_rank <= ranked_users",
+    "rank_follows_pollen": "pollen_rank = 1 OR " + at_most("total_30d", "pollen_of_rank_above"),
+}
 
 
 def segments_match_windows(ctx: CheckContext) -> Verdict:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
 from pollen_pipeline import windows
 from pollen_pipeline.checks import TOLERANCE, CheckContext, Verdict
-from pollen_pipeline.schemas import FLAG, NON_NEGATIVE, SHARE, WindowColumns
+from pollen_pipeline.schemas import FLAG, NON_NEGATIVE, SHARE, WINDOW_RULES, WindowColumns
 
 BALANCE_DISAGREEMENT_LIMIT = 0.05  # share of Pollen whose implied and metered split differ
 
@@ -28,9 +27,13 @@ class UserWindows(WindowColumns):
     class Config:
         unique = ["as_of", "user_id"]
 
-    @pa.dataframe_check
-    def qualifies_above_threshold(cls, frame: pd.DataFrame) -> pd.Series:  # noqa: N805
-        return frame.qualifies == (frame.pack_30d > windows.MOMENTUM_MIN_PACK_30D)
+
+ROW_RULES = {
+    **WINDOW_RULES,
+    "qualifies_above_threshold": (
+        f"qualifies = toUInt8(pack_30d > {windows.MOMENTUM_MIN_PACK_30D!r})"
+    ),
+}
 
 
 def balance_agrees_with_meters(ctx: CheckContext) -> Verdict:

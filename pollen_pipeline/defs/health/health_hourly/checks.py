@@ -41,14 +41,12 @@ class HealthHourly(pa.DataFrameModel):
         strict = False
         unique = ["hour", "model_provider_used", "resolved_model_requested"]
 
-    @pa.dataframe_check
-    def classes_within_requests(cls, frame):  # noqa: N805 - pandera passes the class
-        classified = frame.status_2xx + frame.status_4xx + frame.status_5xx
-        return (classified <= frame.requests) & (frame.cache_hits <= frame.requests)
 
-    @pa.dataframe_check
-    def rate_limited_within_4xx(cls, frame):  # noqa: N805
-        return frame.status_429 <= frame.status_4xx
+ROW_RULES = {
+    "classes_within_requests": "status_2xx + status_4xx + status_5xx <= requests "
+    "AND cache_hits <= requests",
+    "rate_limited_within_4xx": "status_429 <= status_4xx",
+}
 
 
 def _raw_classes(ctx: CheckContext) -> dict[str, list[int]]:

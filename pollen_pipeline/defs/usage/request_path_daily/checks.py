@@ -21,6 +21,5 @@ class RequestPathDaily(EconomicsColumns):
     class Config:
         unique = ["day", "request_path", "user_tier", "api_key_type"]
 
-    @pa.dataframe_check
-    def billed_split_adds_up(cls, frame):  # noqa: N805 - pandera passes the class
-        return frame.billed_requests + frame.unbilled_requests == frame.requests
+
+ROW_RULES = {"billed_split_adds_up": "billed_requests + unbilled_requests = requests"}

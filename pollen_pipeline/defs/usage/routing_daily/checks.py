@@ -18,7 +18,8 @@ class RoutingDaily(EconomicsColumns):
     class Config:
         unique = ["day", "resolved_model_requested", "model_used", "model_provider_used"]
 
-    @pa.dataframe_check
-    def rerouted_flag_matches_models(cls, frame):  # noqa: N805 - pandera passes the class
-        differs = frame.model_used.astype(str) != frame.resolved_model_requested.astype(str)
-        return frame.is_rerouted.astype(bool) == differs.astype(bool)
+
+ROW_RULES = {
+    "rerouted_flag_matches_models": "is_rerouted = "
+    "toUInt8(toString(model_used) != toString(resolved_model_requested))"
+}
