@@ -95,7 +95,7 @@ def facts_state(store) -> tuple[int, int, int]:
     facts = store.table(FACTS.name)
     return store.rows(
         f"SELECT toInt64(sum(events)), count(), uniqExact(day, filter_status, user_id, "
-        f"api_key_id, resolved_model_requested, selected_meter_slug, referrer_domain, "
+        f"api_key_id, resolved_model_requested, referrer_domain, "
         f"request_path, user_tier, api_key_type, model_used, model_provider_used, is_router, "
         f"meter_class) FROM {facts} WHERE day = {{day:Date}}",
         {"day": DAY},

@@ -7,7 +7,6 @@ SELECT
     filter_status,
     is_router,
     meter_class,
-    selected_meter_slug,
     user_id,
     user_tier,
     api_key_id,
@@ -43,6 +42,6 @@ FROM
     WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')}
 )
 GROUP BY
-    day, filter_status, is_router, meter_class, selected_meter_slug, user_id, user_tier,
+    day, filter_status, is_router, meter_class, user_id, user_tier,
     api_key_id, api_key_type, resolved_model_requested, model_used, model_provider_used,
     referrer_domain, request_path
