@@ -27,7 +27,9 @@ REJECTED_TABLE = "generation_event_rejected"
 LEDGER_TABLE = "load_ledger"
 # Every asset-check evaluation, written from inside the run, for Grafana.
 CHECK_RESULTS_TABLE = "pipeline_check_results"
-STORE_TABLES = (REJECTED_TABLE, LEDGER_TABLE, CHECK_RESULTS_TABLE)
+# Users the team keeps out of every usage and economics number (`pollen exclude`).
+EXCLUDED_TABLE = "excluded_users"
+STORE_TABLES = (REJECTED_TABLE, LEDGER_TABLE, CHECK_RESULTS_TABLE, EXCLUDED_TABLE)
 
 DDL_FILE = "table.sql"
 SELECT_FILE = "select.sql"

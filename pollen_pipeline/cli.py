@@ -142,6 +142,25 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 1 if any(result.rejected for result in results) else 0
 
 
+def cmd_exclude(args: argparse.Namespace) -> None:
+    """Add (or with --remove, drop) excluded users; without ids, list them."""
+    from pollen_pipeline import exclusions
+    from pollen_pipeline.catalog import init_store
+
+    store = _store()
+    init_store(store)
+    if args.github_ids and args.remove:
+        exclusions.remove(store, args.github_ids)
+    elif args.github_ids:
+        exclusions.add(store, args.github_ids, args.reason)
+    elif args.remove:
+        raise CommandError("--remove needs the GitHub ids to remove")
+    for github_id, reason, added_at in exclusions.listed(store):
+        _say(f"{github_id:<14} {added_at:%Y-%m-%d %H:%M}  {reason}")
+    if args.github_ids:
+        _say("applies from the next materialization: re-materialize the days it should change")
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -176,6 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("paths", nargs="+", metavar="PATH")
     load.add_argument("--format", choices=("ndjson", "csv", "parquet"), help="default: by name")
     load.set_defaults(run=cmd_load)
+    exclude = commands.add_parser(
+        "exclude", help="keep users out of every usage and economics number (no ids: list them)"
+    )
+    exclude.add_argument("github_ids", nargs="*", metavar="GITHUB_ID")
+    exclude.add_argument("--reason", default="", help="why (e.g. 'banned in D1')")
+    exclude.add_argument("--remove", action="store_true", help="take the ids off the list")
+    exclude.set_defaults(run=cmd_exclude)
     demo = commands.add_parser("demo", help="init, synthetic events, materialize, headline numbers")
     demo.add_argument("--days", type=int, default=60)
     demo.add_argument("--events-per-day", type=int, default=20_000)

@@ -13,7 +13,10 @@ Rules (seed ``000``, "Global Data Filters", and ``shared/REFERENCE.md``):
   UTC, both ends excluded too: an event counts only strictly before the start or strictly after
   the end), when paid and free could not be told apart;
 * ROUTER (``user_github_id = '241978997'``), Pollinations' own service account, is out of every
-  economics metric; the usage table keeps it, flagged, so its share can be shown.
+  economics metric; the usage table keeps it, flagged, so its share can be shown;
+* users the team excludes (``excluded_users``, e.g. banned ones: ``pollen exclude``) are out of
+  every usage and economics number from the next materialization on, counted apart as the last
+  filter (``excluded``); the list reaches queries as the bound ``excluded_github_ids``.
 
 Meters: ``pack`` (paid) is ``local:pack`` / ``v1:meter:pack``, ``tier`` (free) is ``local:tier``
 / ``v1:meter:tier``; every other slug (``local:combined``, dev meters, ``undefined``) is
@@ -25,6 +28,7 @@ Times are compared as UTC instants: fragments bind them as ``DateTime('UTC')``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 UTC = dt.UTC
@@ -46,7 +50,8 @@ NON_PRODUCTION = "non_production"
 NON_2XX = "non_2xx"
 ZERO_PRICE = "zero_price"
 BUG_WINDOW = "bug_window"
-FILTER_LABELS = (PASSED, NON_PRODUCTION, NON_2XX, ZERO_PRICE, BUG_WINDOW)
+EXCLUDED = "excluded"
+FILTER_LABELS = (PASSED, NON_PRODUCTION, NON_2XX, ZERO_PRICE, BUG_WINDOW, EXCLUDED)
 
 # Labels stored in event_facts_daily.meter_class.
 PACK = "pack"
@@ -54,9 +59,11 @@ TIER = "tier"
 OTHER = "other"
 
 
-def params() -> dict[str, Any]:
-    """Bound parameters that the fragments below refer to; merge into every query's params."""
+def params(excluded_github_ids: Sequence[str] = ()) -> dict[str, Any]:
+    """Bound parameters that the fragments below refer to; merge into every query's params.
+    ``excluded_github_ids``: the ``excluded_users`` list, read from the store by the resource."""
     return {
+        "excluded_github_ids": sorted(excluded_github_ids),
         "production_environment": PRODUCTION_ENVIRONMENT,
         "bug_window_start": BUG_WINDOW_START,
         "bug_window_end": BUG_WINDOW_END,
@@ -81,6 +88,7 @@ RAW_FILTER_STATUS = f"""multiIf(
     NOT (total_price > 0), '{ZERO_PRICE}',
     start_time >= {{bug_window_start:DateTime('UTC')}}
         AND start_time <= {{bug_window_end:DateTime('UTC')}}, '{BUG_WINDOW}',
+    has({{excluded_github_ids:Array(String)}}, user_github_id), '{EXCLUDED}',
     '{PASSED}')"""
 
 RAW_IS_ROUTER = "toUInt8(user_github_id = {router_github_id:String})"
@@ -90,7 +98,8 @@ RAW_METER_CLASS = f"""multiIf(
     selected_meter_slug IN {{free_meter_slugs:Array(String)}}, '{TIER}',
     '{OTHER}')"""
 
-# Raw events that count in the usage table (ROUTER included) and in economics (ROUTER out).
+# Raw events that count in the usage table (ROUTER included) and in economics (ROUTER out);
+# excluded users are in neither.
 RAW_USAGE_EVENTS = f"{RAW_FILTER_STATUS} = '{PASSED}'"
 RAW_ECONOMICS_EVENTS = f"{RAW_USAGE_EVENTS} AND {RAW_IS_ROUTER} = 0"
 

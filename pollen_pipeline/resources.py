@@ -9,8 +9,22 @@ from __future__ import annotations
 
 from dagster import ConfigurableResource
 
+from pollen_pipeline.catalog import EXCLUDED_TABLE
 from pollen_pipeline.settings import Settings, load_settings
 from pollen_pipeline.store import Store, connect
+
+
+def excluded_github_ids(store: Store) -> list[str]:
+    """The GitHub ids of ``excluded_users`` (none before ``pollen init`` created the table)."""
+    exists = store.scalar(
+        "SELECT count() FROM system.tables WHERE database = {db:String} AND name = {name:String}",
+        {"db": store.database, "name": EXCLUDED_TABLE},
+    )
+    if not exists:
+        return []
+    return [
+        row[0] for row in store.rows(f"SELECT user_github_id FROM {store.table(EXCLUDED_TABLE)}")
+    ]
 
 
 class ClickHouseResource(ConfigurableResource):
@@ -25,12 +39,15 @@ class ClickHouseResource(ConfigurableResource):
     def store(self) -> Store:
         settings = self.settings()
         client = connect(settings.clickhouse_url, settings.query_timeout_seconds)
-        return Store(client, settings.database, settings.cluster)
+        store = Store(client, settings.database, settings.cluster)
+        excluded = excluded_github_ids(store)
+        return Store(client, settings.database, settings.cluster, excluded) if excluded else store
 
     def source(self) -> Store | None:
-        """The remote raw-event source, or None when raw events live in the store itself."""
+        """The remote raw-event source, or None when raw events live in the store itself. Its
+        queries bind the store's excluded users: the list lives in the store."""
         settings = self.settings()
         if settings.source_clickhouse_url is None:
             return None
         client = connect(settings.source_clickhouse_url, settings.query_timeout_seconds)
-        return Store(client, settings.database)
+        return Store(client, settings.database, excluded_github_ids=self.store().excluded)

@@ -175,27 +175,38 @@ class Table:
 class Store:
     """A client bound to the pipeline's database, with its few write and read primitives."""
 
-    def __init__(self, client: Client, database: str, cluster: str | None = None) -> None:
+    def __init__(
+        self,
+        client: Client,
+        database: str,
+        cluster: str | None = None,
+        excluded_github_ids: Sequence[str] = (),
+    ) -> None:
         self.client = client
         self.database = database
         # Set: tables were created ON CLUSTER (pollen_pipeline.cluster), see _create_stage.
         self.cluster = cluster
+        # The contract's parameters, with the team's excluded users: bound to every query.
+        self.excluded = sorted(excluded_github_ids)
+        self.contract_params = contract.params(self.excluded)
+
+    def bind(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        return {**self.contract_params, **(params or {})}
 
     def table(self, name: str) -> str:
         return f"{self.database}.{name}"
 
     def command(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
-        return self.client.command(sql, parameters={**contract.params(), **(params or {})})
+        return self.client.command(sql, parameters=self.bind(params))
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
-        merged = {**contract.params(), **(params or {})}
-        return self.client.query(sql, parameters=merged).result_rows
+        return self.client.query(sql, parameters=self.bind(params)).result_rows
 
     def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.rows(sql, params)[0][0]
 
     def frame(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-        return self.client.query_df(sql, parameters={**contract.params(), **(params or {})})
+        return self.client.query_df(sql, parameters=self.bind(params))
 
     def replace_window(
         self,
@@ -254,8 +265,8 @@ class Store:
         if source is None:
             self.command(f"INSERT INTO {stage} {select_sql}", part.params())
             return
-        merged = {**contract.params(), **part.params()}
-        summary = source.client.query_arrow(select_sql, parameters=merged)
+        # the store's parameters: the source has no excluded_users table of its own
+        summary = source.client.query_arrow(select_sql, parameters=self.bind(part.params()))
         self.client.insert_arrow(stage, summary)
 
     def _keep_rows_outside(self, target: Table, stage: str, window: Window) -> None:

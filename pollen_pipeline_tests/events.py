@@ -50,7 +50,9 @@ def event(start: str, **fields: Any) -> dict[str, Any]:
     start_time = at(start)
     row = {**DEFAULTS, **fields, "start_time": start_time}
     row.setdefault("end_time", start_time)
-    row.setdefault("request_id", f"req-{next(_ids)}")
+    number = next(_ids)
+    row.setdefault("request_id", f"req-{number}")
+    row.setdefault("event_id", f"evt-{number}")
     return row
 
 

@@ -12,6 +12,10 @@ BUG_START = dt.datetime(2025, 12, 30, 16, 59, 45, tzinfo=UTC)
 BUG_END = dt.datetime(2026, 1, 8, 18, 19, 58, tzinfo=UTC)
 
 
+# GitHub ids the tests exclude with `pollen exclude` (the team's banned users).
+EXCLUDED = frozenset({"9009"})
+
+
 def filter_status(e: dict[str, Any]) -> str:
     if e["environment"] != "production":
         return "non_production"
@@ -21,6 +25,8 @@ def filter_status(e: dict[str, Any]) -> str:
         return "zero_price"
     if BUG_START <= e["start_time"] <= BUG_END:
         return "bug_window"
+    if e["user_github_id"] in EXCLUDED:
+        return "excluded"
     return "ok"
 
 

@@ -7,11 +7,16 @@ import datetime as dt
 
 import pytest
 
+from pollen_pipeline import exclusions
+from pollen_pipeline.store import Window
 from pollen_pipeline_tests import oracle
+from pollen_pipeline_tests.checking import evaluate
 from pollen_pipeline_tests.databases import fresh_database, materialize
-from pollen_pipeline_tests.events import event, insert_events
+from pollen_pipeline_tests.events import at, event, insert_events
 
 ROUTER = {"user_id": "router", "user_github_id": "241978997", "user_tier": "router"}
+BANNED = {"user_id": "u9", "user_github_id": "9009", "user_github_username": "banned"}
+DUPLICATE = event("2026-01-10 14:00:00", event_id="dup-1", total_price=0.21)
 BOB = {"user_id": "u2", "user_github_id": "1002", "user_github_username": "bob", "api_key_id": "k2"}
 
 EDGE_EVENTS = [
@@ -44,12 +49,19 @@ EDGE_EVENTS = [
     event("2026-01-10 23:59:59", user_tier="flower", total_price=0.17, **BOB),
     # one second later is the next UTC day (a different local day in Chatham)
     event("2026-01-11 00:00:00", total_price=0.18, resolved_model_requested="flux", **BOB),
+    # an excluded (banned) user: out of usage and economics, counted in data quality
+    event("2026-01-10 13:00:00", total_price=0.3, **BANNED),
+    event("2026-01-10 13:01:00", selected_meter_slug="local:pack", total_price=0.4, **BANNED),
+    # delivered twice: counted twice (nothing collapses it), and flagged
+    DUPLICATE,
+    DUPLICATE,
 ]
 DAYS = [dt.date(2025, 11, 20), dt.date(2025, 12, 30), dt.date(2026, 1, 8)]
 SPAN = (dt.date(2026, 1, 10), dt.date(2026, 1, 11))
 
 
-def materialize_all() -> None:
+def materialize_all(store) -> None:
+    exclusions.add(store, sorted(oracle.EXCLUDED), "banned in D1")
     for day in DAYS:
         materialize(day, day)
     materialize(*SPAN)
@@ -60,7 +72,7 @@ def loaded(store_url):
     """One materialized database for the tests that only read it."""
     with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
         insert_events(store, EDGE_EVENTS)
-        materialize_all()
+        materialize_all(store)
         yield store
 
 
@@ -68,7 +80,7 @@ def loaded(store_url):
 def rewritten(store):
     """A materialized database of the test's own, for tests that change it."""
     insert_events(store, EDGE_EVENTS)
-    materialize_all()
+    materialize_all(store)
     return store
 
 
@@ -172,8 +184,9 @@ def test_model_daily_totals(loaded):
 def test_data_quality_daily_counts_each_filter_once(loaded):
     rows = loaded.rows(
         f"SELECT day, raw_events, production_events, non_2xx_events, zero_price_events, "
-        f"bug_window_events, router_events, other_meter_events, unnamed_app_events, "
-        f"economics_events, economics_pollen FROM {loaded.table('data_quality_daily')}"
+        f"bug_window_events, excluded_events, excluded_pollen, router_events, "
+        f"other_meter_events, unnamed_app_events, economics_events, economics_pollen, "
+        f"duplicate_event_ids FROM {loaded.table('data_quality_daily')}"
     )
     actual = {r[0]: r[1:] for r in rows}
     expected = {}
@@ -186,13 +199,32 @@ def test_data_quality_daily_counts_each_filter_once(loaded):
             status.count("non_2xx"),
             status.count("zero_price"),
             status.count("bug_window"),
+            status.count("excluded"),
+            sum(e["total_price"] for e in group if oracle.filter_status(e) == "excluded"),
             sum(oracle.is_router(e) for e in oracle.usage_events(group)),
             sum(oracle.meter(e) == "other" for e in economics),
             sum(e["api_key_name"] in ("undefined", "") for e in economics),
             len(economics),
             oracle.money(economics)["total"],
+            len(group) - len({e["event_id"] for e in group}),
         )
     assert_same(actual, expected)
+    assert actual[SPAN[0]][-1] == 1  # the event delivered twice
+
+
+def test_excluded_users_and_duplicates_are_told_apart(loaded):
+    assert "u9" not in {
+        row[0] for row in loaded.rows(f"SELECT user_id FROM {loaded.table('user_daily')}")
+    }
+    assert not loaded.rows(f"SELECT 1 FROM {loaded.table('usage_hourly')} WHERE users = 0")
+    results = evaluate(
+        loaded, "data_quality_daily", Window(at("2026-01-10 00:00:00"), at("2026-01-12 00:00:00"))
+    )
+    duplicates = results["no_duplicate_events"]
+    assert not duplicates.passed and duplicates.severity.value == "WARN"
+    assert duplicates.metadata["duplicates_by_day"].value == {"2026-01-10": 1}
+    # counted twice everywhere, so every table still adds up to raw events
+    assert all(results[name].passed for name in ("reconciles_with_raw", "schema_valid"))
 
 
 def test_rematerializing_is_idempotent_and_picks_up_late_events(rewritten):
@@ -217,5 +249,6 @@ def test_scan_on_a_separate_source_moves_only_summary_rows(store, store_url, mon
     monkeypatch.setenv("POLLEN_SOURCE_TABLE", store.table("generation_event"))
     span = [e for e in EDGE_EVENTS if SPAN[0] <= oracle.day(e) <= SPAN[1]]
     insert_events(store, span)
+    exclusions.add(store, sorted(oracle.EXCLUDED), "banned")  # kept in the store, not the source
     materialize(*SPAN)
     assert_same(user_daily_rows(store), expected_user_daily(span))

@@ -22,6 +22,9 @@ class DataQualityDaily(pa.DataFrameModel):
     economics_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)
     other_meter_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)
 
+    excluded_events: Series[np.uint64] = pa.Field(ge=0)
+    duplicate_event_ids: Series[np.uint64] = pa.Field(ge=0)
+
     class Config:
         unique = ["day"]
 
@@ -29,7 +32,7 @@ class DataQualityDaily(pa.DataFrameModel):
 # each raw event is removed by one filter or passes
 ROW_RULES = {
     "filters_add_up_to_raw": "(raw_events - production_events) + non_2xx_events "
-    "+ zero_price_events + bug_window_events + passed_events = raw_events"
+    "+ zero_price_events + bug_window_events + excluded_events + passed_events = raw_events"
 }
 
 
@@ -54,4 +57,20 @@ def meters_classified(ctx: CheckContext) -> Verdict:
         f"{len(offending)} days with more than {OTHER_METER_LIMIT:.0%} of Pollen on meters "
         "that are neither pack nor tier",
         {"other_share_by_day": MetadataValue.json(offending)},
+    )
+
+
+def no_duplicate_events(ctx: CheckContext) -> Verdict:
+    """Days where an event id repeats: at-least-once delivery upstream counts those events (and
+    their Pollen) twice in every table, since no table collapses them."""
+    rows = ctx.store.rows(
+        f"SELECT toString(day), duplicate_event_ids FROM {ctx.qualified} "
+        f"WHERE {ctx.in_window} AND duplicate_event_ids > 0",
+        ctx.params(),
+    )
+    return Verdict(
+        not rows,
+        f"{sum(count for _, count in rows)} events repeat an event id of their day "
+        f"({len(rows)} days)",
+        {"duplicates_by_day": MetadataValue.json(dict(rows))},
     )

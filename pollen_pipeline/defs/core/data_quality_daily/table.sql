@@ -1,6 +1,7 @@
 -- Per UTC day: how many raw events there were and what each contract filter removed. Filters
 -- apply in the seed's order, each event counted once under the first filter that removed it;
--- ROUTER, other meters and unnamed apps are counted among the events that passed.
+-- ROUTER, other meters and unnamed apps are counted among the events that passed. Events that
+-- repeat an event id of the day are counted, not removed (README, "Duplicate events").
 CREATE TABLE IF NOT EXISTS ${database}.data_quality_daily
 (
     day Date,
@@ -12,6 +13,8 @@ CREATE TABLE IF NOT EXISTS ${database}.data_quality_daily
     zero_price_events UInt64,
     bug_window_events UInt64,
     bug_window_pollen Float64,
+    excluded_events UInt64,
+    excluded_pollen Float64,
     passed_events UInt64,
     passed_pollen Float64,
     router_events UInt64,
@@ -21,7 +24,8 @@ CREATE TABLE IF NOT EXISTS ${database}.data_quality_daily
     unnamed_app_events UInt64,
     unnamed_app_pollen Float64,
     economics_events UInt64,
-    economics_pollen Float64
+    economics_pollen Float64,
+    duplicate_event_ids UInt64
 )
 ENGINE = MergeTree
 PARTITION BY day

@@ -1,0 +1,11 @@
+-- Users the team keeps out of every usage and economics table and panel, like ROUTER (e.g. the
+-- banned users of D1), from the next materialization on; data_quality_daily counts what they
+-- removed. Kept by `pollen exclude GITHUB_ID --reason ...`; one row per user.
+CREATE TABLE IF NOT EXISTS ${database}.excluded_users
+(
+    user_github_id String,
+    reason String,
+    added_at DateTime('UTC')
+)
+ENGINE = ReplacingMergeTree(added_at)
+ORDER BY user_github_id
