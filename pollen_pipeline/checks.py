@@ -40,7 +40,10 @@ RAW_SCOPES = {
     "all": "1",
     "usage": contract.RAW_USAGE_EVENTS,
     "economics": contract.RAW_ECONOMICS_EVENTS,
+    "free": contract.RAW_FREE_EVENTS,  # economics on the tier meter: the tier simulator
     "production": contract.RAW_PRODUCTION_EVENTS,  # every status: health_hourly
+    "production_users": contract.RAW_PRODUCTION_USER_EVENTS,  # balances
+    "errors": contract.RAW_ERROR_EVENTS,  # production errors: errors_hourly, messages
 }
 
 
@@ -54,6 +57,7 @@ class CheckContext:
     raw: Store  # the raw-event source when one is configured, else the store
     raw_table: str
     run_id: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)  # the table's own bound parameters
 
     @property
     def qualified(self) -> str:
@@ -65,7 +69,7 @@ class CheckContext:
         return self.table.in_window
 
     def params(self) -> dict[str, Any]:
-        return self.window.params()
+        return {**self.window.params(), **self.extra}
 
 
 @dataclass(frozen=True)
@@ -242,13 +246,15 @@ def compare(
     *,
     keys: int = 1,
     what: str = "as_of days",
+    expected_on: Store | None = None,
 ) -> Verdict:
     """Per key (the first ``keys`` columns), the table's aggregates equal the recomputed ones.
 
     The recomputation should be written another way than the table's SELECT (e.g. window days
-    enumerated with ARRAY JOIN instead of fanned out), so one bug cannot hide in both."""
+    enumerated with ARRAY JOIN instead of fanned out), so one bug cannot hide in both. The
+    recomputation runs on ``expected_on`` when given (raw events on their own source)."""
     actual = _keyed(store.rows(actual_sql, params), keys)
-    expected = _keyed(store.rows(expected_sql, params), keys)
+    expected = _keyed((expected_on or store).rows(expected_sql, params), keys)
     differing = {
         " ".join(key): {"table": actual.get(key), "recomputed": expected.get(key)}
         for key in sorted(set(actual) | set(expected))
@@ -258,6 +264,44 @@ def compare(
         not differing,
         f"{len(differing)} of {len(expected)} {what} differ from their sources",
         {"differing": MetadataValue.json(dict(list(differing.items())[:SAMPLE]))},
+    )
+
+
+def _sums_by_period(store: Store, sql: str, params: Mapping[str, Any]) -> dict[str, tuple]:
+    return {period_key(period): tuple(values) for period, *values in store.rows(sql, params)}
+
+
+def sums_match_raw(ctx: CheckContext, sums: Mapping[str, str], scope: str) -> Verdict:
+    """Per period of the table's own grain (minute, hour or day), the window's sum of each
+    column of ``sums`` equals its aggregate over raw events in ``scope`` (``sums[column]``, SQL
+    over ``generation_event`` columns, e.g. ``countIf(response_status = 429)``)."""
+    grain = ctx.table.grain
+    expected = _sums_by_period(
+        ctx.raw,
+        f"SELECT {grain.raw_period} AS period, {', '.join(sums.values())} FROM {ctx.raw_table} "
+        "WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')} "
+        f"AND ({RAW_SCOPES[scope]}) GROUP BY period",
+        ctx.params(),
+    )
+    actual = _sums_by_period(
+        ctx.store,
+        f"SELECT {grain.column} AS period, {', '.join(f'sum({column})' for column in sums)} "
+        f"FROM {ctx.qualified} WHERE {ctx.in_window} GROUP BY period",
+        ctx.params(),
+    )
+    zero = (0,) * len(sums)
+    mismatched = {
+        period: {
+            "raw": dict(zip(sums, expected.get(period, zero), strict=True)),
+            "table": dict(zip(sums, actual.get(period, zero), strict=True)),
+        }
+        for period in sorted(set(expected) | set(actual))
+        if not _same(expected.get(period, zero), actual.get(period, zero))
+    }
+    return Verdict(
+        not mismatched,
+        f"{len(mismatched)} of {len(expected)} periods differ from raw events in {', '.join(sums)}",
+        {"mismatched_periods": MetadataValue.json(dict(list(mismatched.items())[:SAMPLE]))},
     )
 
 

@@ -42,6 +42,13 @@ FREE_METER_SLUGS = ("local:tier", "v1:meter:tier")
 ENDUSER_KEY_TYPES = ("temporary",)  # BYOP: keys minted for an app's end users
 DEVELOPER_KEY_TYPES = ("secret", "publishable")
 UNNAMED_APP_NAMES = ("undefined", "")  # kept in totals, left out of app rankings
+# The gateway's messages for a request refused because the balance cannot pay for it
+# (enter.pollinations.ai balance.ts): "Insufficient pollen balance to use this model",
+# "... for audio generation", "Insufficient balance. This model costs ~...", and the default
+# "Your pollen balance is too low.". Paid-only and spend-policy refusals are 402s too, but not
+# a lack of balance.
+INSUFFICIENT_BALANCE_PATTERN = "^(Insufficient (pollen )?balance|Your pollen balance is too low)"
+ERROR_MESSAGE_CHARS = 200  # of a normalised error message
 
 # Labels stored in event_facts_daily.filter_status: "ok" passes, any other value names the
 # first contract filter that removed the event, in the order of the seed's WHERE clause.
@@ -73,6 +80,8 @@ def params(excluded_github_ids: Sequence[str] = ()) -> dict[str, Any]:
         "enduser_key_types": list(ENDUSER_KEY_TYPES),
         "developer_key_types": list(DEVELOPER_KEY_TYPES),
         "unnamed_app_names": list(UNNAMED_APP_NAMES),
+        "byop_key_origins": list(BYOP_KEY_ORIGINS),
+        "insufficient_balance_pattern": INSUFFICIENT_BALANCE_PATTERN,
     }
 
 
@@ -82,16 +91,24 @@ def params(excluded_github_ids: Sequence[str] = ()) -> dict[str, Any]:
 RAW_PRODUCTION_EVENTS = "environment = {production_environment:String}"
 RAW_SUCCESS = "response_status >= 200 AND response_status < 300"
 
+RAW_IS_EXCLUDED = "has({excluded_github_ids:Array(String)}, user_github_id)"
+
 RAW_FILTER_STATUS = f"""multiIf(
     NOT ({RAW_PRODUCTION_EVENTS}), '{NON_PRODUCTION}',
     NOT ({RAW_SUCCESS}), '{NON_2XX}',
     NOT (total_price > 0), '{ZERO_PRICE}',
     start_time >= {{bug_window_start:DateTime('UTC')}}
         AND start_time <= {{bug_window_end:DateTime('UTC')}}, '{BUG_WINDOW}',
-    has({{excluded_github_ids:Array(String)}}, user_github_id), '{EXCLUDED}',
+    {RAW_IS_EXCLUDED}, '{EXCLUDED}',
     '{PASSED}')"""
 
 RAW_IS_ROUTER = "toUInt8(user_github_id = {router_github_id:String})"
+
+# Production events (any status) of the developers economics counts: no ROUTER, no excluded
+# user. Their balances are what balance_daily reads.
+RAW_PRODUCTION_USER_EVENTS = (
+    f"{RAW_PRODUCTION_EVENTS} AND {RAW_IS_ROUTER} = 0 AND NOT {RAW_IS_EXCLUDED}"
+)
 
 RAW_METER_CLASS = f"""multiIf(
     selected_meter_slug IN {{paid_meter_slugs:Array(String)}}, '{PACK}',
@@ -102,16 +119,64 @@ RAW_METER_CLASS = f"""multiIf(
 # excluded users are in neither.
 RAW_USAGE_EVENTS = f"{RAW_FILTER_STATUS} = '{PASSED}'"
 RAW_ECONOMICS_EVENTS = f"{RAW_USAGE_EVENTS} AND {RAW_IS_ROUTER} = 0"
+# Economics events paid by the free (tier) meter: what the tier simulator caps.
+RAW_FREE_EVENTS = f"{RAW_ECONOMICS_EVENTS} AND {RAW_METER_CLASS} = '{TIER}'"
 
 RAW_TOKENS = """(toUInt64(token_count_prompt_text) + token_count_prompt_audio
     + token_count_prompt_cached + token_count_prompt_image + token_count_completion_text
     + token_count_completion_reasoning + token_count_completion_audio
     + token_count_completion_image)"""
 
+# The balances an event read before its request, per meter kind (both slug generations).
+RAW_TIER_BALANCE = "arraySum(arrayMap(m -> balances[m], {free_meter_slugs:Array(String)}))"
+RAW_PACK_BALANCE = "arraySum(arrayMap(m -> balances[m], {paid_meter_slugs:Array(String)}))"
+# How an event's key was made, for BYOP as the team's BYOP dashboards count it besides key type
+# (event_facts_daily.key_origin). Later raw schemas carry the key's origin (NEWER_KEY_COLUMNS,
+# absent from the seed's): a key minted by the redirect-auth flow, or one carrying its app's
+# client id, is BYOP for sure. Without those columns only the team's heuristic is left: a secret
+# key named after a host (a dot in its name).
+NEWER_KEY_COLUMNS = ("api_key_created_via", "api_key_client_id")
+REDIRECT_AUTH = "redirect_auth"
+CLIENT_ID = "client_id"
+HOSTNAME_KEY = "hostname_key"
+NO_ORIGIN = "none"
+BYOP_KEY_ORIGINS = (REDIRECT_AUTH, CLIENT_ID, HOSTNAME_KEY)
+RAW_HOSTNAME_KEY = "api_key_type = 'secret' AND position(api_key_name, '.') > 0"
+RAW_KEY_ORIGIN_NEWER = f"""multiIf(
+    api_key_created_via = 'redirect-auth', '{REDIRECT_AUTH}',
+    api_key_client_id NOT IN ('', 'undefined'), '{CLIENT_ID}',
+    {RAW_HOSTNAME_KEY}, '{HOSTNAME_KEY}',
+    '{NO_ORIGIN}')"""
+RAW_KEY_ORIGIN_SEED = f"if({RAW_HOSTNAME_KEY}, '{HOSTNAME_KEY}', '{NO_ORIGIN}')"
+
 # Seed 001's balance cross-check: what the pre-request tier balance implies was free under the
 # tier-first spend rule, whatever meter the gateway recorded.
-RAW_IMPLIED_FREE = """least(
-    greatest(balances['local:tier'] + balances['v1:meter:tier'], 0), greatest(total_price, 0))"""
+RAW_IMPLIED_FREE = f"least(greatest({RAW_TIER_BALANCE}, 0), greatest(total_price, 0))"
+
+# --- On-call fragments over raw events (issue 15) ----------------------------------------
+
+# An error: a 4xx or 5xx, or a status outside HTTP's 100..599 (0 is how a missing status
+# arrives). 1xx and 3xx are neither success nor error.
+RAW_ERROR_STATUS = "(response_status >= 400 OR response_status < 100)"
+RAW_ERROR_EVENTS = f"{RAW_PRODUCTION_EVENTS} AND {RAW_ERROR_STATUS}"
+# Refused for lack of balance: HTTP 402. The status is the rule because error_response_code
+# cannot tell: the gateway derives the code from the status and has none for 402, so a 402 is
+# stored as 'UNKNOWN_ERROR', like any other unmapped status (504, ...).
+RAW_REFUSED_FOR_BALANCE = "response_status = 402"
+# Whatever the status: a cross-check of the 402 rule, as the team's "Insufficient Funds" panel.
+RAW_INSUFFICIENT_BALANCE_MESSAGE = "match(error_message, {insufficient_balance_pattern:String})"
+# error_message folded so that messages differing only in ids, amounts or request numbers are
+# one: digit runs become '#' before the first characters are kept (so a longer id cannot push
+# the end of the message out, and two such messages still fold into one).
+RAW_ERROR_MESSAGE = (
+    f"leftUTF8(replaceRegexpAll(error_message, '[0-9]+', '#'), {ERROR_MESSAGE_CHARS})"
+)
+# What every table of errors counts per row: events, the Pollen charged for them (0 unless
+# failed requests are billed), the first and the last.
+RAW_ERROR_MEASURES = """count() AS events,
+    sum(total_price) AS total_pollen,
+    toDateTime(min(start_time), 'UTC') AS first_at,
+    toDateTime(max(start_time), 'UTC') AS last_at"""
 
 # --- Fragments over event_facts_daily (the one wide scan of raw events) --------------------
 
@@ -141,6 +206,13 @@ FACTS_FIRST_AT = {
     meter: f"minIfOrNull(first_event_at, meter_class = '{meter}')" for meter in (TIER, PACK)
 }
 FACTS_IS_NAMED_APP = "api_key_name NOT IN {unnamed_app_names:Array(String)}"
+# The day's portfolio of a developer, as sorted id arrays (sorted: a rewrite gives equal rows).
+FACTS_PORTFOLIO_ARRAYS = f"""arraySort(groupUniqArrayIf(api_key_id, {FACTS_IS_NAMED_APP}))
+        AS named_app_ids,
+    arraySort(groupUniqArrayIf(api_key_id, api_key_type = 'secret')) AS secret_key_ids,
+    arraySort(groupUniqArrayIf(api_key_id, api_key_type = 'publishable')) AS publishable_key_ids,
+    arraySort(groupUniqArrayIf(api_key_id, api_key_type = 'temporary')) AS temporary_key_ids,
+    arraySort(groupUniqArray(toString(resolved_model_requested))) AS model_names"""
 
 
 def fragments() -> dict[str, str]:
@@ -151,10 +223,21 @@ def fragments() -> dict[str, str]:
         "raw_meter_class": RAW_METER_CLASS,
         "raw_tokens": RAW_TOKENS,
         "raw_implied_free": RAW_IMPLIED_FREE,
+        "raw_tier_balance": RAW_TIER_BALANCE,
+        "raw_pack_balance": RAW_PACK_BALANCE,
+        "raw_is_excluded": RAW_IS_EXCLUDED,
+        "raw_hostname_key": RAW_HOSTNAME_KEY,
         "raw_usage_events": RAW_USAGE_EVENTS,
         "raw_economics_events": RAW_ECONOMICS_EVENTS,
         "raw_production_events": RAW_PRODUCTION_EVENTS,
+        "raw_production_user_events": RAW_PRODUCTION_USER_EVENTS,
         "raw_success": RAW_SUCCESS,
+        "raw_error_status": RAW_ERROR_STATUS,
+        "raw_error_events": RAW_ERROR_EVENTS,
+        "raw_refused_for_balance": RAW_REFUSED_FOR_BALANCE,
+        "raw_insufficient_balance_message": RAW_INSUFFICIENT_BALANCE_MESSAGE,
+        "raw_error_message": RAW_ERROR_MESSAGE,
+        "raw_error_measures": RAW_ERROR_MEASURES,
         "usage_rows": FACTS_USAGE_ROWS,
         "economics_rows": FACTS_ECONOMICS_ROWS,
         "meter_sums": FACTS_METER_SUMS,
@@ -163,5 +246,6 @@ def fragments() -> dict[str, str]:
         "first_tier_at": FACTS_FIRST_AT[TIER],
         "first_pack_at": FACTS_FIRST_AT[PACK],
         "is_named_app": FACTS_IS_NAMED_APP,
-        **{f"label_{label}": f"'{label}'" for label in (*FILTER_LABELS, OTHER)},
+        "portfolio_arrays": FACTS_PORTFOLIO_ARRAYS,
+        **{f"label_{label}": f"'{label}'" for label in (*FILTER_LABELS, PACK, TIER, OTHER)},
     }

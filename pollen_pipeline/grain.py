@@ -8,7 +8,7 @@ events. The grain is the table's time column *inside* a day:
 ============  =====================  ==================  ========================================
 grain         time column            rebuilt             freshness
 ============  =====================  ==================  ========================================
-``minute``    ``minute`` DateTime    every hour (today)  the hour just closed, by 2-3 h
+``minute``    ``minute`` DateTime    each 5 min (today)  the 5 minutes just closed, by 10-20 min
 ``hour``      ``hour`` DateTime      every hour (today)  the hour just closed, by 2-3 h
 ``day``       ``day`` Date           daily, 00:15 UTC    yesterday, by 03:00 UTC
 ``as_of``     ``as_of`` Date         daily, 00:15 UTC    yesterday, by 03:00 UTC
@@ -31,7 +31,17 @@ from typing import Literal
 from dagster import DailyPartitionsDefinition, FreshnessPolicy
 
 GrainName = Literal["minute", "hour", "day", "as_of"]
-CADENCE_TAG = "pollen/cadence"  # "hourly" or "daily": which schedule rebuilds the table
+# "5min", "hourly", "daily" (the summary tables) or "weekly" (the report): which schedule
+# rebuilds the asset
+CADENCE_TAG = "pollen/cadence"
+Cadence = Literal["5min", "hourly", "daily", "weekly"]
+
+# Minute tables feed on-call panels and alerts: the 5-minute schedule rebuilds them at :00, :05,
+# ..., so the newest materialization is normally under 5 minutes (plus a run) old; WARN after one
+# missed run, FAIL after three.
+MINUTE_FRESHNESS = FreshnessPolicy.time_window(
+    fail_window=dt.timedelta(minutes=20), warn_window=dt.timedelta(minutes=10)
+)
 
 # The hourly schedule materializes at :05 each hour, so the newest materialization is normally
 # under 1 h 05 min old. The hour that closed at T is due by T + 2 h; the run before it happened
@@ -44,6 +54,19 @@ DAILY_FRESHNESS = FreshnessPolicy.cron(
     deadline_cron="0 3 * * *", lower_bound_delta=dt.timedelta(hours=3), timezone="UTC"
 )
 
+# The week that ended on Sunday must be reported between Monday 00:00 and 06:00 UTC (the
+# schedule writes it at 03:30, after the daily tables' 03:00 deadline).
+WEEKLY_FRESHNESS = FreshnessPolicy.cron(
+    deadline_cron="0 6 * * 1", lower_bound_delta=dt.timedelta(hours=6), timezone="UTC"
+)
+
+FRESHNESS: dict[str, FreshnessPolicy] = {
+    "5min": MINUTE_FRESHNESS,
+    "hourly": HOURLY_FRESHNESS,
+    "daily": DAILY_FRESHNESS,
+    "weekly": WEEKLY_FRESHNESS,
+}
+
 
 @dataclass(frozen=True)
 class Grain:
@@ -53,7 +76,7 @@ class Grain:
     column: str
     column_type: str  # "DateTime" or "Date": how a bound UTC instant compares with the column
     raw_period: str  # SQL: the period of a raw event, from its start_time
-    cadence: Literal["hourly", "daily"]
+    cadence: Cadence
 
     @property
     def is_date(self) -> bool:
@@ -75,7 +98,7 @@ class Grain:
 
     @property
     def freshness(self) -> FreshnessPolicy:
-        return HOURLY_FRESHNESS if self.cadence == "hourly" else DAILY_FRESHNESS
+        return FRESHNESS[self.cadence]
 
     def fold(self, hour: dt.datetime) -> dt.datetime | dt.date:
         """The reconcile period of a UTC hour: the hour itself, or its day."""
@@ -85,7 +108,7 @@ class Grain:
 GRAINS: dict[str, Grain] = {
     grain.name: grain
     for grain in (
-        Grain("minute", "minute", "DateTime", "toStartOfMinute(start_time, 'UTC')", "hourly"),
+        Grain("minute", "minute", "DateTime", "toStartOfMinute(start_time, 'UTC')", "5min"),
         Grain("hour", "hour", "DateTime", "toStartOfHour(start_time, 'UTC')", "hourly"),
         Grain("day", "day", "Date", "toDate(start_time, 'UTC')", "daily"),
         Grain("as_of", "as_of", "Date", "toDate(start_time, 'UTC')", "daily"),

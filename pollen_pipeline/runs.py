@@ -25,7 +25,11 @@ from dagster import (
 from pollen_pipeline.grain import CADENCE_TAG, range_tags
 
 # Every summary table carries the cadence tag; the raw events asset does not.
-SUMMARIES = AssetSelection.tag(CADENCE_TAG, "hourly") | AssetSelection.tag(CADENCE_TAG, "daily")
+SUMMARIES = (
+    AssetSelection.tag(CADENCE_TAG, "5min")
+    | AssetSelection.tag(CADENCE_TAG, "hourly")
+    | AssetSelection.tag(CADENCE_TAG, "daily")
+)
 # The CLI prints its own progress; Dagster's step-by-step log stays in the run's event log.
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 STEP_ENDS = {DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE}

@@ -61,6 +61,42 @@ def _window_rules() -> dict[str, str]:
 WINDOW_RULES = _window_rules()
 
 
+class TrafficColumns(pa.DataFrameModel):
+    """The request counts and measures of the tables over production events of every status
+    (health_hourly, load_minutely)."""
+
+    model_provider_used: Series[str]
+    resolved_model_requested: Series[str]
+    event_type: Series[str]
+    requests: Series[np.uint64] = pa.Field(gt=0)
+    status_2xx: Series[np.uint64] = pa.Field(ge=0)
+    status_429: Series[np.uint64] = pa.Field(ge=0)
+    status_5xx: Series[np.uint64] = pa.Field(ge=0)
+    errors: Series[np.uint64] = pa.Field(ge=0)  # status >= 400 or outside 100..599
+    tokens_in: Series[np.uint64] = pa.Field(ge=0)
+    tokens_out: Series[np.uint64] = pa.Field(ge=0)
+    response_time_sum: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+    total_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)
+
+    class Config:
+        coerce = False
+        strict = False
+
+
+class ErrorColumns(pa.DataFrameModel):
+    """What every table of production errors carries (errors_hourly, error_messages_daily)."""
+
+    model_provider_used: Series[str]
+    response_status: Series[np.uint32]
+    error_response_code: Series[str]
+    events: Series[np.uint64] = pa.Field(gt=0)
+    total_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)  # charged for failed requests
+
+    class Config:
+        coerce = False
+        strict = False
+
+
 class WindowColumns(pa.DataFrameModel):
     """The windowed columns every *_windows table carries."""
 

@@ -14,6 +14,9 @@ from pathlib import Path
 
 DEFAULT_START_DATE = "2025-11-12"  # first day with meter data in the real system
 DEFAULT_QUERY_TIMEOUT_SECONDS = 600  # a day-chunk scan takes seconds; this stops runaways
+# More distinct messages a day than this means the normalisation no longer folds a new message
+# format's ids into '#': the messages table then grows with traffic, not with kinds of error.
+DEFAULT_ERROR_MESSAGE_LIMIT = 5000
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -85,12 +88,22 @@ def partition_start_date() -> dt.date:
     return _parse_date(os.environ.get("POLLEN_START_DATE", DEFAULT_START_DATE), "POLLEN_START_DATE")
 
 
+def _positive_integer(variable: str, default: int) -> int:
+    value = os.environ.get(variable, str(default))
+    if not value.isdigit() or int(value) <= 0:
+        raise SettingsError(f"{variable}={value!r} is not a positive integer")
+    return int(value)
+
+
 def query_timeout_seconds() -> int:
     """ClickHouse ``max_execution_time`` of every query (``POLLEN_QUERY_TIMEOUT_SECONDS``)."""
-    value = os.environ.get("POLLEN_QUERY_TIMEOUT_SECONDS", str(DEFAULT_QUERY_TIMEOUT_SECONDS))
-    if not value.isdigit() or int(value) <= 0:
-        raise SettingsError(f"POLLEN_QUERY_TIMEOUT_SECONDS={value!r} is not a positive integer")
-    return int(value)
+    return _positive_integer("POLLEN_QUERY_TIMEOUT_SECONDS", DEFAULT_QUERY_TIMEOUT_SECONDS)
+
+
+def error_message_limit() -> int:
+    """Distinct normalised error messages a day above which ``error_messages_daily`` warns
+    (``POLLEN_ERROR_MESSAGE_LIMIT``)."""
+    return _positive_integer("POLLEN_ERROR_MESSAGE_LIMIT", DEFAULT_ERROR_MESSAGE_LIMIT)
 
 
 def clickhouse_cluster() -> str | None:

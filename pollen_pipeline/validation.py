@@ -29,6 +29,7 @@ CLICKHOUSE_TYPES = {
     "float64": ("Float64",),
     "float32": ("Float32",),
     "uint64": ("UInt64",),
+    "uint32": ("UInt32",),
     "uint8": ("UInt8",),
     "Int32": ("Int32",),
     "string[pyarrow]": ("String", "LowCardinality(String)"),

@@ -4,6 +4,7 @@ numbers tests expect from hand-made events. It shares no code with the pipeline 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -87,3 +88,46 @@ def group(events: list[dict], key) -> dict[Any, list[dict]]:
     for e in events:
         groups[key(e)].append(e)
     return dict(groups)
+
+
+# --- On-call rules (issue 15) ------------------------------------------------------------------
+
+ERROR_MESSAGE_CHARS = 200
+# The gateway's insufficient-balance messages (enter.pollinations.ai balance.ts).
+INSUFFICIENT_BALANCE = re.compile(r"Insufficient (pollen )?balance|Your pollen balance is too low")
+PROMPT_TOKENS = ("text", "audio", "cached", "image")
+COMPLETION_TOKENS = ("text", "reasoning", "audio", "image")
+
+
+def production(events: list[dict]) -> list[dict]:
+    return [e for e in events if e["environment"] == "production"]
+
+
+def is_error(e: dict[str, Any]) -> bool:
+    """A 4xx or 5xx, or any status outside 100..599 (0: no status recorded)."""
+    return e["response_status"] >= 400 or e["response_status"] < 100
+
+
+def normalised_message(message: str) -> str:
+    """Digit runs (ids, amounts) become '#', then the first 200 characters are kept."""
+    return re.sub(r"[0-9]+", "#", message)[:ERROR_MESSAGE_CHARS]
+
+
+def refused_for_balance(e: dict[str, Any]) -> bool:
+    return e["response_status"] == 402
+
+
+def says_insufficient_balance(e: dict[str, Any]) -> bool:
+    return INSUFFICIENT_BALANCE.match(e["error_message"]) is not None
+
+
+def minute(e: dict[str, Any]) -> dt.datetime:
+    return e["start_time"].astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def tokens_in(e: dict[str, Any]) -> int:
+    return sum(e.get(f"token_count_prompt_{kind}", 0) for kind in PROMPT_TOKENS)
+
+
+def tokens_out(e: dict[str, Any]) -> int:
+    return sum(e.get(f"token_count_completion_{kind}", 0) for kind in COMPLETION_TOKENS)

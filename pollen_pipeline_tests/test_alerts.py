@@ -30,7 +30,7 @@ from pollen_pipeline import checks, retries
 from pollen_pipeline import webhook as delivery
 from pollen_pipeline.defs import alerts
 from pollen_pipeline.defs.raw.generation_event import checks as raw_checks
-from pollen_pipeline.grain import DAILY_FRESHNESS, HOURLY_FRESHNESS, range_tags
+from pollen_pipeline.grain import DAILY_FRESHNESS, FRESHNESS, HOURLY_FRESHNESS, range_tags
 from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.settings import SettingsError
 from pollen_pipeline.store import Store, StoreError, StoreInUseError
@@ -185,6 +185,7 @@ def test_check_results_are_written_from_the_run(store: Store, instance):
     by_check = {row[0]: row for row in rows}
     assert set(by_check) == {
         METERS,
+        "no_duplicate_events",
         checks.NO_GAPS,
         checks.RECONCILES_WITH_RAW,
         checks.SCHEMA_VALID,
@@ -317,11 +318,11 @@ def test_summary_assets_carry_their_grains_freshness_and_the_retry_policy():
     }
     for asset in summary:
         policy = graph.get(asset.key).freshness_policy
-        hourly = asset.tags_by_key[asset.key]["pollen/cadence"] == "hourly"
-        assert policy == (HOURLY_FRESHNESS if hourly else DAILY_FRESHNESS)
+        assert policy == FRESHNESS[asset.tags_by_key[asset.key]["pollen/cadence"]]
         assert asset.op.retry_policy == retries.RETRY_POLICY
     assert DAILY_FRESHNESS.deadline_cron == "0 3 * * *"
     assert HOURLY_FRESHNESS.fail_window.to_timedelta() == dt.timedelta(hours=3)
+    assert FRESHNESS["5min"].fail_window.to_timedelta() == dt.timedelta(minutes=20)
 
 
 def report_freshness(instance: DagsterInstance, asset: str, new: str, previous: str) -> None:

@@ -543,8 +543,8 @@ def test_alert_rules_link_their_panel_with_the_rule_level_fields() -> None:
     for path in DASHBOARDS.glob("*.json"):
         dashboard = json.loads(path.read_text())
         dashboards[dashboard["uid"]] = {panel["id"] for panel in _panels(dashboard)}
-    (group,) = yaml.safe_load(ALERTING.read_text())["groups"]
-    for rule in group["rules"]:
+    groups = yaml.safe_load(ALERTING.read_text())["groups"]
+    for rule in (rule for group in groups for rule in group["rules"]):
         # pkg/services/provisioning/alerting/rules_types.go: dashboardUid and panelId are fields
         # of the rule; in `annotations` they are only text (the link annotations Grafana reads
         # are __dashboardUid__ / __panelId__, which it sets itself from these fields).

@@ -48,6 +48,7 @@ def _event(hour: int, provider: str, i: int, **fields) -> dict:
     row = {
         "model_provider_used": provider,
         "resolved_model_requested": PROVIDERS[provider],
+        "event_type": "generate.image" if i % 5 == 0 else "generate.text",
         "response_status": status,
         "response_time": latency,
         "cache_hit": cached,
@@ -81,7 +82,7 @@ def expected_health(events: list[dict]) -> dict:
     for e in events:
         if e["environment"] == "production":
             hour = e["start_time"].replace(minute=0, second=0)
-            groups[(hour, e["model_provider_used"])].append(e)
+            groups[(hour, e["model_provider_used"], e["event_type"])].append(e)
     return {key: _measures(group) for key, group in groups.items()}
 
 
@@ -95,6 +96,7 @@ def _measures(group: list[dict]) -> dict:
         "status_4xx": sum(400 <= s < 500 for s in statuses),
         "status_429": sum(s == 429 for s in statuses),
         "status_5xx": sum(500 <= s < 600 for s in statuses),
+        "errors": sum(s >= 400 or s < 100 for s in statuses),
         "cache_hits": len(hits),
         "cache_savings_pollen": sum(
             e[f"token_count_{kind}"] * e[f"token_price_{kind}"]
@@ -110,11 +112,11 @@ def _measures(group: list[dict]) -> dict:
 def health_rows(store) -> dict:
     columns = list(_measures(EVENTS[:1]))
     frame = store.frame(
-        f"SELECT hour, model_provider_used, {', '.join(columns)} "
-        f"FROM {store.table('health_hourly')} ORDER BY hour, model_provider_used"
+        f"SELECT hour, model_provider_used, event_type, {', '.join(columns)} "
+        f"FROM {store.table('health_hourly')} ORDER BY hour, model_provider_used, event_type"
     )
     return {
-        (row.hour.to_pydatetime().astimezone(dt.UTC), row.model_provider_used): {
+        (row.hour.to_pydatetime().astimezone(dt.UTC), row.model_provider_used, row.event_type): {
             column: getattr(row, column) for column in columns
         }
         for row in frame.itertuples()
@@ -143,7 +145,7 @@ def loaded(store):
 
 def test_health_hourly_equals_independent_computation(loaded):
     expected = expected_health(EVENTS)
-    assert len(expected) == 4  # two hours x two providers
+    assert len(expected) == 8  # two hours x two providers x text and image
     assert_matches(health_rows(loaded), expected)
 
 

@@ -12,7 +12,7 @@ finds the folders; nothing else lists tables.
 """
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
@@ -64,7 +64,7 @@ PREVIEW_ROWS = 10
 class Reconcile(Resolvable):
     """The table adds up to raw events in ``scope`` (``checks.RAW_SCOPES``), per period."""
 
-    scope: Literal["all", "usage", "economics", "production"]
+    scope: Literal["all", "usage", "economics", "free", "production", "production_users", "errors"]
     events: str = "requests"  # the column counting raw events
     pollen: str = "total_pollen"  # the column summing total_price
     meters: bool = True  # rows carry pack / tier / other / total_pollen that must add up
@@ -102,6 +102,12 @@ class SummaryTable(Component, Resolvable):
     reconcile: Reconcile | None = None
     schema_model: str | None = None  # a pandera model of checks.py: schema_valid, blocking
     checks: Sequence[TableCheck] = ()
+    # A function of the folder's checks.py or a dotted path, called when a run starts:
+    # ``parameters() -> dict`` binds values the SELECT needs (e.g. configured tier grants);
+    # ``fragments(raw, raw_table) -> dict`` names SQL the SELECT picks by the raw table's
+    # columns (e.g. columns only newer raw schemas have).
+    parameters: str | None = None
+    fragments: str | None = None
 
     def build_defs(self, context: ComponentLoadContext) -> Definitions:
         plan = self.plan(context.path.name, checks_module(context))
@@ -141,6 +147,8 @@ class SummaryTable(Component, Resolvable):
             )
         return TablePlan(
             table=Table(name, GRAINS[self.grain]),
+            parameters=resolve_check(self.parameters, module) if self.parameters else None,
+            fragments=resolve_check(self.fragments, module) if self.fragments else None,
             scans_raw=self.scans_raw,
             max_events_per_query=self.max_events_per_query,
             days_per_query=self.days_per_query,
@@ -210,6 +218,8 @@ class TablePlan:
     """Everything a materialization of one table needs, resolved when definitions load."""
 
     table: Table
+    parameters: Callable[[], dict[str, Any]] | None
+    fragments: Callable[[Store, str], dict[str, str]] | None
     scans_raw: bool
     max_events_per_query: int | None
     days_per_query: int | None
@@ -243,18 +253,26 @@ class TablePlan:
         settings = clickhouse.settings()
         store, source = clickhouse.store(), clickhouse.source()
         window = _window(context)
-        sql = catalog.select_sql(self.table.name, store, settings.raw_table)
         raw = source or store
+        params = self.parameters() if self.parameters else {}
+        sql = self.select_sql(store, raw, settings.raw_table)
         parts = self.parts(window, raw, settings.raw_table)
         scan_source = source if self.scans_raw else None
-        written = store.replace_window(self.table, window, sql, source=scan_source, parts=parts)
+        written = store.replace_window(
+            self.table, window, sql, source=scan_source, parts=parts, params=params
+        )
         context.log.info(f"{self.table.name}: {written} rows for {window.start} .. {window.end}")
         ctx = checks.CheckContext(
-            store, self.table, window, raw, settings.raw_table, context.run.run_id
+            store, self.table, window, raw, settings.raw_table, context.run.run_id, params
         )
         results = self.evaluate(ctx)
         record_history(context, store, self.table.name, _run_partition(context), results)
         return MaterializeResult(metadata=_metadata(ctx, written), check_results=results)
+
+    def select_sql(self, store: Store, raw: Store, raw_table: str) -> str:
+        """The table's SELECT, with the fragments the raw table's columns call for."""
+        extra = self.fragments(raw, raw_table) if self.fragments else {}
+        return catalog.select_sql(self.table.name, store, raw_table, extra)
 
     def parts(self, window: Window, raw: Store, raw_table: str) -> list[Window]:
         """The pieces of ``window`` the SELECT runs over, one query each."""

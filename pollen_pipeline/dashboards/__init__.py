@@ -7,10 +7,9 @@ Layout:
   grid layout, the dashboard envelope, and the SQL fragments several dashboards read (variable
   filters, the day range, :func:`~.grafana.latest_as_of`, :func:`~.grafana.by_range`). It
   imports no dashboard module.
-- one module per dashboard: ``economics.py``, ``usage_cost.py``, ``platform_health.py``,
-  ``data_quality.py``. Each holds its SQL next to its panels and exposes ``dashboard()``. A new
-  panel goes into its dashboard's module; only a block that a second dashboard needs moves to
-  ``grafana.py``.
+- one module per dashboard (``economics.py``, ``tiers_pricing.py``, ...). Each holds its SQL
+  next to its panels and exposes ``dashboard()``. A new panel goes into its dashboard's module;
+  only a block that a second dashboard needs moves to ``grafana.py``.
 
 Pipeline constants (thresholds, check names, the contract's values) are imported from the
 pipeline, never copied, so a dashboard follows a change of rule.
@@ -29,13 +28,22 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from pollen_pipeline.dashboards import data_quality, economics, platform_health, usage_cost
+from pollen_pipeline.dashboards import (
+    data_quality,
+    economics,
+    operations,
+    platform_health,
+    tiers_pricing,
+    usage_cost,
+)
 
 DASHBOARDS: dict[str, Callable[[], dict[str, Any]]] = {
     "pollen-economics.json": economics.dashboard,
     "pollen-usage-cost.json": usage_cost.dashboard,
     "pollen-platform-health.json": platform_health.dashboard,
     "pollen-data-quality.json": data_quality.dashboard,
+    "pollen-operations.json": operations.dashboard,
+    "pollen-tiers-pricing.json": tiers_pricing.dashboard,
 }
 
 

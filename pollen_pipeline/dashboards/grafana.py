@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pollen_pipeline import contract
+from pollen_pipeline import contract, latency
 
 JsonDict = dict[str, Any]
 
@@ -60,6 +60,8 @@ DEVELOPER_KEYS = f"api_key_type IN ({sql_list(contract.DEVELOPER_KEY_TYPES)})"
 ENDUSER_KEYS = f"api_key_type IN ({sql_list(contract.ENDUSER_KEY_TYPES)})"
 MODEL = any_of("resolved_model_requested", "model")
 TIER = any_of("user_tier", "tier")
+PROVIDER = any_of("model_provider_used", "provider")
+EVENT_TYPE = any_of("event_type", "eventType")
 KEY_TYPE = (
     f"$__conditionalAll(if(${{keyType:singlequote}} = 'enduser', {ENDUSER_KEYS}, "
     f"{DEVELOPER_KEYS}), $keyType)"
@@ -78,6 +80,13 @@ VOLUME = """sum(requests) AS request_count,
     sum(tokens) AS token_count,
     sum(total_pollen) / nullIf(sum(requests), 0) AS pollen_per_request,
     1000 * sum(total_pollen) / nullIf(sum(tokens), 0) AS pollen_per_1k_tokens"""
+
+
+def quantiles(histogram: str = "hist", names: tuple[str, ...] = tuple(latency.QUANTILES)) -> str:
+    """Latency quantile columns (``p50_ms`` ...) of a merged latency histogram column."""
+    return ",\n    ".join(
+        f"{latency.quantile_sql(histogram, latency.QUANTILES[name])} AS {name}_ms" for name in names
+    )
 
 
 def latest_as_of(table: str) -> str:
@@ -435,6 +444,12 @@ def dimension_values(column: str) -> str:
 WHERE {DAYS} ORDER BY {column}"""
 
 
+def health_values(column: str) -> str:
+    """Options of a health_hourly column (every production request) in the time range."""
+    return f"""SELECT DISTINCT {column} FROM health_hourly
+WHERE $__timeFilter(hour) ORDER BY {column}"""
+
+
 def common_variables() -> list[JsonDict]:
     """Data source, model, tier, key type and top N: what :data:`MODEL`, :data:`TIER`,
     :data:`KEY_TYPE` and :data:`TOP_N` read."""
@@ -449,14 +464,15 @@ def common_variables() -> list[JsonDict]:
             default=ALL["value"],
             include_all=True,
         ),
-        custom_variable(
-            "topN",
-            "Top N",
-            [(n, n) for n in ("5", "10", "20", "50")],
-            default="10",
-            include_all=False,
-        ),
+        top_n_variable(),
     ]
+
+
+def top_n_variable() -> JsonDict:
+    """``$topN``: how many rows the ranking panels show (:data:`TOP_N`)."""
+    return custom_variable(
+        "topN", "Top N", [(n, n) for n in ("5", "10", "20", "50")], default="10", include_all=False
+    )
 
 
 # --- Layout and dashboard ------------------------------------------------------------------

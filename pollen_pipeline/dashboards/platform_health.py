@@ -20,19 +20,21 @@ from pollen_pipeline.dashboards.grafana import (
     DAYS,
     KEY_TYPE,
     MODEL,
+    PROVIDER,
     TIER,
     TOP_N,
     JsonDict,
-    any_of,
     as_time_series,
     bars,
     common_variables,
     day_range,
     developer_ranking,
     envelope,
+    health_values,
     model_grain,
     panel,
     pie,
+    quantiles,
     query_variable,
     scatter,
     sql_list,
@@ -45,7 +47,6 @@ from pollen_pipeline.dashboards.grafana import (
 )
 from pollen_pipeline.defs.health.health_hourly.checks import status_classes_match_raw
 
-PROVIDER = any_of("model_provider_used", "provider")
 HEALTH_ROWS = f"health_hourly WHERE $__timeFilter(hour) AND {MODEL} AND {PROVIDER}"
 BUCKET_SECONDS = "greatest($__interval_s, 3600)"  # the table's rows are hours
 BUCKET = f"toStartOfInterval(hour, INTERVAL {BUCKET_SECONDS} second)"
@@ -66,13 +67,6 @@ RATES = f"""sum(status_2xx) / nullIf(sum(requests), 0) AS success_share,
     sum(status_5xx) / nullIf(sum(requests), 0) AS server_error_share,
     sum(status_429) / nullIf(sum(requests), 0) AS rate_limited_share"""
 AVAILABILITY = "1 - sum(status_5xx) / nullIf(sum(requests), 0)"
-
-
-def quantiles(histogram: str = "hist", names: tuple[str, ...] = tuple(latency.QUANTILES)) -> str:
-    """Latency quantile columns (``p50_ms`` ...) of a merged histogram column."""
-    return ",\n    ".join(
-        f"{latency.quantile_sql(histogram, latency.QUANTILES[name])} AS {name}_ms" for name in names
-    )
 
 
 def with_latency(key: str, aggregates: str, outer: str, order: str) -> str:
@@ -344,8 +338,7 @@ CANNOT_SHOW = """
   per-user series are daily (no hourly per-user summary is kept for dashboards).
 """
 
-PROVIDERS = """SELECT DISTINCT model_provider_used FROM health_hourly
-WHERE $__timeFilter(hour) ORDER BY model_provider_used"""
+PROVIDERS = health_values("model_provider_used")
 
 # --- Panels -------------------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 """Automation: which tables are rebuilt when, chosen by each table's cadence tag (its grain).
 
+- Every 5 minutes, the minute tables (on-call load and its alerts) rebuild the UTC days of the
+  last ten closed minutes (today's partition, and yesterday's too just after midnight).
 - Every hour at :05, the hourly tables rebuild the UTC days of the hour just closed and the one
   before (today's partition, and yesterday's too just after midnight).
 - Every day at 00:15, every summary table rebuilds yesterday and the day before in one run:
@@ -25,8 +27,15 @@ from dagster import (
 
 from pollen_pipeline.grain import CADENCE_TAG, range_tags
 
+FIVE_MINUTES = AssetSelection.tag(CADENCE_TAG, "5min")
 HOURLY = AssetSelection.tag(CADENCE_TAG, "hourly")
-SUMMARIES = HOURLY | AssetSelection.tag(CADENCE_TAG, "daily")
+SUMMARIES = FIVE_MINUTES | HOURLY | AssetSelection.tag(CADENCE_TAG, "daily")
+
+five_minute_job = define_asset_job(
+    "pollen_5min",
+    selection=FIVE_MINUTES,
+    description="Rebuild the minute tables for the day in progress.",
+)
 
 hourly_job = define_asset_job(
     "pollen_hourly",
@@ -40,6 +49,12 @@ daily_job = define_asset_job(
 )
 
 
+def closed_minutes(now: dt.datetime, count: int) -> tuple[dt.datetime, dt.datetime]:
+    """The first and last of the ``count`` whole UTC minutes that ended before ``now``."""
+    last = now.astimezone(dt.UTC).replace(second=0, microsecond=0) - dt.timedelta(minutes=1)
+    return last - dt.timedelta(minutes=count - 1), last
+
+
 def closed_hours(now: dt.datetime, count: int) -> tuple[dt.datetime, dt.datetime]:
     """The first and last of the ``count`` whole UTC hours that ended before ``now``."""
     last = now.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
@@ -51,6 +66,18 @@ def closed_days(now: dt.datetime, count: int) -> tuple[dt.date, dt.date]:
     """The first and last of the ``count`` whole UTC days that ended before ``now``."""
     last = now.astimezone(dt.UTC).date() - dt.timedelta(days=1)
     return last - dt.timedelta(days=count - 1), last
+
+
+@schedule(
+    job=five_minute_job,
+    cron_schedule="*/5 * * * *",
+    execution_timezone="UTC",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="The days of the ten minutes just closed (the last two 5-minute runs' spans).",
+)
+def five_minute_schedule(context: ScheduleEvaluationContext) -> RunRequest:
+    first, last = closed_minutes(context.scheduled_execution_time, 10)
+    return RunRequest(run_key=f"5min-{last:%Y%m%d%H%M}", tags=range_tags(first.date(), last.date()))
 
 
 @schedule(

@@ -159,8 +159,9 @@ SELECT
     if(is_cache_hit AND u_semantic < 0.2, toFloat32(0.9), NULL) AS cache_semantic_threshold,
     -- Keys repeat: a hit reuses one of a few hundred popular prompts per model.
     if(is_cache_hit, lower(hex(cityHash64({seed:UInt64}, 'cache', model, h % 500))), '') AS cache_key,
+    -- as the gateway records them: it has no code for 402, so a refusal is UNKNOWN_ERROR
     transform(status, [400, 401, 402, 429, 500, 502],
-              ['BAD_REQUEST', 'UNAUTHORIZED', 'PAYMENT_REQUIRED', 'RATE_LIMITED',
+              ['BAD_REQUEST', 'UNAUTHORIZED', 'UNKNOWN_ERROR', 'RATE_LIMITED',
                'INTERNAL_ERROR', 'BAD_GATEWAY'], 'undefined') AS error_response_code,
     transform(status, [400, 401, 402, 429, 500, 502],
               ['validation', 'auth', 'billing', 'rate-limit', 'provider', 'provider'],
@@ -284,7 +285,9 @@ FROM
                 cityHash64(app_h, 'key-name') % 100 AS key_name_roll,
                 multiIf(is_anon, 'undefined', is_router, 'pollen-router', is_byop, app_name,
                         key_name_roll < 4, if(ts < undefined_key_names_until, 'undefined', ''),
-                        key_name_roll < 7, '', app_name) AS key_name,
+                        key_name_roll < 7, '',
+                        -- developers who name a key after their app's host (BYOP heuristic)
+                        key_name_roll < 17, concat(app_name, '.app'), app_name) AS key_name,
                 -- 0..3 server-side, 4..9 web; BYOP apps are always web apps.
                 multiIf(is_anon OR is_router, 0, is_byop, 4 + cityHash64(app_h, 'web') % 6,
                         cityHash64(app_h, 'web') % 10) AS web_kind,

@@ -1,17 +1,19 @@
--- Platform health by hour, provider and model over every production event, whatever its status
--- (usage_hourly holds billable ones only). Latency is stored as a bucket histogram so that
--- p50/p95/p99 over any set of rows are read from sumMap(latency_histogram) (see
+-- Platform health by hour, provider, model and event type over every production event, whatever
+-- its status (usage_hourly holds billable ones only). Latency is stored as a bucket histogram so
+-- that p50/p95/p99 over any set of rows are read from sumMap(latency_histogram) (see
 -- pollen_pipeline/health.py); the per-row latency_p*_ms are that reading for the row itself.
 CREATE TABLE IF NOT EXISTS pollen.health_hourly ON CLUSTER pollen_cluster
 (
     hour DateTime('UTC'),
     model_provider_used LowCardinality(String),
     resolved_model_requested LowCardinality(String),
+    event_type LowCardinality(String),
     requests UInt64,
     status_2xx UInt64,
     status_4xx UInt64,
     status_429 UInt64,
     status_5xx UInt64,
+    errors UInt64,  -- status >= 400 or outside 100..599 (contract.RAW_ERROR_STATUS)
     latency_histogram Map(UInt16, UInt64),
     latency_p50_ms Float64,
     latency_p95_ms Float64,
@@ -26,4 +28,4 @@ CREATE TABLE IF NOT EXISTS pollen.health_hourly ON CLUSTER pollen_cluster
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/health_hourly', '{replica}')
 PARTITION BY toDate(hour)
-ORDER BY (hour, model_provider_used, resolved_model_requested)
+ORDER BY (hour, model_provider_used, resolved_model_requested, event_type)

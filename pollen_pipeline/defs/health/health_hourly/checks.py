@@ -10,47 +10,39 @@ from pandera.typing import Series
 
 from pollen_pipeline import contract, latency
 from pollen_pipeline.checks import SAMPLE, CheckContext, Verdict, period_key
-from pollen_pipeline.schemas import NON_NEGATIVE
+from pollen_pipeline.schemas import NON_NEGATIVE, TrafficColumns
 
 # A quantile is a bucket's geometric middle: it may exceed the largest time by the resolution.
 QUANTILE_SLACK = 1 + latency.RELATIVE_RESOLUTION + 1e-9
-CLASSES = tuple(latency.STATUS_CLASSES)
+# Counted columns and the raw condition each counts: the status classes and the errors.
+COUNTED = {**latency.STATUS_CLASSES, "errors": contract.RAW_ERROR_STATUS}
+CLASSES = tuple(COUNTED)
 
 
-class HealthHourly(pa.DataFrameModel):
-    model_provider_used: Series[str]
-    resolved_model_requested: Series[str]
-    requests: Series[np.uint64] = pa.Field(gt=0)
-    status_2xx: Series[np.uint64] = pa.Field(ge=0)
+class HealthHourly(TrafficColumns):
     status_4xx: Series[np.uint64] = pa.Field(ge=0)
-    status_429: Series[np.uint64] = pa.Field(ge=0)
-    status_5xx: Series[np.uint64] = pa.Field(ge=0)
     latency_p50_ms: Series[np.float64] = pa.Field(**NON_NEGATIVE)
     latency_p95_ms: Series[np.float64] = pa.Field(**NON_NEGATIVE)
     latency_p99_ms: Series[np.float64] = pa.Field(**NON_NEGATIVE)
     latency_max_ms: Series[np.float32] = pa.Field(**NON_NEGATIVE)
-    response_time_sum: Series[np.float64] = pa.Field(**NON_NEGATIVE)
-    tokens_in: Series[np.uint64] = pa.Field(ge=0)
-    tokens_out: Series[np.uint64] = pa.Field(ge=0)
     cache_hits: Series[np.uint64] = pa.Field(ge=0)
     cache_savings_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)
-    total_pollen: Series[np.float64] = pa.Field(**NON_NEGATIVE)
 
     class Config:
-        coerce = False
-        strict = False
-        unique = ["hour", "model_provider_used", "resolved_model_requested"]
+        unique = ["hour", "model_provider_used", "resolved_model_requested", "event_type"]
 
 
 ROW_RULES = {
     "classes_within_requests": "status_2xx + status_4xx + status_5xx <= requests "
     "AND cache_hits <= requests",
     "rate_limited_within_4xx": "status_429 <= status_4xx",
+    "errors_are_4xx_5xx_and_more": "status_4xx + status_5xx <= errors "
+    "AND status_2xx + errors <= requests",
 }
 
 
 def _raw_classes(ctx: CheckContext) -> dict[str, list[int]]:
-    counts = ", ".join(f"countIf({condition})" for condition in latency.STATUS_CLASSES.values())
+    counts = ", ".join(f"countIf({condition})" for condition in COUNTED.values())
     rows = ctx.raw.rows(
         f"SELECT toStartOfHour(start_time, 'UTC') AS period, {counts} FROM {ctx.raw_table} "
         "WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')} "
@@ -70,7 +62,7 @@ def _table_classes(ctx: CheckContext) -> dict[str, list[int]]:
 
 
 def status_classes_match_raw(ctx: CheckContext) -> Verdict:
-    """Per hour, 2xx / 4xx / 429 / 5xx counts equal those of raw production events."""
+    """Per hour, 2xx / 4xx / 429 / 5xx / error counts equal those of raw production events."""
     expected, actual = _raw_classes(ctx), _table_classes(ctx)
     zero = [0] * len(CLASSES)
     mismatched = {
@@ -108,8 +100,8 @@ def latency_quantiles_valid(ctx: CheckContext) -> Verdict:
     """Every row: 0 <= p50 <= p95 <= p99 <= max time (+ bucket resolution), the histogram holds
     every request, and the stored quantiles are what the histogram gives."""
     rows = ctx.store.rows(
-        f"SELECT toString(hour), model_provider_used, resolved_model_requested, latency_p50_ms, "
-        f"latency_p95_ms, latency_p99_ms, latency_max_ms, requests "
+        f"SELECT toString(hour), model_provider_used, resolved_model_requested, event_type, "
+        f"latency_p50_ms, latency_p95_ms, latency_p99_ms, latency_max_ms, requests "
         f"FROM {ctx.qualified} WHERE {ctx.in_window} AND ({_quantile_violation()}) "
         f"LIMIT {SAMPLE}",
         ctx.params(),
