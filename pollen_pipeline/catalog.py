@@ -8,12 +8,13 @@ name to the ``$<table>`` placeholders every SELECT may use.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-from pollen_pipeline import cluster, contract, latency, windows
+from pollen_pipeline import cluster, contract, latency, tiers, windows
 from pollen_pipeline.grain import GRAINS
 from pollen_pipeline.store import Store, Table
 
@@ -62,8 +63,13 @@ def ddl_template(name: str, root: Path = DEFS) -> str:
 
 def fragments() -> dict[str, str]:
     """Every named SQL fragment the SELECTs use: the contract's, the rolling windows', the
-    latency histogram's."""
-    return {**contract.fragments(), **windows.fragments(), **latency.fragments()}
+    latency histogram's, the tier grants'."""
+    return {
+        **contract.fragments(),
+        **windows.fragments(),
+        **latency.fragments(),
+        **tiers.fragments(),
+    }
 
 
 def render(template: str, **identifiers: str) -> str:
@@ -74,12 +80,19 @@ def render(template: str, **identifiers: str) -> str:
     return string.Template(template).substitute({**fragments(), **identifiers})
 
 
-def select_sql(name: str, store: Store, raw_table: str, root: Path = DEFS) -> str:
+def select_sql(
+    name: str,
+    store: Store,
+    raw_table: str,
+    extra: Mapping[str, str] | None = None,
+    root: Path = DEFS,
+) -> str:
     """The SELECT computing table ``name`` for a bound window: other tables are ``$<table>``,
-    raw events ``$raw_table`` (the source's table when one is configured)."""
+    raw events ``$raw_table`` (the source's table when one is configured); ``extra`` holds
+    fragments a table chooses at run time (code, not data)."""
     template = (table_folders(root)[name] / SELECT_FILE).read_text()
     tables = {table: store.table(table) for table in table_folders(root)}
-    return render(template, raw_table=raw_table, **tables)
+    return render(template, raw_table=raw_table, **tables, **(extra or {}))
 
 
 # --- Creating the tables ---------------------------------------------------------------------

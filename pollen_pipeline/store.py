@@ -216,6 +216,7 @@ class Store:
         *,
         source: Store | None = None,
         parts: Sequence[Window] | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> int:
         """Make ``target`` hold exactly what ``select_sql`` returns for ``window``.
 
@@ -224,12 +225,12 @@ class Store:
         ``source`` when given: then only its summary rows travel here) into a staging table, the
         rows of the touched days outside the window are copied next to them, and each touched
         day is swapped in with ``REPLACE PARTITION`` (or dropped when it is now empty). Returns
-        the number of rows written for the window.
+        the number of rows written for the window. ``params`` are bound besides the window's.
         """
         stage = self._create_stage(target)
         try:
             for part in parts or [window]:
-                self._fill_stage(stage, select_sql, part, source)
+                self._fill_stage(stage, select_sql, {**part.params(), **(params or {})}, source)
             written = self.scalar(f"SELECT count() FROM {stage}")
             self._keep_rows_outside(target, stage, window)
             self._swap_days(target, stage, window.days())
@@ -261,12 +262,14 @@ class Store:
         )
         return stage
 
-    def _fill_stage(self, stage: str, select_sql: str, part: Window, source: Store | None) -> None:
+    def _fill_stage(
+        self, stage: str, select_sql: str, params: Mapping[str, Any], source: Store | None
+    ) -> None:
         if source is None:
-            self.command(f"INSERT INTO {stage} {select_sql}", part.params())
+            self.command(f"INSERT INTO {stage} {select_sql}", params)
             return
         # the store's parameters: the source has no excluded_users table of its own
-        summary = source.client.query_arrow(select_sql, parameters=self.bind(part.params()))
+        summary = source.client.query_arrow(select_sql, parameters=self.bind(params))
         self.client.insert_arrow(stage, summary)
 
     def _keep_rows_outside(self, target: Table, stage: str, window: Window) -> None:

@@ -110,6 +110,28 @@ AS_OF_FANOUT_ALL_TIME = (
     f"arrayJoin(arrayMap(i -> from_day + i, range(toUInt32(dateDiff('day', from_day, {_END})))))"
 )
 
+# A developer's portfolio over each window: distinct ids of user_daily's sorted id arrays.
+PORTFOLIO = {
+    "apps": "named_app_ids",  # named keys: the developer's apps
+    "secret_keys": "secret_key_ids",
+    "publishable_keys": "publishable_key_ids",
+    "temporary_keys": "temporary_key_ids",
+    "models": "model_names",
+}
+
+
+def portfolio_column_names() -> list[str]:
+    return [f"{name}_{window}" for name in PORTFOLIO for window in WINDOWS]
+
+
+def _portfolio_counts() -> str:
+    return ",\n        ".join(
+        f"uniqExactArrayIf({array}, {in_window(window)}) AS {name}_{window}"
+        for name, array in PORTFOLIO.items()
+        for window in WINDOWS
+    )
+
+
 MOMENTUM = "pack_7d / nullIf(pack_30d, 0)"
 PAID_SHARE_30D = "pack_30d / nullIf(pack_30d + tier_30d, 0)"
 QUALIFIES = f"toUInt8(pack_30d > {MOMENTUM_MIN_PACK_30D!r})"
@@ -130,6 +152,8 @@ def fragments() -> dict[str, str]:
         "window_sums": _window_sums(),
         **{f"in_{name}": in_window(name) for name in WINDOWS},
         "window_columns": ",\n    ".join(window_column_names()),
+        "portfolio_counts": _portfolio_counts(),
+        "portfolio_columns": ",\n    ".join(portfolio_column_names()),
         "momentum": MOMENTUM,
         "paid_share_30d": PAID_SHARE_30D,
         "qualifies": QUALIFIES,

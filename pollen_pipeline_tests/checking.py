@@ -16,5 +16,8 @@ def evaluate(
     """Check name -> result, for every check table ``name`` declares, on ``window``."""
     plan = plan_of(name)
     raw_store = raw or store
-    ctx = CheckContext(store, plan.table, window, raw_store, raw_store.table(RAW_TABLE))
+    extra = plan.parameters() if plan.parameters else {}
+    ctx = CheckContext(
+        store, plan.table, window, raw_store, raw_store.table(RAW_TABLE), extra=extra
+    )
     return {result.check_name: result for result in plan.evaluate(ctx)}

@@ -55,6 +55,22 @@ def windowed(events: list[dict], as_of: dt.date) -> Row:
     return row
 
 
+def portfolio(events: list[dict], as_of: dt.date) -> Row:
+    """Per window: distinct named apps, secret / publishable / temporary keys, and models."""
+    row: Row = {}
+    for name, days in WINDOWS.items():
+        events_in = span(events, as_of, days)
+        keys = {
+            kind: {e["api_key_id"] for e in events_in if e["api_key_type"] == kind}
+            for kind in ("secret", "publishable", "temporary")
+        }
+        named = {e["api_key_id"] for e in events_in if e["api_key_name"] not in ("undefined", "")}
+        row[f"apps_{name}"] = len(named)
+        row |= {f"{kind}_keys_{name}": len(ids) for kind, ids in keys.items()}
+        row[f"models_{name}"] = len({e["resolved_model_requested"] for e in events_in})
+    return row
+
+
 def per_entity(events: list[dict], as_of: dt.date, key: Callable[[dict], Any]) -> dict:
     """Entities active in the 90 days up to ``as_of`` and their windowed numbers."""
     return {
@@ -79,7 +95,7 @@ def user_windows(events: list[dict], as_of: dt.date) -> dict[str, Row]:
             "implied_free_1d": sum(implied_free(e) for e in span(group, as_of, 1)),
             "implied_free_30d": sum(implied_free(e) for e in last30),
         }
-        rows[user] = row
+        rows[user] = row | portfolio(group, as_of)
     return rows
 
 

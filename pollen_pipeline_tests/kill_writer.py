@@ -14,6 +14,7 @@ import json
 import sys
 
 from pollen_pipeline import catalog
+from pollen_pipeline.components.summary_table import plan_of
 from pollen_pipeline.store import Store, Window, connect
 from pollen_pipeline.synthetic import generate_events
 
@@ -47,7 +48,7 @@ def state(store: Store, window: Window) -> dict[str, int]:
 
 
 def rewrite(store: Store, window: Window) -> None:
-    sql = catalog.select_sql(FACTS.name, store, store.table(catalog.RAW_TABLE))
+    sql = plan_of(FACTS.name).select_sql(store, store, store.table(catalog.RAW_TABLE))
     store.replace_window(FACTS, window, sql, parts=list(window.chunks(CHUNK)))
 
 

@@ -12,6 +12,7 @@ import urllib.parse
 import pytest
 
 from pollen_pipeline import catalog
+from pollen_pipeline.components.summary_table import plan_of
 from pollen_pipeline.settings import SettingsError, load_settings
 from pollen_pipeline.store import Window, redact
 from pollen_pipeline_tests.events import at, event, insert_events
@@ -52,11 +53,11 @@ def test_replace_window_keeps_the_rest_of_the_day_and_drops_emptied_hours(store)
     insert_events(store, [event("2026-02-03 08:00:00"), event("2026-02-03 09:00:00")])
     day = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
     raw = store.table(catalog.RAW_TABLE)
-    store.replace_window(spec, day, catalog.select_sql(spec.name, store, raw))
+    store.replace_window(spec, day, plan_of(spec.name).select_sql(store, store, raw))
 
     store.command(f"TRUNCATE TABLE {raw}")  # the 09:00 events disappear upstream
     nine = Window(at("2026-02-03 09:00:00"), at("2026-02-03 10:00:00"))
-    store.replace_window(spec, nine, catalog.select_sql(spec.name, store, raw))
+    store.replace_window(spec, nine, plan_of(spec.name).select_sql(store, store, raw))
     hours = store.rows(f"SELECT toHour(hour, 'UTC') FROM {store.table(spec.name)}")
     assert hours == [(8,)]
     leftovers = store.rows(

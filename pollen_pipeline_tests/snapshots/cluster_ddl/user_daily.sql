@@ -19,7 +19,12 @@ CREATE TABLE IF NOT EXISTS pollen.user_daily ON CLUSTER pollen_cluster
     apps_used UInt64,
     first_tier_at Nullable(DateTime('UTC')),
     first_pack_at Nullable(DateTime('UTC')),
-    implied_free_pollen Float64
+    implied_free_pollen Float64,
+    named_app_ids Array(String),
+    secret_key_ids Array(String),
+    publishable_key_ids Array(String),
+    temporary_key_ids Array(String),
+    model_names Array(String)
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/user_daily', '{replica}')
 PARTITION BY day

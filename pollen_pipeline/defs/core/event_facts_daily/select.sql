@@ -1,5 +1,6 @@
 -- The wide scan of raw events for a window: group every event (passing the contract or not) at
 -- the finest grain the daily summaries need. Runs on the raw-event source when one is set.
+-- key_origin comes from the newer key columns when the raw table has them (pollen_pipeline.byop).
 -- GitHub id, username and key name are stable per user and key: any() keeps the scan cheap
 -- (argMax over three strings cost ~15% of it); daily tables pick the latest by last_event_at.
 SELECT
@@ -11,6 +12,7 @@ SELECT
     user_tier,
     api_key_id,
     api_key_type,
+    key_origin,
     resolved_model_requested,
     model_used,
     model_provider_used,
@@ -36,6 +38,7 @@ FROM
         $raw_filter_status AS filter_status,
         $raw_is_router AS is_router,
         $raw_meter_class AS meter_class,
+        $raw_key_origin AS key_origin,
         $raw_tokens AS event_tokens,
         $raw_implied_free AS event_implied_free
     FROM $raw_table
@@ -43,5 +46,5 @@ FROM
 )
 GROUP BY
     day, filter_status, is_router, meter_class, user_id, user_tier,
-    api_key_id, api_key_type, resolved_model_requested, model_used, model_provider_used,
+    api_key_id, api_key_type, key_origin, resolved_model_requested, model_used, model_provider_used,
     referrer_domain, request_path

@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS ${database}.event_facts_daily
     user_tier LowCardinality(String),
     api_key_id String,
     api_key_type LowCardinality(String),
+    key_origin LowCardinality(String),
     resolved_model_requested LowCardinality(String),
     model_used LowCardinality(String),
     model_provider_used LowCardinality(String),

@@ -1,5 +1,6 @@
 -- Per developer and day. The tier is the one on the user's last event of the day; first_tier_at
--- and first_pack_at feed the tier-to-pack cohorts.
+-- and first_pack_at feed the tier-to-pack cohorts. The sorted id arrays are the developer's
+-- portfolio of the day: user_windows counts distinct ids over its windows from them.
 SELECT
     day,
     user_id,
@@ -13,7 +14,8 @@ SELECT
     uniqExact(api_key_id) AS apps_used,
     $first_tier_at AS first_tier_at,
     $first_pack_at AS first_pack_at,
-    sum(implied_free_sum) AS implied_free_pollen
+    sum(implied_free_sum) AS implied_free_pollen,
+    $portfolio_arrays
 FROM $event_facts_daily
 WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC') AND $economics_rows
 GROUP BY day, user_id

@@ -14,7 +14,8 @@ SELECT
     $momentum AS momentum,
     $qualifies AS qualifies,
     implied_free_1d,
-    implied_free_30d
+    implied_free_30d,
+    $portfolio_columns
 FROM
 (
     SELECT
@@ -27,7 +28,8 @@ FROM
         sumIf(enduser_pollen, $in_30d) AS enduser_30d,
         sumIf(developer_pollen, $in_30d) AS developer_30d,
         sumIf(implied_free_pollen, $in_1d) AS implied_free_1d,
-        sumIf(implied_free_pollen, $in_30d) AS implied_free_30d
+        sumIf(implied_free_pollen, $in_30d) AS implied_free_30d,
+        $portfolio_counts
     FROM (SELECT *, $as_of_fanout AS as_of FROM $user_daily WHERE $lookback_rows)
     GROUP BY as_of, user_id
 )

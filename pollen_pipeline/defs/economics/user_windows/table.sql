@@ -1,6 +1,7 @@
 -- One row per developer active in the 90 days up to as_of (ROUTER excluded): paid (pack), free
 -- (tier) and total Pollen over 1/7/30/90-day windows ending on as_of, momentum and the balance
--- cross-check. Feeds the "fund the right developers" panel (seed panel 9).
+-- cross-check, and the developer's portfolio (apps, keys by type, models) per window. Feeds the
+-- "fund the right developers" panel (seed panel 9).
 CREATE TABLE IF NOT EXISTS ${database}.user_windows
 (
     as_of Date,
@@ -34,7 +35,27 @@ CREATE TABLE IF NOT EXISTS ${database}.user_windows
     momentum Nullable(Float64),
     qualifies UInt8,
     implied_free_1d Float64,
-    implied_free_30d Float64
+    implied_free_30d Float64,
+    apps_1d UInt64,
+    apps_7d UInt64,
+    apps_30d UInt64,
+    apps_90d UInt64,
+    secret_keys_1d UInt64,
+    secret_keys_7d UInt64,
+    secret_keys_30d UInt64,
+    secret_keys_90d UInt64,
+    publishable_keys_1d UInt64,
+    publishable_keys_7d UInt64,
+    publishable_keys_30d UInt64,
+    publishable_keys_90d UInt64,
+    temporary_keys_1d UInt64,
+    temporary_keys_7d UInt64,
+    temporary_keys_30d UInt64,
+    temporary_keys_90d UInt64,
+    models_1d UInt64,
+    models_7d UInt64,
+    models_30d UInt64,
+    models_90d UInt64
 )
 ENGINE = MergeTree
 PARTITION BY as_of

@@ -1,0 +1,35 @@
+"""Which BYOP signals the raw table can give: the seed schema has only key type and name, later
+ones say how each key was made (``contract.NEWER_KEY_COLUMNS``). Asked when a run starts, so the
+same code reads either schema and never fails on a missing column."""
+
+from __future__ import annotations
+
+from pollen_pipeline import contract
+from pollen_pipeline.store import Store
+
+
+def has_newer_key_columns(raw: Store, raw_table: str) -> bool:
+    """Whether ``raw_table`` (a validated identifier) has every newer key column."""
+    database, _, table = raw_table.rpartition(".")
+    present = {
+        row[0]
+        for row in raw.rows(
+            "SELECT name FROM system.columns WHERE database = {database:String} "
+            "AND table = {table:String} AND name IN {names:Array(String)}",
+            {
+                "database": database or raw.database,
+                "table": table,
+                "names": list(contract.NEWER_KEY_COLUMNS),
+            },
+        )
+    }
+    return present == set(contract.NEWER_KEY_COLUMNS)
+
+
+def key_origin_fragments(raw: Store, raw_table: str) -> dict[str, str]:
+    """``$raw_key_origin``: each event's key origin, from the newer columns when present."""
+    newer = has_newer_key_columns(raw, raw_table)
+    return {
+        "raw_key_origin": contract.RAW_KEY_ORIGIN_NEWER if newer else contract.RAW_KEY_ORIGIN_SEED,
+        "key_columns": "1" if newer else "0",
+    }
