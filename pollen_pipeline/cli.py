@@ -1,4 +1,4 @@
-"""``pollen``: set up the store, make synthetic events, materialize ranges, run the demo.
+"""``pollen``: set up the store, load or make events, materialize, report, run the demo.
 
 Every error ends the command with one line on stderr and exit code 1.
 """
@@ -13,6 +13,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.settings import SettingsError
@@ -126,8 +127,6 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 def cmd_load(args: argparse.Namespace) -> int:
     """Exit 1 when any line was rejected (the rejects are kept and their place is printed)."""
-    from pathlib import Path
-
     from pollen_pipeline.catalog import init_store
     from pollen_pipeline.loader import LoadError, load_files
     from pollen_pipeline.settings import partition_start_date
@@ -159,6 +158,35 @@ def cmd_exclude(args: argparse.Namespace) -> None:
         _say(f"{github_id:<14} {added_at:%Y-%m-%d %H:%M}  {reason}")
     if args.github_ids:
         _say("applies from the next materialization: re-materialize the days it should change")
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    """Write report.json and report.html for a range (default: the last 7 complete UTC days)."""
+    from pollen_pipeline import report
+    from pollen_pipeline.headline import percent
+    from pollen_pipeline.settings import partition_start_date
+
+    week = report.last_complete_week(dt.datetime.now(UTC).date())
+    first = args.start or (
+        args.end - report.WEEK + dt.timedelta(days=1) if args.end else week.first
+    )
+    last = args.end or (
+        args.start + report.WEEK - dt.timedelta(days=1) if args.start else week.last
+    )
+    try:
+        span = report.checked_span(first, last, partition_start_date())
+    except report.ReportError as error:
+        raise CommandError(str(error)) from error
+    out = args.out or report.default_out(span)
+    numbers = report.write_report(_store(), span, out)
+    if numbers["empty"]:
+        _say(report.page.empty_message(numbers))
+    else:
+        _say(
+            f"report {first} .. {last}: {numbers['total_pollen']:,.2f} Pollen, paid share "
+            f"{percent(numbers['paid_share'])}, free share {percent(numbers['free_share'])}"
+        )
+    _say(f"open {(out / 'report.html').resolve()}")
 
 
 def _date(text: str) -> dt.date:
@@ -202,6 +230,13 @@ def build_parser() -> argparse.ArgumentParser:
     exclude.add_argument("--reason", default="", help="why (e.g. 'banned in D1')")
     exclude.add_argument("--remove", action="store_true", help="take the ids off the list")
     exclude.set_defaults(run=cmd_exclude)
+    report = commands.add_parser(
+        "report", help="the weekly report: report.json and an offline report.html with charts"
+    )
+    report.add_argument("--start", type=_date, help="first UTC day (default: 7 days before end)")
+    report.add_argument("--end", type=_date, help="last UTC day (default: yesterday)")
+    report.add_argument("--out", type=Path, help="folder (default: POLLEN_REPORT_DIR/START_END)")
+    report.set_defaults(run=cmd_report)
     demo = commands.add_parser("demo", help="init, synthetic events, materialize, headline numbers")
     demo.add_argument("--days", type=int, default=60)
     demo.add_argument("--events-per-day", type=int, default=20_000)

@@ -17,7 +17,7 @@ from dagster import AssetsDefinition, build_schedule_context
 
 from pollen_pipeline import catalog
 from pollen_pipeline.components.summary_table import plan_of
-from pollen_pipeline.defs.automation import daily_schedule, hourly_schedule
+from pollen_pipeline.defs.automation import daily_schedule, five_minute_schedule, hourly_schedule
 from pollen_pipeline.grain import RANGE_END_TAG, RANGE_START_TAG
 from pollen_pipeline_tests.databases import definitions
 
@@ -93,9 +93,12 @@ def test_definitions_match_their_snapshot():
 
 def test_every_table_folder_is_an_asset_and_every_summary_is_scheduled():
     described = describe()
-    assert set(catalog.summary_tables()) | {catalog.RAW_TABLE} >= set(described["assets"])
-    assert set(catalog.summary_tables()) <= set(described["assets"])
+    report = "weekly_report"
+    assert set(catalog.summary_tables()) | {catalog.RAW_TABLE, report} >= set(described["assets"])
+    assert set(catalog.summary_tables()) | {report} <= set(described["assets"])
     assert set(described["jobs"]["pollen_daily"]) == set(catalog.summary_tables())
+    assert described["jobs"]["pollen_weekly_report"] == [report]
+    assert "pollen_weekly_report_schedule 30 3 * * 1 pollen_weekly_report" in described["schedules"]
 
 
 @pytest.mark.parametrize(
@@ -109,6 +112,20 @@ def test_every_table_folder_is_an_asset_and_every_summary_is_scheduled():
 def test_hourly_schedule_rebuilds_the_days_of_the_last_two_closed_hours(now, first, last):
     context = build_schedule_context(scheduled_execution_time=dt.datetime(*now, tzinfo=UTC))
     request = hourly_schedule(context)
+    assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("now", "first", "last"),
+    [
+        ((2026, 3, 1, 0, 5), "2026-02-28", "2026-03-01"),  # 23:55 .. 00:04
+        ((2026, 3, 1, 0, 10), "2026-03-01", "2026-03-01"),
+        ((2026, 3, 1, 0, 0), "2026-02-28", "2026-02-28"),  # 23:50 .. 23:59
+    ],
+)
+def test_five_minute_schedule_rebuilds_the_days_of_the_last_ten_closed_minutes(now, first, last):
+    context = build_schedule_context(scheduled_execution_time=dt.datetime(*now, tzinfo=UTC))
+    request = five_minute_schedule(context)
     assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == (first, last)
 
 

@@ -17,7 +17,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -28,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from pollen_pipeline import catalog
+from pollen_pipeline_tests.browser import missing_browser, start_chromium
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -234,43 +234,6 @@ def test_backfill_of_three_days_through_the_ui_api_fills_the_tables(dagster_ui):
 
 
 # --- The same in a browser ---------------------------------------------------------------
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=2400,2400",  # the graph draws only the nodes in view: show them all
-]
-
-
-def missing_browser() -> str | None:
-    """Why headless Chromium cannot be driven here, or None when it can."""
-    if shutil.which("chromium") is None or shutil.which("chromedriver") is None:
-        return (
-            "headless Chromium is not installed (Debian: apt-get install chromium "
-            "chromium-driver; `make test` does this when run as root)"
-        )
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed (pip install -e '.[dev]')"
-    return None
-
-
-def start_chromium():
-    """Debian's headless Chromium, driven by selenium through Debian's chromedriver."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}"]:
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
 
 
 def page_showing(browser, url: str, names: list[str], timeout: float = 60) -> str:

@@ -1,0 +1,45 @@
+"""Debian's headless Chromium, driven by selenium through Debian's chromedriver, for the tests
+that look at a page (the Dagster UI, the weekly report)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=2400,2400",  # the graph draws only the nodes in view: show them all
+]
+
+
+def missing_browser() -> str | None:
+    """Why headless Chromium cannot be driven here, or None when it can."""
+    if shutil.which("chromium") is None or shutil.which("chromedriver") is None:
+        return (
+            "headless Chromium is not installed (Debian: apt-get install chromium "
+            "chromium-driver; `make test` does this when run as root)"
+        )
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e '.[dev]')"
+    return None
+
+
+def start_chromium():
+    """Debian's headless Chromium, driven by selenium through Debian's chromedriver."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console errors, for tests
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
