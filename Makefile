@@ -24,7 +24,6 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 
 run: $(BIN)/pollen $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/pollen demo
-	$(BIN)/pollen report
 	@echo "Open the Dagster UI with: make ui  (then http://localhost:3000)"
 
 ui: $(BIN)/pollen $(DAGSTER_HOME)/dagster.yaml

@@ -14,10 +14,14 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.settings import SettingsError
 from pollen_pipeline.store import Store, StoreError
+
+if TYPE_CHECKING:  # the report imports matplotlib lazily; commands import it when they run
+    from pollen_pipeline.report.numbers import Span
 
 UTC = dt.UTC
 # backfill_policy and partitioned checks are beta/preview APIs we use on purpose; their
@@ -112,6 +116,7 @@ def cmd_materialize(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
+    from pollen_pipeline import report
     from pollen_pipeline.headline import headline_numbers
 
     yesterday = dt.datetime.now(UTC).date() - dt.timedelta(days=1)
@@ -123,6 +128,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
     cmd_generate(generate)
     materialize_range(first, yesterday)
     _say(headline_numbers(_store(), first, yesterday))
+    span = report.last_complete_week(yesterday + report.DAY)
+    _write_report(span, report.default_out(span))  # the demo's last week, as a page of charts
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -163,28 +170,29 @@ def cmd_exclude(args: argparse.Namespace) -> None:
 def cmd_report(args: argparse.Namespace) -> None:
     """Write report.json and report.html for a range (default: the last 7 complete UTC days)."""
     from pollen_pipeline import report
-    from pollen_pipeline.headline import percent
     from pollen_pipeline.settings import partition_start_date
 
     week = report.last_complete_week(dt.datetime.now(UTC).date())
-    first = args.start or (
-        args.end - report.WEEK + dt.timedelta(days=1) if args.end else week.first
-    )
-    last = args.end or (
-        args.start + report.WEEK - dt.timedelta(days=1) if args.start else week.last
-    )
+    first = args.start or (args.end - report.WEEK + report.DAY if args.end else week.first)
+    last = args.end or (args.start + report.WEEK - report.DAY if args.start else week.last)
     try:
         span = report.checked_span(first, last, partition_start_date())
     except report.ReportError as error:
         raise CommandError(str(error)) from error
-    out = args.out or report.default_out(span)
+    _write_report(span, args.out or report.default_out(span))
+
+
+def _write_report(span: Span, out: Path) -> None:
+    from pollen_pipeline import report
+    from pollen_pipeline.headline import percent
+
     numbers = report.write_report(_store(), span, out)
     if numbers["empty"]:
         _say(report.page.empty_message(numbers))
     else:
         _say(
-            f"report {first} .. {last}: {numbers['total_pollen']:,.2f} Pollen, paid share "
-            f"{percent(numbers['paid_share'])}, free share {percent(numbers['free_share'])}"
+            f"report {span.first} .. {span.last}: {numbers['total_pollen']:,.2f} Pollen, paid "
+            f"share {percent(numbers['paid_share'])}, free share {percent(numbers['free_share'])}"
         )
     _say(f"open {(out / 'report.html').resolve()}")
 
@@ -237,7 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--end", type=_date, help="last UTC day (default: yesterday)")
     report.add_argument("--out", type=Path, help="folder (default: POLLEN_REPORT_DIR/START_END)")
     report.set_defaults(run=cmd_report)
-    demo = commands.add_parser("demo", help="init, synthetic events, materialize, headline numbers")
+    demo = commands.add_parser(
+        "demo", help="init, synthetic events, materialize, headline numbers, report"
+    )
     demo.add_argument("--days", type=int, default=60)
     demo.add_argument("--events-per-day", type=int, default=20_000)
     demo.add_argument("--seed", type=int, default=1)

@@ -34,6 +34,11 @@ SUMMARIES = (
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 STEP_ENDS = {DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE}
 POLL_SECONDS = 0.5
+# Dagster's switch for one "planned" event per asset and run (with the run's range) instead of
+# one per asset and day: a 60-day run of 28 tables writes ~1,700 fewer events, ~10 ms each on
+# the SQLite instance. Dagster's trade-off: the days of a run that fails show as missing, not
+# failed, in the UI; the command names the failed step itself.
+PLANNED_EVENTS_AS_RANGES = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
 
@@ -75,6 +80,7 @@ def materialize_days(
     if not keys:
         raise RunError(f"no table matches {' '.join(expressions or [])!r}")
     target = on or instance()
+    os.environ.setdefault(PLANNED_EVENTS_AS_RANGES, "1")
     run_id = str(uuid.uuid4())
     watcher = _watch(target, run_id, len(keys), progress) if progress else None
     try:

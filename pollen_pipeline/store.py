@@ -17,7 +17,9 @@ import fcntl
 import itertools
 import os
 import re
+import threading
 import uuid
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,7 @@ from pollen_pipeline import contract
 from pollen_pipeline.grain import Grain
 
 CHDB_SCHEME = "chdb://"
+PARTITION_ID = "%Y%m%d"  # ClickHouse's partition id of a summary table's day (PARTITION BY day)
 
 
 class StoreError(RuntimeError):
@@ -51,6 +54,8 @@ def redact(url: str) -> str:
 
 _embedded_clients: dict[str, Client] = {}
 _embedded_locks: dict[str, IO[str]] = {}
+# Writers of one table in this process swap their rows in one at a time (see Store._swap).
+_swap_locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
 
 
 def _lock_embedded(path: str) -> IO[str]:
@@ -196,6 +201,11 @@ class Store:
     def table(self, name: str) -> str:
         return f"{self.database}.{name}"
 
+    @property
+    def embedded(self) -> bool:
+        """Whether this is the embedded store: one process, so every writer is in this one."""
+        return any(self.client is client for client in _embedded_clients.values())
+
     def command(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.client.command(sql, parameters=self.bind(params))
 
@@ -233,7 +243,7 @@ class Store:
                 self._fill_stage(stage, select_sql, {**part.params(), **(params or {})}, source)
             written = self.scalar(f"SELECT count() FROM {stage}")
             self._keep_rows_outside(target, stage, window)
-            self._swap_days(target, stage, window.days())
+            self._swap(target, stage, window.days())
             return written
         finally:
             self.command(f"DROP TABLE IF EXISTS {stage}")
@@ -280,13 +290,42 @@ class Store:
             {**window.params(), "days": window.days()},
         )
 
+    def _swap(self, target: Table, stage: str, days: list[dt.date]) -> None:
+        """Put the stage's days in place of ``target``'s.
+
+        When ``target`` holds no other day (a fresh table, or a rebuild of every day it has) on
+        the embedded store, one ``EXCHANGE TABLES`` swaps them all atomically: a 60-day demo
+        saves ~1,700 partition swaps of ~6 ms. Elsewhere, and when other days exist, each day is
+        swapped on its own. The lock makes the check and the exchange one step for the writers of
+        this process, and on the embedded store there are no others; a server can have writers in
+        other processes, so it always swaps day by day.
+        """
+        with _swap_locks[self.table(target.name)]:
+            if self.embedded and self._holds_only(target, days):
+                self.command(f"EXCHANGE TABLES {stage} AND {self.table(target.name)}")
+            else:
+                self._swap_days(target, stage, days)
+
+    def _holds_only(self, target: Table, days: list[dt.date]) -> bool:
+        """Whether every active part of ``target`` is of one of ``days``."""
+        others = self.scalar(
+            "SELECT count() FROM system.parts WHERE database = {database:String} "
+            "AND table = {name:String} AND active AND partition_id NOT IN {ids:Array(String)}",
+            {
+                "database": self.database,
+                "name": target.name,
+                "ids": [day.strftime(PARTITION_ID) for day in days],
+            },
+        )
+        return others == 0
+
     def _swap_days(self, target: Table, stage: str, days: list[dt.date]) -> None:
         filled = {
             row[0] for row in self.rows(f"SELECT DISTINCT toString(_partition_id) FROM {stage}")
         }
         destination = self.table(target.name)
         for day in days:
-            partition = {"partition": day.strftime("%Y%m%d")}
+            partition = {"partition": day.strftime(PARTITION_ID)}
             if partition["partition"] in filled:
                 replace = f"REPLACE PARTITION ID {{partition:String}} FROM {stage}"
                 self.command(f"ALTER TABLE {destination} {replace}", partition)

@@ -67,6 +67,31 @@ def test_replace_window_keeps_the_rest_of_the_day_and_drops_emptied_hours(store)
     assert leftovers == []
 
 
+def test_replace_window_swaps_days_or_exchanges_the_whole_table(store):
+    """Days outside the window stay (each day swapped); a rebuild of every day the table holds
+    exchanges the tables at once, and the table keeps its definition."""
+    spec = catalog.table("user_daily")
+    sql = plan_of(spec.name).select_sql(store, store, store.table(catalog.RAW_TABLE))
+    target = store.table(spec.name)
+    definition = store.scalar(f"SHOW CREATE TABLE {target}")
+    insert_events(store, [event("2026-02-03 08:00:00"), event("2026-02-04 08:00:00")])
+    both = Window(at("2026-02-03 00:00:00"), at("2026-02-05 00:00:00"))
+    first = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
+    facts_sql = plan_of("event_facts_daily").select_sql(
+        store, store, store.table(catalog.RAW_TABLE)
+    )
+    store.replace_window(catalog.table("event_facts_daily"), both, facts_sql)
+    store.replace_window(spec, both, sql)  # a fresh table: exchanged
+    insert_events(store, [event("2026-02-03 09:00:00"), event("2026-02-04 09:00:00")])
+    store.replace_window(catalog.table("event_facts_daily"), both, facts_sql)
+    store.replace_window(spec, first, sql)  # the 4th stays as it was: swapped day by day
+    days = f"SELECT toString(day), requests FROM {target} ORDER BY day"
+    assert store.rows(days) == [("2026-02-03", 2), ("2026-02-04", 1)]
+    store.replace_window(spec, both, sql)  # every day it holds: exchanged
+    assert store.rows(days) == [("2026-02-03", 2), ("2026-02-04", 2)]
+    assert store.scalar(f"SHOW CREATE TABLE {target}") == definition
+
+
 def test_bad_identifier_in_environment_is_rejected(monkeypatch):
     monkeypatch.setenv("POLLEN_DATABASE", "pollen; DROP TABLE x")
     with pytest.raises(SettingsError, match="POLLEN_DATABASE"):
