@@ -76,7 +76,7 @@ def test_hostile_values_load_and_flow_through_materialization_and_checks(
     home = tmp_path / "dagster_home"
     home.mkdir()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
-    materialize(DAY, DAY, instance=DagsterInstance.get())
+    materialize(DAY, DAY, "group:core", instance=DagsterInstance.get())
 
     for table, column in [
         ("user_daily", "user_github_username"),

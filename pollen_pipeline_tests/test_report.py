@@ -84,7 +84,8 @@ EVENTS = [
 def loaded(store_url: str) -> Iterator[Store]:
     with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
         insert_events(store, EVENTS)
-        materialize_days(BEFORE.first, WEEK.last)
+        # the tables the report reads (and those they roll up from)
+        materialize_days(BEFORE.first, WEEK.last, "group:core", "group:economics", "group:tiers")
         yield store
 
 
