@@ -36,7 +36,7 @@ class ClusterDdlError(ValueError):
 
 @dataclass(frozen=True)
 class TableDdl:
-    """The parts of one ``sql/ddl/<name>.sql`` template that cluster DDL rewrites."""
+    """The parts of one table DDL template (``table.sql``) that cluster DDL rewrites."""
 
     template: str
     name: str

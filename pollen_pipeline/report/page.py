@@ -162,7 +162,7 @@ h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin-to
 .tiles { display: flex; flex-wrap: wrap; gap: 0.6em; margin: 1em 0; }
 .tile { border: 1px solid #ddd; border-radius: 6px; padding: 0.5em 0.8em; min-width: 120px; }
 .tile .value { font-size: 1.35em; font-weight: 600; } .tile .label { font-size: 0.8em; }
-.up { color: #1e8449; } .down { color: #c0392b; }
+.up, .down { color: #555; font-size: 0.85em; }
 .charts { display: flex; flex-wrap: wrap; gap: 1em; }
 figure { margin: 0; } figcaption { font-size: 0.8em; color: #666; max-width: 640px; }
 svg { max-width: 100%; height: auto; }
@@ -177,9 +177,10 @@ def _change(numbers: dict[str, Any], field: str, kind: str) -> str:
     if not change:
         return ""
     shown = {"share": f"{change * 100:+.1f} pts", "count": f"{change:+,.0f}"}
-    css = "up" if change > 0 else "down"
+    # one colour for both directions: up is not always good news (a rising free share)
+    css, arrow = ("up", "\u25b2") if change > 0 else ("down", "\u25bc")
     text = shown.get(kind, f"{change:+,.2f}")
-    return f'<div class="{css}">{html.escape(text)} vs the week before</div>'
+    return f'<div class="{css}">{arrow} {html.escape(text)} vs the week before</div>'
 
 
 def _tiles(numbers: dict[str, Any]) -> str:
