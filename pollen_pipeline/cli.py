@@ -122,6 +122,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     yesterday = dt.datetime.now(UTC).date() - dt.timedelta(days=1)
     first = yesterday - dt.timedelta(days=args.days - 1)
     cmd_init(args)
+    _clear_synthetic_events(_store())
     generate = argparse.Namespace(
         start=first, days=args.days, events_per_day=args.events_per_day, seed=args.seed
     )
@@ -130,6 +131,21 @@ def cmd_demo(args: argparse.Namespace) -> None:
     _say(headline_numbers(_store(), first, yesterday))
     span = report.last_complete_week(yesterday + report.DAY)
     _write_report(span, report.default_out(span))  # the demo's last week, as a page of charts
+
+
+def _clear_synthetic_events(store: Store) -> None:
+    """Empty the raw table before the demo generates its events again: the events are made anew
+    on every run, so keeping the last run's would count each event twice. A store that holds
+    loaded files is refused instead, never cleared."""
+    from pollen_pipeline.catalog import LEDGER_TABLE, RAW_TABLE
+
+    loaded = store.scalar(f"SELECT count() FROM {store.table(LEDGER_TABLE)}")
+    if loaded:
+        raise CommandError(
+            f"{store.database} holds {loaded} loaded file(s) (load_ledger): the demo replaces "
+            "every raw event with synthetic ones; point POLLEN_CLICKHOUSE_URL at another store"
+        )
+    store.command(f"TRUNCATE TABLE {store.table(RAW_TABLE)}")
 
 
 def cmd_load(args: argparse.Namespace) -> int:

@@ -269,3 +269,18 @@ def test_clickhouse_csv_export_maps_and_nulls(store, tmp_path):
     ]
     reasons = store.rows(f"SELECT line, reason FROM {store.table(REJECTED_TABLE)}")
     assert reasons == [(5, "balances is not a valid Map(String, Float64): {'x':'y'}")]
+
+
+def test_demo_regenerates_into_an_empty_raw_table_and_never_clears_loaded_files(
+    store, tmp_path, capsys
+):
+    from pollen_pipeline import cli
+
+    cli.main(["generate", "--start", "2026-01-05", "--events-per-day", "50"])
+    cli._clear_synthetic_events(store)  # what `pollen demo` does before generating again
+    assert count(store, RAW_TABLE) == 0
+
+    assert main(["load", str(write_ndjson(tmp_path / "real.jsonl", good_events(10)))]) == 0
+    assert main(["demo", "--days", "1", "--events-per-day", "50"]) == 1
+    assert "holds 1 loaded file(s)" in capsys.readouterr().err
+    assert count(store, RAW_TABLE) == 10
