@@ -20,8 +20,8 @@ from pathlib import Path
 from pollen_pipeline import contract
 from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.store import Store
+from pollen_pipeline_tests.grafana_panels import panel_queries, resolve_variables
 from pollen_pipeline_tests.grafana_sql import TimeRange, expand
-from pollen_pipeline_tests.test_grafana import panel_queries, resolve_variables
 
 ROOT = Path(__file__).resolve().parents[1]
 REPEATS = 15

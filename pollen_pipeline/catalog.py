@@ -2,21 +2,21 @@
 table of that name, and the store-level tables (loader logs, check history) live in ``sql/``.
 
 Nothing here is a list to keep: adding a table folder adds its DDL to ``pollen init`` and its
-name to the ``$<table>`` placeholders every SELECT may use.
+name to the ``$<table>`` placeholders every SELECT may use (``table_sql``).
 """
 
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-from pollen_pipeline import cluster, contract, latency, tiers, windows
+from pollen_pipeline import cluster
 from pollen_pipeline.grain import GRAINS
 from pollen_pipeline.store import Store, Table
+from pollen_pipeline.table_sql import DDL_FILE, SELECT_FILE, TableSql
 
 PACKAGE = Path(__file__).parent
 DEFS = PACKAGE / "defs"
@@ -32,8 +32,6 @@ CHECK_RESULTS_TABLE = "pipeline_check_results"
 EXCLUDED_TABLE = "excluded_users"
 STORE_TABLES = (REJECTED_TABLE, LEDGER_TABLE, CHECK_RESULTS_TABLE, EXCLUDED_TABLE)
 
-DDL_FILE = "table.sql"
-SELECT_FILE = "select.sql"
 DECLARATION_FILE = "defs.yaml"
 
 
@@ -54,45 +52,18 @@ def table(name: str, root: Path = DEFS) -> Table:
     return Table(name, GRAINS[declaration["attributes"]["grain"]])
 
 
+def table_sql(name: str, root: Path = DEFS) -> TableSql:
+    """The SQL files of table ``name`` (no run-time names: for its DDL and for reading)."""
+    folders = table_folders(root)
+    return TableSql(name, folders[name], frozenset(folders))
+
+
 def ddl_template(name: str, root: Path = DEFS) -> str:
-    """The DDL of table ``name`` with its ``${database}`` placeholder."""
-    folder = table_folders(root).get(name)
-    path = folder / DDL_FILE if folder else SQL / f"{name}.sql"
-    return path.read_text()
-
-
-def fragments() -> dict[str, str]:
-    """Every named SQL fragment the SELECTs use: the contract's, the rolling windows', the
-    latency histogram's, the tier grants'."""
-    return {
-        **contract.fragments(),
-        **windows.fragments(),
-        **latency.fragments(),
-        **tiers.fragments(),
-    }
-
-
-def render(template: str, **identifiers: str) -> str:
-    """Fill ``$name`` placeholders with fragments and validated identifiers.
-
-    Only code-controlled text goes in here; data values stay ``{name:Type}`` bound parameters.
-    """
-    return string.Template(template).substitute({**fragments(), **identifiers})
-
-
-def select_sql(
-    name: str,
-    store: Store,
-    raw_table: str,
-    extra: Mapping[str, str] | None = None,
-    root: Path = DEFS,
-) -> str:
-    """The SELECT computing table ``name`` for a bound window: other tables are ``$<table>``,
-    raw events ``$raw_table`` (the source's table when one is configured); ``extra`` holds
-    fragments a table chooses at run time (code, not data)."""
-    template = (table_folders(root)[name] / SELECT_FILE).read_text()
-    tables = {table: store.table(table) for table in table_folders(root)}
-    return render(template, raw_table=raw_table, **tables, **(extra or {}))
+    """The DDL of table ``name`` with its ``${database}`` placeholder: a table folder's
+    ``table.sql`` with its fragments filled, or a store table's file in ``sql/``."""
+    if name in table_folders(root):
+        return table_sql(name, root).ddl_template()
+    return (SQL / f"{name}.sql").read_text()
 
 
 # --- Creating the tables ---------------------------------------------------------------------

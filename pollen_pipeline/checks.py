@@ -85,6 +85,35 @@ def close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
 
 
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return None if math.isnan(value) else float(value)
+
+
+def largest_difference(a: Mapping[Any, Sequence[Any]], b: Mapping[Any, Sequence[Any]]) -> float:
+    """The largest absolute difference between the numbers of ``a`` and ``b`` at the same key
+    and position (a key missing on one side counts as zeros there)."""
+    largest = 0.0
+    for key in set(a) | set(b):
+        x, y = tuple(a.get(key, ())), tuple(b.get(key, ()))
+        width = max(len(x), len(y))
+        for u, v in zip(x + (0,) * (width - len(x)), y + (0,) * (width - len(y)), strict=True):
+            nu, nv = _number(u), _number(v)
+            if nu is not None and nv is not None:
+                largest = max(largest, abs(nu - nv))
+    return largest
+
+
+def comparison_metadata(compared: int, differing: int, largest: float) -> dict[str, Any]:
+    """The numbers every comparing check records, so the UI plots them run after run."""
+    return {
+        "rows_compared": MetadataValue.int(compared),
+        "rows_differing": MetadataValue.int(differing),
+        "largest_difference": MetadataValue.float(largest),
+    }
+
+
 # --- schema_valid ----------------------------------------------------------------------------
 
 
@@ -92,12 +121,16 @@ def schema_valid(ctx: CheckContext, schema: Schema) -> Verdict:
     """The window's rows satisfy the table's pandera model, judged inside ClickHouse."""
     outcome = validate(ctx.store, ctx.qualified, ctx.in_window, ctx.params(), schema)
     if outcome.passed:
-        return Verdict(True, f"{outcome.rows} rows valid", {"rows": outcome.rows})
+        return Verdict(
+            True, f"{outcome.rows} rows valid", {"rows": outcome.rows, "rules_broken": 0}
+        )
     broken = len(outcome.failed) + len(outcome.types)
     return Verdict(
         False,
         f"{broken} of {schema.model.__name__}'s rules broken in {outcome.rows} rows",
         {
+            "rows": outcome.rows,
+            "rules_broken": broken,
             "failing_rows_by_rule": MetadataValue.json(dict(outcome.failed)),
             "wrong_types": MetadataValue.json(dict(outcome.types)),
             "sample_rows": MetadataValue.json(dict(outcome.samples)),
@@ -212,6 +245,11 @@ def reconcile(
         f"{len(mismatched)} of {len(actual)} periods differ from raw events; "
         f"{len(unbalanced)} rows where pack + tier + other != total",
         {
+            **comparison_metadata(
+                len(set(actual) | set(expected)),
+                len(mismatched) + len(unbalanced),
+                largest_difference(expected, actual),
+            ),
             "unbalanced_rows": MetadataValue.json(unbalanced[:SAMPLE]),
             "raw_pollen": raw_pollen,
             "table_pollen": table_pollen,
@@ -222,7 +260,10 @@ def reconcile(
     gaps = Verdict(
         not missing,
         f"{len(missing)} periods have raw events but no summary rows",
-        {"missing_periods": MetadataValue.json(missing[:50])},
+        {
+            **comparison_metadata(len(expected), len(missing), 0.0),
+            "missing_periods": MetadataValue.json(missing[:50]),
+        },
     )
     return reconciliation, gaps
 
@@ -263,7 +304,14 @@ def compare(
     return Verdict(
         not differing,
         f"{len(differing)} of {len(expected)} {what} differ from their sources",
-        {"differing": MetadataValue.json(dict(list(differing.items())[:SAMPLE]))},
+        {
+            **comparison_metadata(
+                len(set(actual) | set(expected)),
+                len(differing),
+                largest_difference(actual, expected),
+            ),
+            "differing": MetadataValue.json(dict(list(differing.items())[:SAMPLE])),
+        },
     )
 
 
@@ -301,7 +349,14 @@ def sums_match_raw(ctx: CheckContext, sums: Mapping[str, str], scope: str) -> Ve
     return Verdict(
         not mismatched,
         f"{len(mismatched)} of {len(expected)} periods differ from raw events in {', '.join(sums)}",
-        {"mismatched_periods": MetadataValue.json(dict(list(mismatched.items())[:SAMPLE]))},
+        {
+            **comparison_metadata(
+                len(set(expected) | set(actual)),
+                len(mismatched),
+                largest_difference(expected, actual),
+            ),
+            "mismatched_periods": MetadataValue.json(dict(list(mismatched.items())[:SAMPLE])),
+        },
     )
 
 

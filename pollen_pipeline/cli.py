@@ -213,6 +213,53 @@ def _write_report(span: Span, out: Path) -> None:
     _say(f"open {(out / 'report.html').resolve()}")
 
 
+def cmd_sql(args: argparse.Namespace) -> None:
+    """Print table ``args.table``'s SELECT for the UTC days --start .. --end as a run executes it
+    (the raw table's fragments chosen, configuration read), its parameters inlined as literals so
+    that it runs as printed; with --preview N, also run it and print its first N rows."""
+    from pollen_pipeline.catalog import summary_tables
+    from pollen_pipeline.components.summary_table import plan_of
+    from pollen_pipeline.store import Window
+    from pollen_pipeline.table_sql import TemplateError, bound_params, inline_params
+
+    tables = summary_tables()
+    if args.table not in tables:
+        raise CommandError(f"no summary table {args.table!r}; the tables: {', '.join(tables)}")
+    first = args.start or dt.datetime.now(UTC).date() - dt.timedelta(days=1)
+    last = args.end or first
+    if last < first:
+        raise CommandError(f"--end {last} is before --start {first}")
+    resource = ClickHouseResource()
+    store, source = resource.store(), resource.source()
+    raw = source or store
+    plan = plan_of(args.table)
+    try:
+        select = plan.render(store, raw, resource.settings().raw_table)
+    except TemplateError as error:
+        raise CommandError(str(error)) from error
+    window = Window(_midnight(first), _midnight(last + dt.timedelta(days=1)))
+    params = store.bind({**window.params(), **select.params})
+    used = sorted(bound_params(select.sql))
+    _say(f"-- {args.table}: {plan.sql.path('select.sql')}, UTC days {first} .. {last}")
+    _say(f"-- bound parameters, inlined below: {', '.join(used) or 'none'}")
+    _say(inline_params(select.sql.strip(), params))
+    if args.preview:
+        runs_on = source if plan.scans_raw and source else store
+        rows = runs_on.frame(f"SELECT * FROM ({select.sql}\n) LIMIT {args.preview}", params)
+        _say(f"-- the first {len(rows)} rows:")
+        _say(rows.to_markdown(index=False))
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), UTC)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -261,6 +308,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--end", type=_date, help="last UTC day (default: yesterday)")
     report.add_argument("--out", type=Path, help="folder (default: POLLEN_REPORT_DIR/START_END)")
     report.set_defaults(run=cmd_report)
+    sql = commands.add_parser(
+        "sql", help="print a table's SELECT as a run executes it (and --preview its rows)"
+    )
+    sql.add_argument("table", metavar="TABLE")
+    sql.add_argument("--start", type=_date, help="first UTC day (default: yesterday)")
+    sql.add_argument("--end", type=_date, help="last UTC day (default: --start)")
+    sql.add_argument("--preview", type=_positive, metavar="N", help="run it: the first N rows")
+    sql.set_defaults(run=cmd_sql)
     demo = commands.add_parser(
         "demo", help="init, synthetic events, materialize, headline numbers, report"
     )

@@ -91,6 +91,15 @@ def params(excluded_github_ids: Sequence[str] = ()) -> dict[str, Any]:
 RAW_PRODUCTION_EVENTS = "environment = {production_environment:String}"
 RAW_SUCCESS = "response_status >= 200 AND response_status < 300"
 
+# Status classes, counted as columns by the health and on-call tables (and their checks):
+# 429 (rate limited) is also inside 4xx. Written here once, so "5xx" means one thing everywhere.
+STATUS_CLASSES = {
+    "status_2xx": RAW_SUCCESS,
+    "status_4xx": "response_status >= 400 AND response_status < 500",
+    "status_429": "response_status = 429",
+    "status_5xx": "response_status >= 500 AND response_status < 600",
+}
+
 RAW_IS_EXCLUDED = "has({excluded_github_ids:Array(String)}, user_github_id)"
 
 RAW_FILTER_STATUS = f"""multiIf(
@@ -122,10 +131,23 @@ RAW_ECONOMICS_EVENTS = f"{RAW_USAGE_EVENTS} AND {RAW_IS_ROUTER} = 0"
 # Economics events paid by the free (tier) meter: what the tier simulator caps.
 RAW_FREE_EVENTS = f"{RAW_ECONOMICS_EVENTS} AND {RAW_METER_CLASS} = '{TIER}'"
 
-RAW_TOKENS = """(toUInt64(token_count_prompt_text) + token_count_prompt_audio
-    + token_count_prompt_cached + token_count_prompt_image + token_count_completion_text
-    + token_count_completion_reasoning + token_count_completion_audio
-    + token_count_completion_image)"""
+# Tokens of a request: prompt (in) and completion (out) kinds of the raw schema.
+_PROMPT_TOKENS = ("text", "audio", "cached", "image")
+_COMPLETION_TOKENS = ("text", "reasoning", "audio", "image")
+RAW_TOKENS_IN = " + ".join(f"toUInt64(token_count_prompt_{kind})" for kind in _PROMPT_TOKENS)
+RAW_TOKENS_OUT = " + ".join(
+    f"toUInt64(token_count_completion_{kind})" for kind in _COMPLETION_TOKENS
+)
+RAW_TOKENS = f"({RAW_TOKENS_IN} + {RAW_TOKENS_OUT})"
+# What a request would have cost at its own token prices: for a cache hit (charged 0), the
+# Pollen the cache saved. The eight count x price pairs of the raw schema.
+RAW_LIST_PRICE = " + ".join(
+    [f"token_count_prompt_{kind} * token_price_prompt_{kind}" for kind in _PROMPT_TOKENS]
+    + [
+        f"token_count_completion_{kind} * token_price_completion_{kind}"
+        for kind in _COMPLETION_TOKENS
+    ]
+)
 
 # The balances an event read before its request, per meter kind (both slug generations).
 RAW_TIER_BALANCE = "arraySum(arrayMap(m -> balances[m], {free_meter_slugs:Array(String)}))"
@@ -180,17 +202,32 @@ RAW_ERROR_MEASURES = """count() AS events,
 
 # --- Fragments over event_facts_daily (the one wide scan of raw events) --------------------
 
+# Daily rows (a ``day`` column) of the run's bound window [start, end), as UTC days.
+DAYS_IN_RUN = (
+    "day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC')"
+)
 FACTS_USAGE_ROWS = f"filter_status = '{PASSED}'"
 FACTS_ECONOMICS_ROWS = f"{FACTS_USAGE_ROWS} AND is_router = 0"
 
-# The money columns every economics table carries; total = pack + tier + other.
-FACTS_METER_SUMS = f"""sumIf(price_sum, meter_class = '{PACK}') AS pack_pollen,
-    sumIf(price_sum, meter_class = '{TIER}') AS tier_pollen,
-    sumIf(price_sum, meter_class = '{OTHER}') AS other_pollen,
-    sum(price_sum) AS total_pollen,
-    sum(cost_sum) AS provider_cost,
-    sum(events) AS requests,
-    sum(token_sum) AS tokens"""
+# The money columns every economics table carries, in table order: name, ClickHouse type and
+# the aggregate over event_facts_daily rows; total = pack + tier + other. The DDL
+# (``$meter_columns``) and the SELECT (``$meter_sums``) are both made from this one list.
+METER_COLUMNS = (
+    ("pack_pollen", "Float64", f"sumIf(price_sum, meter_class = '{PACK}')"),
+    ("tier_pollen", "Float64", f"sumIf(price_sum, meter_class = '{TIER}')"),
+    ("other_pollen", "Float64", f"sumIf(price_sum, meter_class = '{OTHER}')"),
+    ("total_pollen", "Float64", "sum(price_sum)"),
+    ("provider_cost", "Float64", "sum(cost_sum)"),
+    ("requests", "UInt64", "sum(events)"),
+    ("tokens", "UInt64", "sum(token_sum)"),
+)
+FACTS_METER_SUMS = ",\n    ".join(f"{sql} AS {name}" for name, _, sql in METER_COLUMNS)
+
+
+def column_definitions(columns: Sequence[tuple[str, str]]) -> str:
+    """``name Type`` lines for a DDL's column list, as a ``table.sql`` writes them."""
+    return ",\n    ".join(f"{name} {type_}" for name, type_ in columns)
+
 
 # BYOP, as the team's economics dashboard counts it: Pollen of end-user keys and of developer
 # keys, each on the pack and tier meters only; the share is end-user / (developer + end-user), so
@@ -216,12 +253,17 @@ FACTS_PORTFOLIO_ARRAYS = f"""arraySort(groupUniqArrayIf(api_key_id, {FACTS_IS_NA
 
 
 def fragments() -> dict[str, str]:
-    """Named fragments for the ``$name`` placeholders of the files in ``sql/``."""
+    """The contract's named fragments: every table's ``select.sql`` and ``table.sql`` may use
+    them as ``$name`` (besides its domain's and its own, ``components/table_sql.py``)."""
     return {
         "raw_filter_status": RAW_FILTER_STATUS,
         "raw_is_router": RAW_IS_ROUTER,
         "raw_meter_class": RAW_METER_CLASS,
         "raw_tokens": RAW_TOKENS,
+        "raw_tokens_in": RAW_TOKENS_IN,
+        "raw_tokens_out": RAW_TOKENS_OUT,
+        "raw_list_price": RAW_LIST_PRICE,
+        **{f"raw_{name}": condition for name, condition in STATUS_CLASSES.items()},
         "raw_implied_free": RAW_IMPLIED_FREE,
         "raw_tier_balance": RAW_TIER_BALANCE,
         "raw_pack_balance": RAW_PACK_BALANCE,
@@ -238,9 +280,11 @@ def fragments() -> dict[str, str]:
         "raw_insufficient_balance_message": RAW_INSUFFICIENT_BALANCE_MESSAGE,
         "raw_error_message": RAW_ERROR_MESSAGE,
         "raw_error_measures": RAW_ERROR_MEASURES,
+        "days_in_run": DAYS_IN_RUN,
         "usage_rows": FACTS_USAGE_ROWS,
         "economics_rows": FACTS_ECONOMICS_ROWS,
         "meter_sums": FACTS_METER_SUMS,
+        "meter_columns": column_definitions([(name, type_) for name, type_, _ in METER_COLUMNS]),
         "enduser_pollen": FACTS_ENDUSER_POLLEN,
         "developer_pollen": FACTS_DEVELOPER_POLLEN,
         "first_tier_at": FACTS_FIRST_AT[TIER],

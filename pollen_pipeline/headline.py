@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pollen_pipeline.defs.economics.rules import MOMENTUM_MIN_PACK_30D
 from pollen_pipeline.report import numbers
 from pollen_pipeline.store import Store
-from pollen_pipeline.windows import MOMENTUM_MIN_PACK_30D
 
 HEADLINE_MODELS = 5
 

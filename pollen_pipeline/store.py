@@ -230,17 +230,21 @@ class Store:
     ) -> int:
         """Make ``target`` hold exactly what ``select_sql`` returns for ``window``.
 
-        ``select_sql`` must return the table's columns in order for the bound ``{start}`` and
-        ``{end}``. It runs once per part of the window (``parts``, default the whole window; on
-        ``source`` when given: then only its summary rows travel here) into a staging table, the
-        rows of the touched days outside the window are copied next to them, and each touched
-        day is swapped in with ``REPLACE PARTITION`` (or dropped when it is now empty). Returns
-        the number of rows written for the window. ``params`` are bound besides the window's.
+        ``select_sql`` must return the table's columns, by name (in any order), for the bound
+        ``{start}`` and ``{end}``. It runs once per part of the window (``parts``, default the
+        whole window; on ``source`` when given: then only its summary rows travel here) into a
+        staging table, the rows of the touched days outside the window are copied next to them,
+        and each touched day is swapped in with ``REPLACE PARTITION`` (or dropped when it is now
+        empty). Returns the number of rows written for the window. ``params`` are bound besides
+        the window's.
         """
         stage = self._create_stage(target)
         try:
+            insert = self._insert_by_name(stage, select_sql)
             for part in parts or [window]:
-                self._fill_stage(stage, select_sql, {**part.params(), **(params or {})}, source)
+                self._fill_stage(
+                    stage, insert, select_sql, {**part.params(), **(params or {})}, source
+                )
             written = self.scalar(f"SELECT count() FROM {stage}")
             self._keep_rows_outside(target, stage, window)
             self._swap(target, stage, window.days())
@@ -272,13 +276,27 @@ class Store:
         )
         return stage
 
+    def _insert_by_name(self, stage: str, select_sql: str) -> str:
+        """An INSERT of ``select_sql``'s rows into ``stage`` that matches columns by name, as
+        the source path's Arrow insert does: a SELECT listing its columns in another order than
+        the DDL fills the same table, never a column with another's values. The newline ends a
+        last ``--`` comment of the SELECT."""
+        columns = ", ".join(row[0] for row in self.rows(f"DESCRIBE TABLE {stage}"))
+        return f"INSERT INTO {stage} ({columns}) SELECT {columns} FROM ({select_sql}\n)"
+
     def _fill_stage(
-        self, stage: str, select_sql: str, params: Mapping[str, Any], source: Store | None
+        self,
+        stage: str,
+        insert_sql: str,
+        select_sql: str,
+        params: Mapping[str, Any],
+        source: Store | None,
     ) -> None:
         if source is None:
-            self.command(f"INSERT INTO {stage} {select_sql}", params)
+            self.command(insert_sql, params)
             return
-        # the store's parameters: the source has no excluded_users table of its own
+        # Arrow columns are matched by name. The store's parameters: the source has no
+        # excluded_users table of its own.
         summary = source.client.query_arrow(select_sql, parameters=self.bind(params))
         self.client.insert_arrow(stage, summary)
 

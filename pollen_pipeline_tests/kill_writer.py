@@ -48,7 +48,7 @@ def state(store: Store, window: Window) -> dict[str, int]:
 
 
 def rewrite(store: Store, window: Window) -> None:
-    sql = plan_of(FACTS.name).select_sql(store, store, store.table(catalog.RAW_TABLE))
+    sql = plan_of(FACTS.name).render(store, store, store.table(catalog.RAW_TABLE)).sql
     store.replace_window(FACTS, window, sql, parts=list(window.chunks(CHUNK)))
 
 

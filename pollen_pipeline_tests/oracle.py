@@ -131,3 +131,14 @@ def tokens_in(e: dict[str, Any]) -> int:
 
 def tokens_out(e: dict[str, Any]) -> int:
     return sum(e.get(f"token_count_completion_{kind}", 0) for kind in COMPLETION_TOKENS)
+
+
+# --- Platform health (issue 7) -----------------------------------------------------------------
+
+
+def nearest_rank(times: list[float], q: float) -> float:
+    """The exact nearest-rank ``q`` quantile of ``times``: the first whose rank reaches ``q * n``.
+    The store reads its latency quantiles from a log-scale histogram, which puts them within one
+    bucket's relative resolution (about 2.2%) of this."""
+    ordered = sorted(times)
+    return next(t for rank, t in enumerate(ordered, start=1) if rank >= q * len(ordered))

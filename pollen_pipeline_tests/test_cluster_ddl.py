@@ -31,7 +31,8 @@ DDL_NAMES = sorted([*catalog.table_folders(), *catalog.STORE_TABLES])
 
 class RecordingStore(Store):
     """A store without a server: records commands; answers the few reads of init and writes
-    (``existing`` tables; a summary table's partition and sorting keys; an empty stage)."""
+    (``existing`` tables; a summary table's partition and sorting keys; the stage's columns; an
+    empty stage)."""
 
     def __init__(self, existing: set[str] = frozenset()) -> None:
         super().__init__(client=None, database=DATABASE, cluster=CLUSTER)
@@ -44,6 +45,8 @@ class RecordingStore(Store):
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
         if "partition_key" in sql:
             return [("day", "day, user_id")]
+        if sql.startswith("DESCRIBE TABLE"):
+            return [("day", "Date"), ("user_id", "String")]
         if "_partition_id" in sql:
             return [("20260203",)]
         if "count()" in sql:
@@ -192,7 +195,7 @@ def test_a_write_on_a_cluster_builds_a_plain_stage_and_swaps_into_the_replicated
         f"CREATE TABLE {stage} AS pollen.user_daily ENGINE = MergeTree "
         "PARTITION BY day ORDER BY (day, user_id)"
     )
-    assert fill == f"INSERT INTO {stage} SELECT 1"
+    assert fill == f"INSERT INTO {stage} (day, user_id) SELECT day, user_id FROM (SELECT 1\n)"
     assert keep.startswith(f"INSERT INTO {stage} SELECT * FROM pollen.user_daily WHERE")
     assert swap == (
         f"ALTER TABLE pollen.user_daily REPLACE PARTITION ID {{partition:String}} FROM {stage}"

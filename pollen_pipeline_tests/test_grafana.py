@@ -16,11 +16,20 @@ from typing import Any
 import pytest
 import yaml
 
-from pollen_pipeline import dashboards, latency
+from pollen_pipeline import dashboards
+from pollen_pipeline.dashboards.platform_health import SLO_TARGETS
 from pollen_pipeline.store import Store
 from pollen_pipeline_tests import oracle
 from pollen_pipeline_tests.databases import fresh_database, materialize
 from pollen_pipeline_tests.events import event, insert_events
+from pollen_pipeline_tests.grafana_panels import (
+    as_utc,
+    load_dashboard,
+    panel_queries,
+    resolve_variables,
+    rows_as_dicts,
+    run_query,
+)
 from pollen_pipeline_tests.grafana_sql import ALL, Selection, TimeRange, expand
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,62 +168,10 @@ RANGES = {
 # --- Running dashboard queries ---------------------------------------------------------------
 
 
-def load(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text())
-
-
-def panel_queries(dashboard: dict[str, Any]) -> Iterator[tuple[dict, str]]:
-    for panel in dashboard["panels"]:
-        for target in panel.get("targets", []):
-            yield panel, target["rawSql"]
-
-
 def variable_queries(dashboard: dict[str, Any]) -> Iterator[tuple[dict, str]]:
     for variable in dashboard["templating"]["list"]:
         if variable["type"] == "query":
             yield variable, variable["query"]
-
-
-def run(store: Store, sql: str) -> tuple[list[str], list[tuple]]:
-    result = store.client.query(sql)
-    columns = list(result.column_names)
-    if not columns:  # the embedded client names no columns for an empty result: ask ClickHouse
-        columns = [row[0] for row in store.client.query(f"DESCRIBE ({sql})").result_rows]
-    return columns, result.result_rows
-
-
-def resolve_variables(
-    store: Store, dashboard: dict, time_range: TimeRange, choose: dict[str, Any]
-) -> dict[str, Selection]:
-    """Run each query variable (options = its first column, as the plugin takes the value) and
-    select All, the given values, or the first option for single-value variables."""
-    selections: dict[str, Selection] = {}
-    for variable in dashboard["templating"]["list"]:
-        name = variable["name"]
-        if variable["type"] == "query":
-            sql = expand(variable["query"], selections, time_range)
-            options = [str(row[0]) for row in run(store, sql)[1]]
-        elif variable["type"] in ("custom", "textbox", "constant"):
-            saved = [option["value"] for option in variable.get("options", [])]
-            options = saved or [variable.get("query", "")]
-        else:
-            continue  # the datasource variable only picks the data source
-        wanted = choose.get(name)
-        if callable(wanted):
-            wanted = wanted(options)
-        if wanted is None:
-            wanted = default_selection(variable, options)
-        selections[name] = Selection(selected=wanted, options=options)
-    return selections
-
-
-def default_selection(variable: dict[str, Any], options: list[str]) -> list[str]:
-    """What Grafana selects on load: All, the saved value, or a query's first option."""
-    if variable.get("includeAll"):
-        return [ALL]
-    if variable.get("current"):
-        return [variable["current"]["value"]]
-    return options[:1]
 
 
 def run_dashboard(store: Store, dashboard: dict, range_name: str, choose: dict) -> dict:
@@ -224,7 +181,7 @@ def run_dashboard(store: Store, dashboard: dict, range_name: str, choose: dict) 
     results = {}
     for panel, sql in panel_queries(dashboard):
         try:
-            results[panel["title"]] = run(store, expand(sql, variables, time_range))
+            results[panel["title"]] = run_query(store, expand(sql, variables, time_range))
         except Exception as error:
             message = f"panel {panel['title']!r} ({range_name}) failed: {error}"
             raise AssertionError(message) from error
@@ -263,10 +220,6 @@ def close(actual: float | None, expected: float | None) -> bool:
     return math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def expected_paid_vs_free(events: list[dict], bucket) -> dict[dt.datetime, tuple]:
     expected = {}
     for key, group in oracle.group(economics(events), bucket).items():
@@ -291,11 +244,6 @@ def expected_model_row(events: list[dict], model: str) -> dict[str, float]:
     }
 
 
-def rows_as_dicts(result: tuple[list[str], list[tuple]]) -> list[dict[str, Any]]:
-    columns, rows = result
-    return [dict(zip(columns, row, strict=True)) for row in rows]
-
-
 def assert_row(actual: dict[str, Any], expected: dict[str, float]) -> None:
     for name, value in expected.items():
         assert close(actual[name], value), (name, actual[name], value)
@@ -305,14 +253,15 @@ def assert_row(actual: dict[str, Any], expected: dict[str, float]) -> None:
 
 
 def test_dashboards_have_stable_unique_uids():
-    uids = [load(path)["uid"] for path in DASHBOARDS]
+    uids = [load_dashboard(path)["uid"] for path in DASHBOARDS]
     assert len(set(uids)) == len(uids)
-    assert [load(path)["uid"] for path in BUILT] == ["pollen-economics", "pollen-usage-cost"]
+    built = [load_dashboard(path)["uid"] for path in BUILT]
+    assert built == ["pollen-economics", "pollen-usage-cost"]
 
 
 @pytest.mark.parametrize("path", DASHBOARDS, ids=lambda p: p.stem)
 def test_no_panel_or_variable_reads_raw_events(path):
-    dashboard = load(path)
+    dashboard = load_dashboard(path)
     queries = [*panel_queries(dashboard), *variable_queries(dashboard)]
     assert queries
     offenders = [
@@ -323,7 +272,7 @@ def test_no_panel_or_variable_reads_raw_events(path):
 
 @pytest.mark.parametrize("path", BUILT, ids=lambda p: p.stem)
 def test_dashboard_settings(path):
-    dashboard = load(path)
+    dashboard = load_dashboard(path)
     assert dashboard["time"] == {"from": "now-30d", "to": "now"}
     assert dashboard["timepicker"]["time_options"] == ["1d", "7d", "30d", "90d"]
     assert dashboard["tags"] and dashboard["timezone"] == "utc"
@@ -337,7 +286,7 @@ def test_dashboard_settings(path):
 
 
 def test_generated_json_equals_the_builders(monkeypatch):
-    for variable in latency.SLO_TARGETS:  # a developer's shell may override the SLO defaults
+    for variable in SLO_TARGETS:  # a developer's shell may override the SLO defaults
         monkeypatch.delenv(variable, raising=False)
     rendered = dashboards.render_all()
     assert set(rendered) == {path.name for path in DASHBOARDS}
@@ -356,7 +305,7 @@ def test_every_panel_and_variable_runs_with_the_expected_columns(loaded, range_n
         {"keyType": ["enduser"], "topN": ["50"]},
     ]
     for path in DASHBOARDS:
-        dashboard = load(path)
+        dashboard = load_dashboard(path)
         for choose in selections:
             results = run_dashboard(loaded, dashboard, range_name, choose)
             for panel in dashboard["panels"]:
@@ -410,7 +359,7 @@ def comparable(rows: list[tuple]) -> list[str]:
 @pytest.mark.parametrize("range_name", sorted(RANGES))
 def test_no_panel_depends_on_the_grafana_server_time_zone(loaded, range_name):
     for path in DASHBOARDS:
-        dashboard = load(path)
+        dashboard = load_dashboard(path)
         results = {}
         for zone in ("UTC", "Pacific/Chatham", "America/Los_Angeles"):
             RANGES[f"{range_name}@{zone}"] = dataclasses.replace(
@@ -426,7 +375,7 @@ def test_no_panel_depends_on_the_grafana_server_time_zone(loaded, range_name):
 
 
 def test_variable_options_come_from_summary_tables(loaded, loaded_events):
-    dashboard = load(USAGE)
+    dashboard = load_dashboard(USAGE)
     variables = resolve_variables(loaded, dashboard, RANGES["30d"], {})
     events = economics(loaded_events)
     assert variables["model"].options == sorted({e["resolved_model_requested"] for e in events})
@@ -464,7 +413,7 @@ def test_usage_tables_equal_the_events(loaded, loaded_events, table):
 
 
 def test_paid_vs_free_over_time(loaded, loaded_events):
-    dashboard = load(ECONOMICS)
+    dashboard = load_dashboard(ECONOMICS)
     title = "1. Paid vs free consumption over time"
     cases = {
         "30d": (daily_bucket, loaded_events),
@@ -485,7 +434,7 @@ def test_paid_vs_free_over_time(loaded, loaded_events):
 
 
 def test_model_leaderboard_keeps_models_with_1000_requests(loaded, loaded_events):
-    dashboard = load(ECONOMICS)
+    dashboard = load_dashboard(ECONOMICS)
     for range_name in RANGES:
         events = (
             loaded_events
@@ -499,7 +448,7 @@ def test_model_leaderboard_keeps_models_with_1000_requests(loaded, loaded_events
 
 
 def test_app_leaderboard_keeps_named_apps_with_100_pollen(loaded, loaded_events):
-    dashboard = load(ECONOMICS)
+    dashboard = load_dashboard(ECONOMICS)
     rows = rows_as_dicts(run_dashboard(loaded, dashboard, "30d", {})["8. App economy leaderboard"])
     assert [row["app"] for row in rows] == ["alice-app"]
     m = oracle.money([e for e in economics(loaded_events) if e["api_key_id"] == "k1"])
@@ -517,7 +466,7 @@ def test_app_leaderboard_keeps_named_apps_with_100_pollen(loaded, loaded_events)
 
 
 def test_byop_split_leaves_other_key_types_out_of_the_share(loaded, loaded_events):
-    dashboard = load(ECONOMICS)
+    dashboard = load_dashboard(ECONOMICS)
     title = "2. BYOP split: developer vs end-user keys (early signal)"
     rows = rows_as_dicts(run_dashboard(loaded, dashboard, "30d", {})[title])
     events = economics(loaded_events)
@@ -535,7 +484,7 @@ def test_byop_split_leaves_other_key_types_out_of_the_share(loaded, loaded_event
 
 
 def test_developer_scatter_counts_pack_and_tier_toward_its_threshold(loaded, loaded_events):
-    dashboard = load(ECONOMICS)
+    dashboard = load_dashboard(ECONOMICS)
     title = "7. Developer economics scatter"
     rows = rows_as_dicts(run_dashboard(loaded, dashboard, "30d", {})[title])
     expected = {}
@@ -551,7 +500,7 @@ def test_developer_scatter_counts_pack_and_tier_toward_its_threshold(loaded, loa
 
 
 def test_router_share_counts_router_only_there(loaded, loaded_events):
-    dashboard = load(ECONOMICS)
+    dashboard = load_dashboard(ECONOMICS)
     title = "ROUTER share over time (diagnostic)"
     rows = rows_as_dicts(run_dashboard(loaded, dashboard, "30d", {})[title])
     usage = oracle.usage_events(loaded_events)

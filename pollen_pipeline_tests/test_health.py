@@ -7,74 +7,20 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-import numpy as np
 import pytest
 
-from pollen_pipeline import checks, latency
+from pollen_pipeline import checks
+from pollen_pipeline.defs.health import rules as latency
 from pollen_pipeline.store import Window
 from pollen_pipeline_tests.checking import evaluate
 from pollen_pipeline_tests.databases import materialize
-from pollen_pipeline_tests.events import at, event, insert_events
+from pollen_pipeline_tests.events import at, insert_events
+from pollen_pipeline_tests.health_events import DAY, EVENTS, TOKEN_KINDS, health_event
+from pollen_pipeline_tests.oracle import nearest_rank
 
-DAY = dt.date(2026, 3, 5)
 WINDOW = Window(at("2026-03-05 00:00:00"), at("2026-03-06 00:00:00"))
 SELECT = ["event_facts_daily", "health_hourly"]
 STATUS_CLASSES = "status_classes_match_raw"
-STATUSES = (200, 201, 400, 429, 500, 503, 200, 204, 200)
-PROVIDERS = {"azure": "openai", "aws": "claude"}
-PRICES = {
-    "token_price_prompt_text": 1.5e-7,
-    "token_price_prompt_cached": 1.5e-8,
-    "token_price_prompt_audio": 4e-7,
-    "token_price_prompt_image": 2e-7,
-    "token_price_completion_text": 6e-7,
-    "token_price_completion_reasoning": 6e-7,
-    "token_price_completion_audio": 8e-7,
-    "token_price_completion_image": 3e-5,
-}
-TOKEN_KINDS = [name.removeprefix("token_price_") for name in PRICES]
-
-
-def _tokens(i: int) -> dict[str, int]:
-    """Distinct counts per kind, so a swapped count/price pair changes the savings."""
-    return {f"token_count_{kind}": (i * 7 + n * 13) % 90 for n, kind in enumerate(TOKEN_KINDS)}
-
-
-def _event(hour: int, provider: str, i: int, **fields) -> dict:
-    status = STATUSES[i % len(STATUSES)]
-    cached = status < 300 and i % 4 == 0
-    # spread over ~4 decades, plus one missing (0) time; Float32 as the raw column stores it
-    latency = 0.0 if i == 5 else float(np.float32(20 * 1.17 ** (i % 41) + i))
-    row = {
-        "model_provider_used": provider,
-        "resolved_model_requested": PROVIDERS[provider],
-        "event_type": "generate.image" if i % 5 == 0 else "generate.text",
-        "response_status": status,
-        "response_time": latency,
-        "cache_hit": cached,
-        "is_billed_usage": not cached and status < 300,
-        "total_price": 0.0 if cached or status >= 300 else 0.001 * (1 + i % 3),
-        **PRICES,
-        **_tokens(i),
-    }
-    return event(f"2026-03-05 {hour:02d}:{i % 60:02d}:{i % 7:02d}", **{**row, **fields})
-
-
-EVENTS = [
-    _event(hour, provider, i)
-    for hour in (10, 11)
-    for provider, count in (("azure", 57), ("aws", 23))
-    for i in range(count + hour)
-] + [
-    # not production: out of every health number, whatever its status or latency
-    _event(10, "azure", 3, environment="development", response_time=90000.0),
-    _event(11, "aws", 4, environment="test", response_status=500),
-]
-
-
-def _nearest_rank(times: list[float], q: float) -> float:
-    ordered = sorted(times)
-    return next(t for rank, t in enumerate(ordered, start=1) if rank >= q * len(ordered))
 
 
 def expected_health(events: list[dict]) -> dict:
@@ -105,7 +51,7 @@ def _measures(group: list[dict]) -> dict:
         ),
         "tokens_in": sum(e[f"token_count_{k}"] for e in group for k in TOKEN_KINDS[:4]),
         "tokens_out": sum(e[f"token_count_{k}"] for e in group for k in TOKEN_KINDS[4:]),
-        **{f"latency_{name}_ms": _nearest_rank(times, q) for name, q in latency.QUANTILES.items()},
+        **{f"latency_{name}_ms": nearest_rank(times, q) for name, q in latency.QUANTILES.items()},
     }
 
 
@@ -163,7 +109,7 @@ def test_latency_histograms_combine_over_hours(loaded):
             for e in EVENTS
             if e["model_provider_used"] == provider and e["environment"] == "production"
         ]
-        want = [_nearest_rank(times, q) for q in latency.QUANTILES.values()]
+        want = [nearest_rank(times, q) for q in latency.QUANTILES.values()]
         assert got == pytest.approx(want, rel=latency.RELATIVE_RESOLUTION), provider
 
 
@@ -192,10 +138,10 @@ def test_checks_pass_on_correct_rows(loaded):
 
 
 def test_reconciliation_and_status_classes_fail_on_late_production_events(loaded):
-    insert_events(loaded, [_event(11, "aws", 4, environment="staging")])  # out of scope
+    insert_events(loaded, [health_event(11, "aws", 4, environment="staging")])  # out of scope
     assert all(result.passed for result in _results(loaded).values())
 
-    insert_events(loaded, [_event(11, "aws", 4)])  # a 500, not yet materialized
+    insert_events(loaded, [health_event(11, "aws", 4)])  # a 500, not yet materialized
     results = _results(loaded)
     assert not results[checks.RECONCILES_WITH_RAW].passed
     assert not results[STATUS_CLASSES].passed

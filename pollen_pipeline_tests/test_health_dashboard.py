@@ -9,12 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from pollen_pipeline import latency as health
+from pollen_pipeline.dashboards.platform_health import SLO_TARGETS
+from pollen_pipeline.defs.health import rules as health
 from pollen_pipeline_tests.databases import fresh_database, materialize
 from pollen_pipeline_tests.events import insert_events
+from pollen_pipeline_tests.grafana_panels import (
+    load_dashboard,
+    resolve_variables,
+    rows_as_dicts,
+    run_query,
+)
 from pollen_pipeline_tests.grafana_sql import TimeRange, expand
-from pollen_pipeline_tests.test_grafana import load, resolve_variables, rows_as_dicts, run
-from pollen_pipeline_tests.test_health import DAY, EVENTS, _nearest_rank
+from pollen_pipeline_tests.health_events import DAY, EVENTS
+from pollen_pipeline_tests.oracle import nearest_rank
 
 PATH = (
     Path(__file__).resolve().parents[1] / "grafana" / "dashboards" / "pollen-platform-health.json"
@@ -37,7 +44,7 @@ PRODUCTION = [e for e in EVENTS if e["environment"] == "production"]
 
 @pytest.fixture(scope="module")
 def dashboard() -> dict:
-    return load(PATH)
+    return load_dashboard(PATH)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +64,7 @@ def panels(store, dashboard: dict, range_name: str) -> dict[str, tuple[list[str]
     time_range = RANGES[range_name]
     variables = resolve_variables(store, dashboard, time_range, {})
     return {
-        panel["title"]: run(store, expand(target["rawSql"], variables, time_range))
+        panel["title"]: run_query(store, expand(target["rawSql"], variables, time_range))
         for panel in dashboard["panels"]
         for target in panel.get("targets", [])
     }
@@ -90,7 +97,7 @@ def test_provider_comparison_equals_the_events(loaded, dashboard):
         times = [e["response_time"] for e in events]
         for name, q in health.QUANTILES.items():
             assert row[f"{name}_ms"] == pytest.approx(
-                _nearest_rank(times, q), rel=health.RELATIVE_RESOLUTION
+                nearest_rank(times, q), rel=health.RELATIVE_RESOLUTION
             )
 
 
@@ -101,7 +108,7 @@ def test_slo_row_for_all_providers(loaded, dashboard):
     statuses = [e["response_status"] for e in PRODUCTION]
     availability = 1 - sum(s >= 500 for s in statuses) / len(statuses)
     assert overall["availability_share"] == pytest.approx(availability)
-    defaults = {name: float(value) for name, value in health.SLO_TARGETS.values()}
+    defaults = {name: float(value) for name, value in SLO_TARGETS.values()}
     assert overall["slo_availability_share"] == defaults["sloAvailability"]
     assert overall["availability"] == "missed"  # a third of the hand-made requests fail
     assert overall["slo_p95_ms"] == defaults["sloLatencyP95Ms"]

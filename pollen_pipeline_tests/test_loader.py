@@ -20,7 +20,7 @@ from pollen_pipeline_tests.event_files import (
     write_ndjson,
     write_parquet,
 )
-from pollen_pipeline_tests.test_store import schema_block
+from pollen_pipeline_tests.raw_datasource import schema_block
 
 # One broken line of each kind a real export has, with the reason the loader must give.
 BROKEN = [

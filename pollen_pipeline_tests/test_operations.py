@@ -22,16 +22,23 @@ from typing import Any
 
 import pytest
 
-from pollen_pipeline import checks, latency
+from pollen_pipeline import checks
+from pollen_pipeline.defs.health import rules as latency
 from pollen_pipeline.settings import SettingsError
 from pollen_pipeline.store import Store, Window
 from pollen_pipeline_tests import oracle
+from pollen_pipeline_tests.alert_rules import rule_sql, rules_by_uid, threshold
 from pollen_pipeline_tests.checking import evaluate
 from pollen_pipeline_tests.databases import fresh_database, materialize
 from pollen_pipeline_tests.events import at, event, insert_events
+from pollen_pipeline_tests.grafana_panels import (
+    as_utc,
+    load_dashboard,
+    resolve_variables,
+    rows_as_dicts,
+    run_query,
+)
 from pollen_pipeline_tests.grafana_sql import TimeRange, expand
-from pollen_pipeline_tests.test_grafana import as_utc, load, resolve_variables, rows_as_dicts, run
-from pollen_pipeline_tests.test_quality_dashboard import rule_sql, rules, threshold
 
 UTC = dt.UTC
 DAY = dt.date(2026, 3, 10)
@@ -214,7 +221,7 @@ def in_database(store: Store) -> Iterator[None]:
 
 def query(store: Store, sql: str) -> list[dict[str, Any]]:
     with in_database(store):
-        return rows_as_dicts(run(store, sql))
+        return rows_as_dicts(run_query(store, sql))
 
 
 def stored(store: Store, table: str, keys: list[str], values: list[str]) -> dict[tuple, tuple]:
@@ -513,7 +520,7 @@ MINUTE = dt.timedelta(minutes=1)
 def rule_values(store: Store, uid: str) -> dict[tuple[str, ...], float]:
     """The rule's instances (its string columns, as Grafana makes labels of them) -> value."""
     values = {}
-    for row in query(store, rule_sql(rules()[uid])):
+    for row in query(store, rule_sql(rules_by_uid()[uid])):
         (value,) = [v for v in row.values() if not isinstance(v, str)]
         if value is not None:  # reduce's dropNN
             values[tuple(v for v in row.values() if isinstance(v, str))] = value
@@ -522,7 +529,7 @@ def rule_values(store: Store, uid: str) -> dict[tuple[str, ...], float]:
 
 def firing(store: Store, uid: str) -> dict[tuple[str, ...], float]:
     """The instances above the rule's threshold (every rule's evaluator is gt)."""
-    limit = threshold(rules()[uid])
+    limit = threshold(rules_by_uid()[uid])
     return {labels: v for labels, v in rule_values(store, uid).items() if v > limit}
 
 
@@ -568,15 +575,15 @@ def test_sudden_load_rule_fires_on_the_burst_only(loaded, store):
     insert_events(store, CALM)
     materialize(DAY, DAY, "load_minutely")
     calm = sudden_load_ratio(CALM)
-    assert calm <= threshold(rules()["pollen-sudden-load"])
+    assert calm <= threshold(rules_by_uid()["pollen-sudden-load"])
     assert rule_values(store, "pollen-sudden-load") == pytest.approx({(): calm})
     assert not firing(store, "pollen-sudden-load")
 
 
 def test_rules_link_the_panels_that_show_their_numbers():
-    titles = {panel["id"]: panel["title"] for panel in load(DASHBOARD)["panels"]}
+    titles = {panel["id"]: panel["title"] for panel in load_dashboard(DASHBOARD)["panels"]}
     linked = {
-        uid: titles[rules()[uid]["panelId"]]
+        uid: titles[rules_by_uid()[uid]["panelId"]]
         for uid in ("pollen-5xx-critical", "pollen-5xx-warning", "pollen-sudden-load")
     }
     assert linked == {
@@ -593,12 +600,12 @@ def panels(
     store: Store, choose: dict | None = None, time_range: TimeRange = DAY_RANGE
 ) -> dict[str, list[dict[str, Any]]]:
     """Panel title -> rows, every panel of the dashboard, variables as ``choose``."""
-    dashboard = load(DASHBOARD)
+    dashboard = load_dashboard(DASHBOARD)
     with in_database(store):
         variables = resolve_variables(store, dashboard, time_range, choose or {})
         return {
             panel["title"]: rows_as_dicts(
-                run(store, expand(target["rawSql"], variables, time_range))
+                run_query(store, expand(target["rawSql"], variables, time_range))
             )
             for panel in dashboard["panels"]
             for target in panel["targets"]
@@ -606,7 +613,7 @@ def panels(
 
 
 def test_every_panel_reads_summary_tables_and_returns_rows(loaded):
-    for panel in load(DASHBOARD)["panels"]:
+    for panel in load_dashboard(DASHBOARD)["panels"]:
         for target in panel["targets"]:
             assert "generation_event" not in target["rawSql"], panel["title"]
     for title, rows in panels(loaded).items():

@@ -15,13 +15,13 @@ import yaml
 from dagster import DagsterInstance
 
 from pollen_pipeline.store import Store
+from pollen_pipeline_tests.alert_rules import ALERTING, rule_sql, rules_by_uid, threshold
 from pollen_pipeline_tests.databases import definitions, materialize
 from pollen_pipeline_tests.events import event, insert_events
 from pollen_pipeline_tests.grafana_sql import ALL, Selection, TimeRange, expand
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = ROOT / "grafana" / "dashboards" / "pollen-data-quality.json"
-ALERTING = ROOT / "grafana" / "provisioning" / "alerting" / "pollen-alerts.yaml"
 DATASOURCES = ROOT / "grafana" / "provisioning" / "datasources" / "clickhouse.yaml"
 UTC = dt.UTC
 BUG_DAY = dt.date(2026, 2, 3)  # 10% of its Pollen on an unknown meter
@@ -159,25 +159,10 @@ def test_every_panel_runs_and_shows_the_failing_meter_check_and_filters_by_asset
 # --- Alert rules ------------------------------------------------------------------------------
 
 
-def rules() -> dict[str, dict[str, Any]]:
-    config = yaml.safe_load(ALERTING.read_text())
-    return {rule["uid"]: rule for group in config["groups"] for rule in group["rules"]}
-
-
-def rule_sql(rule: dict[str, Any]) -> str:
-    (query,) = [item for item in rule["data"] if item["refId"] == "A"]
-    return query["model"]["rawSql"]
-
-
-def threshold(rule: dict[str, Any]) -> float:
-    (condition,) = [item for item in rule["data"] if item["refId"] == rule["condition"]]
-    return condition["model"]["conditions"][0]["evaluator"]["params"][0]
-
-
 def test_alert_rules_use_the_provisioned_data_source_and_an_env_contact_point():
     config = yaml.safe_load(ALERTING.read_text())
     (source,) = yaml.safe_load(DATASOURCES.read_text())["datasources"]
-    for rule in rules().values():
+    for rule in rules_by_uid().values():
         uids = {item["datasourceUid"] for item in rule["data"]}
         assert uids == {source["uid"], "__expr__"}
     (contact,) = config["contactPoints"]
@@ -187,7 +172,7 @@ def test_alert_rules_use_the_provisioned_data_source_and_an_env_contact_point():
 
 
 def test_alert_rules_compute_spike_free_share_jump_and_router_share(loaded):
-    by_uid = rules()
+    by_uid = rules_by_uid()
     (spike,) = run(loaded, rule_sql(by_uid["pollen-system-spike"]))
     (jump,) = run(loaded, rule_sql(by_uid["pollen-free-share-jump"]))
     (router,) = run(loaded, rule_sql(by_uid["pollen-router-share"]))

@@ -18,10 +18,10 @@ from dagster import DagsterEventType, DagsterInstance
 from pollen_pipeline import catalog, loader
 from pollen_pipeline.components.summary_table import plan_of
 from pollen_pipeline.store import Window
+from pollen_pipeline_tests.cli_runs import run_pollen
 from pollen_pipeline_tests.databases import materialize
 from pollen_pipeline_tests.event_files import api_event, write_ndjson
 from pollen_pipeline_tests.events import at, event, insert_events
-from pollen_pipeline_tests.test_store import run_pollen
 
 DAY = dt.date(2026, 1, 20)
 WINDOW = Window(at("2026-01-20 00:00:00"), at("2026-01-21 00:00:00"))
@@ -107,7 +107,7 @@ def rewrite_facts(
     store, window: Window = WINDOW, select_sql: str | None = None, parts: int = 1
 ) -> int:
     """Rewrite the day's facts, scanning it in ``parts`` queries (staged one after another)."""
-    sql = select_sql or plan_of(FACTS.name).select_sql(store, store, store.table(catalog.RAW_TABLE))
+    sql = select_sql or plan_of(FACTS.name).render(store, store, store.table(catalog.RAW_TABLE)).sql
     pieces = list(window.chunks((window.end - window.start) / parts))
     return store.replace_window(FACTS, window, sql, parts=pieces)
 
@@ -163,7 +163,7 @@ def test_store_failing_half_way_through_a_write_keeps_the_previous_partition(sto
     insert_events(store, day_of_events(100))  # the new version would have 600 events
 
     # The third of four chunks fails, as a query does when the server goes away mid-write.
-    good = plan_of(FACTS.name).select_sql(store, store, store.table(catalog.RAW_TABLE))
+    good = plan_of(FACTS.name).render(store, store, store.table(catalog.RAW_TABLE)).sql
     failing = (
         f"SELECT * FROM ({good}) WHERE throwIf("
         "toHour({start:DateTime('UTC')}, 'UTC') = 12, 'store went away') = 0"

@@ -3,7 +3,6 @@ errors a person can act on."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -15,16 +14,9 @@ from pollen_pipeline import catalog
 from pollen_pipeline.components.summary_table import plan_of
 from pollen_pipeline.settings import SettingsError, load_settings
 from pollen_pipeline.store import Window, redact
+from pollen_pipeline_tests.cli_runs import run_pollen
 from pollen_pipeline_tests.events import at, event, insert_events
-
-# The raw table as the real system defines it: its Tinybird datasource file, kept in the package.
-DATASOURCE = catalog.table_folders()["generation_event"] / "generation_event.datasource"
-POLLEN = [sys.executable, "-m", "pollen_pipeline.cli"]
-
-
-def schema_block() -> str:
-    """The SCHEMA > block of the datasource file: one column a line, with its JSON path."""
-    return DATASOURCE.read_text().split("SCHEMA >", 1)[1].split("ENGINE", 1)[0]
+from pollen_pipeline_tests.raw_datasource import schema_block
 
 
 def datasource_schema() -> list[tuple[str, str]]:
@@ -53,11 +45,11 @@ def test_replace_window_keeps_the_rest_of_the_day_and_drops_emptied_hours(store)
     insert_events(store, [event("2026-02-03 08:00:00"), event("2026-02-03 09:00:00")])
     day = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
     raw = store.table(catalog.RAW_TABLE)
-    store.replace_window(spec, day, plan_of(spec.name).select_sql(store, store, raw))
+    store.replace_window(spec, day, plan_of(spec.name).render(store, store, raw).sql)
 
     store.command(f"TRUNCATE TABLE {raw}")  # the 09:00 events disappear upstream
     nine = Window(at("2026-02-03 09:00:00"), at("2026-02-03 10:00:00"))
-    store.replace_window(spec, nine, plan_of(spec.name).select_sql(store, store, raw))
+    store.replace_window(spec, nine, plan_of(spec.name).render(store, store, raw).sql)
     hours = store.rows(f"SELECT toHour(hour, 'UTC') FROM {store.table(spec.name)}")
     assert hours == [(8,)]
     leftovers = store.rows(
@@ -71,14 +63,14 @@ def test_replace_window_swaps_days_or_exchanges_the_whole_table(store):
     """Days outside the window stay (each day swapped); a rebuild of every day the table holds
     exchanges the tables at once, and the table keeps its definition."""
     spec = catalog.table("user_daily")
-    sql = plan_of(spec.name).select_sql(store, store, store.table(catalog.RAW_TABLE))
+    sql = plan_of(spec.name).render(store, store, store.table(catalog.RAW_TABLE)).sql
     target = store.table(spec.name)
     definition = store.scalar(f"SHOW CREATE TABLE {target}")
     insert_events(store, [event("2026-02-03 08:00:00"), event("2026-02-04 08:00:00")])
     both = Window(at("2026-02-03 00:00:00"), at("2026-02-05 00:00:00"))
     first = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
-    facts_sql = plan_of("event_facts_daily").select_sql(
-        store, store, store.table(catalog.RAW_TABLE)
+    facts_sql = (
+        plan_of("event_facts_daily").render(store, store, store.table(catalog.RAW_TABLE)).sql
     )
     store.replace_window(catalog.table("event_facts_daily"), both, facts_sql)
     store.replace_window(spec, both, sql)  # a fresh table: exchanged
@@ -109,12 +101,6 @@ def test_reserved_characters_in_a_password_must_be_percent_encoded(monkeypatch, 
     assert load_settings().clickhouse_url.endswith(f":{encoded}@clickhouse:8123")
     assert (
         redact(f"http://pollen:{password}@clickhouse:8123") == "http://pollen:***@clickhouse:8123"
-    )
-
-
-def run_pollen(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*POLLEN, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=120
     )
 
 

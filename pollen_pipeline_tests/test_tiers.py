@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from pollen_pipeline import exclusions, tiers
+from pollen_pipeline import exclusions
+from pollen_pipeline.defs.tiers import rules as tiers
 from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.settings import SettingsError
 from pollen_pipeline.store import Store, Window

@@ -15,9 +15,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import import_module
+from pathlib import Path
 from types import ModuleType
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from dagster import (
@@ -33,10 +33,12 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     Resolvable,
+    Resolver,
     RetryRequested,
     TableColumn,
     TableSchema,
     asset,
+    scaffold_with,
 )
 
 from pollen_pipeline import catalog, checks
@@ -48,11 +50,13 @@ from pollen_pipeline.components.folder import (
     checks_module,
     resolve_check,
 )
+from pollen_pipeline.components.scaffold import SummaryTableScaffolder
 from pollen_pipeline.grain import CADENCE_TAG, GRAINS, GrainName, daily_partitions
 from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.retries import RETRY_POLICY, retry_or_fail
 from pollen_pipeline.settings import partition_start_date
 from pollen_pipeline.store import Store, Table, Window
+from pollen_pipeline.table_sql import RAW_ASSET, TableSql, folder_module, provided
 from pollen_pipeline.validation import Schema
 
 OWNERS = ["team:pollen-data"]
@@ -60,14 +64,25 @@ STORE_POOL = "pollen_store"  # dagster.yaml limits it: the embedded store has on
 PREVIEW_ROWS = 10
 
 
+def _described(type_: Any, description: str) -> Any:
+    """``type_`` with the description ``dg utils inspect-component`` and the YAML schema show."""
+    return Annotated[type_, Resolver.default(description=description)]
+
+
 @dataclass(frozen=True)
 class Reconcile(Resolvable):
     """The table adds up to raw events in ``scope`` (``checks.RAW_SCOPES``), per period."""
 
-    scope: Literal["all", "usage", "economics", "free", "production", "production_users", "errors"]
-    events: str = "requests"  # the column counting raw events
-    pollen: str = "total_pollen"  # the column summing total_price
-    meters: bool = True  # rows carry pack / tier / other / total_pollen that must add up
+    scope: _described(
+        Literal["all", "usage", "economics", "free", "production", "production_users", "errors"],
+        "Which raw events the table must add up to (checks.RAW_SCOPES): 'economics' = the "
+        "contract's events without ROUTER, 'usage' = with it, 'all' = every raw event.",
+    )
+    events: _described(str, "The column counting raw events.") = "requests"
+    pollen: _described(str, "The column summing total_price.") = "total_pollen"
+    meters: _described(
+        bool, "Rows carry pack / tier / other / total_pollen, and pack + tier + other = total."
+    ) = True
 
 
 @dataclass(frozen=True)
@@ -75,49 +90,89 @@ class TableCheck(Resolvable):
     """One of the table's own checks: a function ``(ctx, **params) -> Verdict`` of the folder's
     ``checks.py`` (by name) or of any module (by dotted path), named after the function."""
 
-    function: str
-    description: str
-    severity: Literal["WARN", "ERROR"] = "ERROR"
-    blocking: bool = False
-    params: dict[str, Any] = field(default_factory=dict)
+    function: _described(
+        str, "A function of the folder's checks.py (by name) or a dotted path to one."
+    )
+    description: _described(str, "What the check asserts, shown in the UI.")
+    severity: _described(
+        Literal["WARN", "ERROR"], "ERROR for wrong numbers, WARN for a diagnostic."
+    ) = "ERROR"
+    blocking: _described(
+        bool, "A failure stops the tables built from this one in the same run."
+    ) = False
+    params: _described(dict[str, Any], "Keyword arguments the function is called with.") = field(
+        default_factory=dict
+    )
 
     @property
     def name(self) -> str:
         return self.function.rsplit(".", 1)[-1]
 
 
+@scaffold_with(SummaryTableScaffolder)
 @dataclass(frozen=True)
 class SummaryTable(Component, Resolvable):
-    """A summary table computed inside ClickHouse for a window of UTC days, then checked."""
+    """A summary table computed inside ClickHouse for a window of UTC days, then checked.
 
-    description: str
-    grain: GrainName
-    group: str
-    upstream: list[str]
-    scans_raw: bool = False  # reads generation_event (on the source ClickHouse when set)
-    # Run the SELECT over pieces of the window, to bound one query's memory: raw scans by
-    # volume (at most this many raw events a query), the others by days.
-    max_events_per_query: int | None = None
-    days_per_query: int | None = None
-    reconcile: Reconcile | None = None
-    schema_model: str | None = None  # a pandera model of checks.py: schema_valid, blocking
-    checks: Sequence[TableCheck] = ()
-    # A function of the folder's checks.py or a dotted path, called when a run starts:
-    # ``parameters() -> dict`` binds values the SELECT needs (e.g. configured tier grants);
-    # ``fragments(raw, raw_table) -> dict`` names SQL the SELECT picks by the raw table's
-    # columns (e.g. columns only newer raw schemas have).
-    parameters: str | None = None
-    fragments: str | None = None
+    Its folder holds ``table.sql`` (the DDL) and ``select.sql`` (the SELECT of a bound window
+    ``[{start}, {end})``); the tables the SELECT names (``$user_daily``, ``$raw_table``) are
+    its upstream assets. ``pollen sql <table>`` prints the SELECT as it runs.
+    """
+
+    description: _described(str, "What the table holds and which question it answers.")
+    grain: _described(
+        GrainName,
+        "The table's time column and cadence: minute, hour, day or as_of (one row set per "
+        "UTC day, e.g. rolling windows ending that day).",
+    )
+    group: _described(str, "The Dagster asset group, usually the domain's folder name.")
+    read_by_checks: _described(
+        list[str],
+        "Tables only the checks read (the SELECT's own are found in select.sql): they become "
+        "upstream assets too, so the checks never run before them.",
+    ) = field(default_factory=list)
+    max_events_per_query: _described(
+        int | None,
+        "Raw scans: run the SELECT over pieces of the window of at most this many raw events, "
+        "to bound one query's memory (None: the whole window at once).",
+    ) = None
+    days_per_query: _described(
+        int | None,
+        "Run the SELECT over pieces of this many days, to bound one query's memory (None: the "
+        "whole window at once).",
+    ) = None
+    reconcile: _described(
+        Reconcile | None,
+        "Add the checks reconciles_with_raw (ERROR, blocking) and no_gaps (ERROR) against raw "
+        "events in a scope of the contract (None: the table is not a sum of raw events).",
+    ) = None
+    schema_model: _described(
+        str | None,
+        "A pandera model of the folder's checks.py: the schema_valid check (ERROR, blocking).",
+    ) = None
+    checks: _described(
+        Sequence[TableCheck], "The table's own checks, each with its severity and blocking."
+    ) = ()
+    parameters: _described(
+        str | None,
+        "A function (name in checks.py or dotted path), declared with @provides, called when a "
+        "run starts: the bound parameters the SELECT needs (e.g. configured tier grants).",
+    ) = None
+    fragments: _described(
+        str | None,
+        "A function (name in checks.py or dotted path), declared with @provides, called when a "
+        "run starts with (raw store, raw table): SQL fragments chosen by the raw table's columns.",
+    ) = None
 
     def build_defs(self, context: ComponentLoadContext) -> Definitions:
-        plan = self.plan(context.path.name, checks_module(context))
+        plan = self.plan(context.path, checks_module(context))
         specs = self._check_specs(plan.key)
 
         @asset(
             key=plan.key,
             description=self.description,
             partitions_def=daily_partitions(partition_start_date()),
-            deps=[AssetKey(name) for name in self.upstream],
+            deps=[AssetKey(name) for name in plan.upstream],
             backfill_policy=BackfillPolicy.single_run(),
             check_specs=specs,
             kinds={"clickhouse", "sql"},
@@ -135,8 +190,9 @@ class SummaryTable(Component, Resolvable):
 
         return Definitions(assets=[_summary_table])
 
-    def plan(self, name: str, module: ModuleType | None) -> "TablePlan":
-        """What materializing table ``name`` takes, its checks resolved from ``module``."""
+    def plan(self, folder: Path, module: ModuleType | None) -> "TablePlan":
+        """What materializing the table of ``folder`` takes, its checks resolved from
+        ``module``; its SQL checked (an undefined name raises ``TemplateError``)."""
         custom = [(check, resolve_check(check.function, module)) for check in self.checks]
         schema = None
         if self.schema_model:
@@ -145,11 +201,22 @@ class SummaryTable(Component, Resolvable):
                 getattr(module, "ROW_RULES", {}),
                 getattr(module, "ROW_COLUMNS", {}),
             )
+        parameters = resolve_check(self.parameters, module) if self.parameters else None
+        fragments = resolve_check(self.fragments, module) if self.fragments else None
+        sql = TableSql(
+            folder.name,
+            folder,
+            frozenset(catalog.table_folders()),
+            runtime_fragments=provided(fragments),
+            runtime_params=provided(parameters),
+        )
+        sql.validate()
         return TablePlan(
-            table=Table(name, GRAINS[self.grain]),
-            parameters=resolve_check(self.parameters, module) if self.parameters else None,
-            fragments=resolve_check(self.fragments, module) if self.fragments else None,
-            scans_raw=self.scans_raw,
+            table=Table(folder.name, GRAINS[self.grain]),
+            sql=sql,
+            upstream=list(dict.fromkeys([*sql.upstream(), *self.read_by_checks])),
+            parameters=parameters,
+            fragments=fragments,
             max_events_per_query=self.max_events_per_query,
             days_per_query=self.days_per_query,
             reconcile=self.reconcile,
@@ -204,13 +271,20 @@ class SummaryTable(Component, Resolvable):
 @cache
 def plan_of(name: str) -> "TablePlan":
     """The plan of table ``name``, read from its folder as the code location reads it: for
-    running a table's declared checks outside a run."""
+    running a table's declared checks, or rendering its SQL, outside a run."""
     folder = catalog.table_folders()[name]
     declaration = yaml.safe_load((folder / catalog.DECLARATION_FILE).read_text())
-    has_checks = (folder / CHECKS_MODULE).exists()
-    module_name = ".".join((*folder.relative_to(catalog.PACKAGE.parent).parts, "checks"))
-    module = import_module(module_name) if has_checks else None
-    return SummaryTable.resolve_from_dict(declaration["attributes"]).plan(name, module)
+    module = folder_module(folder, CHECKS_MODULE)
+    return SummaryTable.resolve_from_dict(declaration["attributes"]).plan(folder, module)
+
+
+@dataclass(frozen=True)
+class RenderedSelect:
+    """The SELECT one materialization runs, and the parameters it binds besides the window's
+    and the contract's (which the store binds to every query)."""
+
+    sql: str
+    params: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -218,9 +292,10 @@ class TablePlan:
     """Everything a materialization of one table needs, resolved when definitions load."""
 
     table: Table
+    sql: TableSql
+    upstream: list[str]  # asset keys: the tables the SELECT names, then those checks read
     parameters: Callable[[], dict[str, Any]] | None
     fragments: Callable[[Store, str], dict[str, str]] | None
-    scans_raw: bool
     max_events_per_query: int | None
     days_per_query: int | None
     reconcile: Reconcile | None
@@ -230,6 +305,11 @@ class TablePlan:
     @property
     def key(self) -> AssetKey:
         return AssetKey(self.table.name)
+
+    @property
+    def scans_raw(self) -> bool:
+        """Whether the SELECT reads raw events (on the source ClickHouse when one is set)."""
+        return RAW_ASSET in self.upstream
 
     def materialize(
         self, context: AssetExecutionContext, clickhouse: ClickHouseResource
@@ -254,25 +334,26 @@ class TablePlan:
         store, source = clickhouse.store(), clickhouse.source()
         window = _window(context)
         raw = source or store
-        params = self.parameters() if self.parameters else {}
-        sql = self.select_sql(store, raw, settings.raw_table)
+        select = self.render(store, raw, settings.raw_table)
         parts = self.parts(window, raw, settings.raw_table)
         scan_source = source if self.scans_raw else None
         written = store.replace_window(
-            self.table, window, sql, source=scan_source, parts=parts, params=params
+            self.table, window, select.sql, source=scan_source, parts=parts, params=select.params
         )
         context.log.info(f"{self.table.name}: {written} rows for {window.start} .. {window.end}")
         ctx = checks.CheckContext(
-            store, self.table, window, raw, settings.raw_table, context.run.run_id, params
+            store, self.table, window, raw, settings.raw_table, context.run.run_id, select.params
         )
         results = self.evaluate(ctx)
         record_history(context, store, self.table.name, _run_partition(context), results)
-        return MaterializeResult(metadata=_metadata(ctx, written), check_results=results)
+        return MaterializeResult(metadata=_metadata(ctx, written, select), check_results=results)
 
-    def select_sql(self, store: Store, raw: Store, raw_table: str) -> str:
-        """The table's SELECT, with the fragments the raw table's columns call for."""
-        extra = self.fragments(raw, raw_table) if self.fragments else {}
-        return catalog.select_sql(self.table.name, store, raw_table, extra)
+    def render(self, store: Store, raw: Store, raw_table: str) -> RenderedSelect:
+        """The SELECT as this run executes it: the fragments the raw table's columns call for,
+        the parameters the table binds (configuration read now, at run start)."""
+        chosen = self.fragments(raw, raw_table) if self.fragments else {}
+        sql = self.sql.select(store.table, raw_table, chosen)
+        return RenderedSelect(sql, self.parameters() if self.parameters else {})
 
     def parts(self, window: Window, raw: Store, raw_table: str) -> list[Window]:
         """The pieces of ``window`` the SELECT runs over, one query each."""
@@ -324,7 +405,7 @@ def _run_partition(context: AssetExecutionContext) -> str:
     return partition_text(keys.start, keys.end) if keys else ""
 
 
-def _metadata(ctx: checks.CheckContext, written: int) -> dict[str, Any]:
+def _metadata(ctx: checks.CheckContext, written: int, select: RenderedSelect) -> dict[str, Any]:
     columns = ctx.store.rows(f"DESCRIBE TABLE {ctx.qualified}")
     preview = ctx.store.frame(
         f"SELECT * FROM {ctx.qualified} WHERE {ctx.in_window} "
@@ -339,4 +420,13 @@ def _metadata(ctx: checks.CheckContext, written: int) -> dict[str, Any]:
         ),
         "window": MetadataValue.text(f"{window.start.isoformat()} .. {window.end.isoformat()}"),
         "preview": MetadataValue.md(preview.to_markdown(index=False)),
+        # what ran, as `pollen sql` prints it: the SELECT and the parameters the table bound
+        "sql": MetadataValue.md(f"```sql\n{select.sql.strip()}\n```"),
+        "sql_parameters": MetadataValue.json(
+            {name: _as_json(value) for name, value in select.params.items()}
+        ),
     }
+
+
+def _as_json(value: Any) -> Any:
+    return value if isinstance(value, (int, float, str, list, dict)) else str(value)

@@ -5,7 +5,6 @@ Panels are numbered as in the seed; the ROUTER share is a diagnostic the seed do
 
 from __future__ import annotations
 
-from pollen_pipeline import windows
 from pollen_pipeline.dashboards.grafana import (
     DAYS,
     DEVELOPER_KEYS,
@@ -33,6 +32,8 @@ from pollen_pipeline.dashboards.grafana import (
     table,
     timeseries,
 )
+from pollen_pipeline.defs.economics import rules as economics
+from pollen_pipeline.defs.economics.tier_overlay_daily.rules import QUANTILES
 
 MIN_MODEL_REQUESTS = 1000  # fewer requests make a paid share that is noise
 MIN_APP_POLLEN = 100
@@ -137,7 +138,7 @@ SELECT
 FROM user_daily
 WHERE {DAYS}
 GROUP BY user_id
-HAVING paid_pollen + free_pollen >= {windows.SCATTER_MIN_PACK_TIER_POLLEN!r}
+HAVING paid_pollen + free_pollen >= {economics.SCATTER_MIN_PACK_TIER_POLLEN!r}
 ORDER BY paid_pollen DESC"""
 
 APP_LEADERBOARD = f"""
@@ -174,7 +175,7 @@ LIMIT {TOP_N}"""
 TIER_OVERLAY = f"""
 SELECT
     user_tier AS tier,
-    {", ".join(f"paid_share_{name}" for name in windows.QUANTILES)}
+    {", ".join(f"paid_share_{name}" for name in QUANTILES)}
 FROM tier_overlay_daily
 WHERE {latest_as_of("tier_overlay_daily")}
 ORDER BY pollen_per_user"""
@@ -266,7 +267,7 @@ def _developer_panels() -> list[JsonDict]:
         scatter(
             "7. Developer economics scatter",
             DEVELOPER_SCATTER,
-            f"One dot per developer with at least {windows.SCATTER_MIN_PACK_TIER_POLLEN:g} "
+            f"One dot per developer with at least {economics.SCATTER_MIN_PACK_TIER_POLLEN:g} "
             "Pollen of pack + tier in the range (other meters do not count): free (tier) on X, "
             "paid (pack) on Y. Bottom-right = subsidy risk, top-left = self-funded.",
             x="free_pollen",
@@ -283,7 +284,7 @@ def _developer_panels() -> list[JsonDict]:
         table(
             "9. Developer economics & momentum",
             MOMENTUM,
-            f"Developers with more than {windows.MOMENTUM_MIN_PACK_30D:g} Pollen of pack in 30 "
+            f"Developers with more than {economics.MOMENTUM_MIN_PACK_30D:g} Pollen of pack in 30 "
             "days; momentum = pack 7D / pack 30D (rising stars first). 30-day windows ending on "
             "the latest day in the range. Variable: top N.",
             sort_by="momentum",
@@ -291,7 +292,7 @@ def _developer_panels() -> list[JsonDict]:
         bars(
             "10. Tier overlay diagnostic: paid share distribution per tier",
             TIER_OVERLAY,
-            f"Diagnostic only: {' / '.join(windows.QUANTILES)} of the 30-day paid share of the "
+            f"Diagnostic only: {' / '.join(QUANTILES)} of the 30-day paid share of the "
             "developers of each tier. Heavy overlap between tiers = the tiers need redesign.",
             x_field="tier",
         ),

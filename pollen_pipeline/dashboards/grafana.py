@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pollen_pipeline import contract, latency
+from pollen_pipeline import contract
+from pollen_pipeline.defs.health import rules as latency
 
 JsonDict = dict[str, Any]
 

@@ -18,7 +18,6 @@ alert panels show the platform as the rules see it, unfiltered.
 
 from __future__ import annotations
 
-from pollen_pipeline import latency
 from pollen_pipeline.dashboards.grafana import (
     DAYS,
     EVENT_TYPE,
@@ -38,6 +37,7 @@ from pollen_pipeline.dashboards.grafana import (
     timeseries,
     with_ms,
 )
+from pollen_pipeline.defs.health import rules as latency
 
 IMAGE_EVENT_TYPE = "generate.image"
 PEAK_WINDOW_MINUTES = 15  # "peak RPM (15 minutes)": the busiest 15 clock minutes, averaged

@@ -2,7 +2,7 @@
 
 Health panels read ``health_hourly``: every production request of any status, by hour,
 provider and model. Latency quantiles over any set of rows are read from the merged bucket
-histogram, ``sumMap(latency_histogram)`` (:func:`pollen_pipeline.latency.quantile_sql`, within
+histogram, ``sumMap(latency_histogram)`` (``quantile_sql`` of the health rules, within
 ``RELATIVE_RESOLUTION`` of the exact value). User and tier panels read ``user_daily`` and the
 usage tables (billable requests, ROUTER out). Time series bucket the hourly rows by Grafana's
 interval, at least an hour. SLO targets are textbox variables whose defaults are
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 
-from pollen_pipeline import latency
 from pollen_pipeline.checks import NO_GAPS, RECONCILES_WITH_RAW
 from pollen_pipeline.dashboards.grafana import (
     DAYS,
@@ -45,13 +44,21 @@ from pollen_pipeline.dashboards.grafana import (
     timeseries,
     with_ms,
 )
+from pollen_pipeline.defs.health import rules as latency
 from pollen_pipeline.defs.health.health_hourly.checks import status_classes_match_raw
 
+# SLO targets of the "Pollen Platform Health" dashboard (seed 003's examples), as the defaults
+# of its textbox variables: environment variable -> (variable name, default).
+SLO_TARGETS = {
+    "POLLEN_SLO_AVAILABILITY": ("sloAvailability", "0.999"),  # share of requests without a 5xx
+    "POLLEN_SLO_LATENCY_P95_MS": ("sloLatencyP95Ms", "500"),  # p95 response time, ms
+    "POLLEN_SLO_ERROR_RATE": ("sloErrorRate", "0.01"),  # share of requests that are not 2xx
+}
 HEALTH_ROWS = f"health_hourly WHERE $__timeFilter(hour) AND {MODEL} AND {PROVIDER}"
 BUCKET_SECONDS = "greatest($__interval_s, 3600)"  # the table's rows are hours
 BUCKET = f"toStartOfInterval(hour, INTERVAL {BUCKET_SECONDS} second)"
 # The $slo* textbox variables as numbers, in SQL (a textbox holds text).
-SLO = {name: f"toFloat64OrNull(${{{name}:sqlstring}})" for name, _ in latency.SLO_TARGETS.values()}
+SLO = {name: f"toFloat64OrNull(${{{name}:sqlstring}})" for name, _ in SLO_TARGETS.values()}
 SLO_AVAILABILITY, SLO_P95, SLO_ERRORS = SLO.values()
 SLO_LABELS = {
     "sloAvailability": "SLO availability",
@@ -577,7 +584,7 @@ def slo_variables() -> list[JsonDict]:
     on the dashboard."""
     return [
         textbox(name, SLO_LABELS[name], os.environ.get(env, default))
-        for env, (name, default) in latency.SLO_TARGETS.items()
+        for env, (name, default) in SLO_TARGETS.items()
     ]
 
 

@@ -7,7 +7,7 @@ Every panel reads the tier, pricing and daily tables (issue 14); none reads raw 
 
 from __future__ import annotations
 
-from pollen_pipeline import contract, tiers
+from pollen_pipeline import contract
 from pollen_pipeline.dashboards.grafana import (
     DAYS,
     RANGE_END,
@@ -31,6 +31,7 @@ from pollen_pipeline.dashboards.grafana import (
     timeseries,
     top_n_variable,
 )
+from pollen_pipeline.defs.tiers import rules as tiers
 
 SCENARIO = "scenario = ${scenario:singlequote}"
 DEVELOPER_TIER = any_of("developer.user_tier", "tier")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pollen_pipeline import windows
 from pollen_pipeline.dashboards.grafana import (
     DAYS,
     FREE_SHARE,
@@ -28,6 +27,8 @@ from pollen_pipeline.dashboards.grafana import (
     table,
     timeseries,
 )
+from pollen_pipeline.defs.economics.spikes_daily.rules import SPIKE_MIN_RATIO_30D
+from pollen_pipeline.defs.economics.user_segments.rules import SEGMENT_LABELS
 
 # --- SQL: spend and models ----------------------------------------------------------------
 
@@ -209,7 +210,7 @@ SELECT user_tokens AS tokens, user_pollen AS pollen, tier, developer
 FROM {PER_DEVELOPER}
 ORDER BY tier, pollen DESC"""
 
-SEGMENT_ORDER = f"indexOf([{sql_list(windows.SEGMENT_LABELS)}], segment)"
+SEGMENT_ORDER = f"indexOf([{sql_list(SEGMENT_LABELS)}], segment)"
 IMPLICIT_TIERS = f"""
 SELECT
     segment,
@@ -373,10 +374,10 @@ def _spend_panels() -> list[JsonDict]:
             "24h vs 30D spike ratio",
             SPIKE_RATIO,
             "Pollen of the latest full UTC day / (Pollen of the 30 days up to it / 30). "
-            f"{windows.SPIKE_MIN_RATIO_30D:g} or more = today is abnormal: investigate.",
+            f"{SPIKE_MIN_RATIO_30D:g} or more = today is abnormal: investigate.",
             field="spike_ratio_24h_vs_30d",
             size=(12, 8),
-            defaults={"decimals": 2, "thresholds": alert_at(windows.SPIKE_MIN_RATIO_30D)},
+            defaults={"decimals": 2, "thresholds": alert_at(SPIKE_MIN_RATIO_30D)},
         ),
         table(
             "Top models by Pollen",

@@ -11,5 +11,5 @@ SELECT
     uniqExact(referrer_domain) AS referrer_domains,
     uniqExact(resolved_model_requested) AS models_used
 FROM $event_facts_daily
-WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC') AND $economics_rows
+WHERE $days_in_run AND $economics_rows
 GROUP BY day, api_key_id

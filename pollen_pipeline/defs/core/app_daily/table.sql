@@ -9,13 +9,7 @@ CREATE TABLE IF NOT EXISTS ${database}.app_daily
     is_named_app UInt8,
     user_id String,
     user_github_username String,
-    pack_pollen Float64,
-    tier_pollen Float64,
-    other_pollen Float64,
-    total_pollen Float64,
-    provider_cost Float64,
-    requests UInt64,
-    tokens UInt64,
+    $meter_columns,
     referrer_domains UInt64,
     models_used UInt64
 )

@@ -26,7 +26,7 @@ FROM
         sum(events) AS provider_requests,
         uniqExactState(user_id) AS users_state
     FROM $event_facts_daily
-    WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC') AND $economics_rows
+    WHERE $days_in_run AND $economics_rows
     GROUP BY day, resolved_model_requested, user_tier, api_key_type, model_provider_used
 )
 GROUP BY day, resolved_model_requested, user_tier, api_key_type

@@ -6,13 +6,7 @@ CREATE TABLE IF NOT EXISTS ${database}.usage_hourly
     user_tier LowCardinality(String),
     api_key_type LowCardinality(String),
     is_router UInt8,
-    pack_pollen Float64,
-    tier_pollen Float64,
-    other_pollen Float64,
-    total_pollen Float64,
-    provider_cost Float64,
-    requests UInt64,
-    tokens UInt64,
+    $meter_columns,
     users UInt64
 )
 ENGINE = MergeTree

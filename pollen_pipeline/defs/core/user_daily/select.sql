@@ -17,5 +17,5 @@ SELECT
     sum(implied_free_sum) AS implied_free_pollen,
     $portfolio_arrays
 FROM $event_facts_daily
-WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC') AND $economics_rows
+WHERE $days_in_run AND $economics_rows
 GROUP BY day, user_id

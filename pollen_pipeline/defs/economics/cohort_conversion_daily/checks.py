@@ -6,8 +6,8 @@ import numpy as np
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline import windows
 from pollen_pipeline.checks import CheckContext, Verdict, compare
+from pollen_pipeline.defs.economics.rules import CONVERSION_DAYS
 from pollen_pipeline.schemas import FLAG, TOLERANCE
 
 
@@ -30,11 +30,11 @@ ROW_RULES = {
     "converted_within_users": "converted_7d <= converted_30d AND converted_30d <= users",
     **{
         f"rate_{h}d": f"abs(conversion_rate_{h}d - converted_{h}d / users) <= {TOLERANCE!r}"
-        for h in windows.CONVERSION_DAYS
+        for h in CONVERSION_DAYS
     },
     **{
         f"final_{h}d": f"is_final_{h}d = toUInt8(as_of - cohort_day >= {h})"
-        for h in windows.CONVERSION_DAYS
+        for h in CONVERSION_DAYS
     },
 }
 

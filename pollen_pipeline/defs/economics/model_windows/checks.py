@@ -6,7 +6,8 @@ import numpy as np
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline.schemas import SHARE, TOLERANCE, WINDOW_RULES, WindowColumns
+from pollen_pipeline.defs.economics.checks import WINDOW_RULES, WindowColumns
+from pollen_pipeline.schemas import SHARE, TOLERANCE
 
 
 class ModelWindows(WindowColumns):

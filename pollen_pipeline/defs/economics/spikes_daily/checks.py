@@ -6,8 +6,11 @@ import numpy as np
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline import windows
 from pollen_pipeline.checks import CheckContext, Verdict, compare, window_days
+from pollen_pipeline.defs.economics.spikes_daily.rules import (
+    SPIKE_MIN_POLLEN_1D,
+    SPIKE_MIN_RATIO_30D,
+)
 from pollen_pipeline.schemas import FLAG, NON_NEGATIVE, TOLERANCE, at_most
 
 
@@ -31,7 +34,7 @@ class SpikesDaily(pa.DataFrameModel):
 
 ROW_RULES = {
     "spike_flag_follows_ratio": "is_spike = toUInt8(ifNull(ratio_30d >= "
-    f"{windows.SPIKE_MIN_RATIO_30D!r}, 0) AND pollen_1d >= {windows.SPIKE_MIN_POLLEN_1D!r})",
+    f"{SPIKE_MIN_RATIO_30D!r}, 0) AND pollen_1d >= {SPIKE_MIN_POLLEN_1D!r})",
     "paid_and_free_within_the_day": at_most("paid_1d + free_1d", "pollen_1d"),
 }
 

@@ -8,8 +8,9 @@ import numpy as np
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline import windows
 from pollen_pipeline.checks import CheckContext, Verdict, compare
+from pollen_pipeline.defs.economics.checks import developers_with_pollen
+from pollen_pipeline.defs.economics.tier_overlay_daily.rules import QUANTILES
 from pollen_pipeline.schemas import SHARE, at_most
 
 
@@ -31,9 +32,9 @@ ROW_RULES = {
     "shares_within_users": "users_with_share <= users",
     "quantiles_ordered": " AND ".join(
         f"(paid_share_{low} IS NULL OR {at_most(f'paid_share_{low}', f'paid_share_{high}')})"
-        for low, high in itertools.pairwise(windows.QUANTILES)
+        for low, high in itertools.pairwise(QUANTILES)
     ),
-    "quantiles_only_with_shares": f"isNull(paid_share_{next(iter(windows.QUANTILES))}) "
+    "quantiles_only_with_shares": f"isNull(paid_share_{next(iter(QUANTILES))}) "
     "= (users_with_share = 0)",
 }
 
@@ -44,5 +45,5 @@ def tier_overlay_matches_windows(ctx: CheckContext) -> Verdict:
         "SELECT as_of, user_tier, users, pollen_30d, pack_30d, tier_30d "
         f"FROM {ctx.qualified} WHERE {ctx.in_window}"
     )
-    expected = windows.developers_with_pollen(ctx, "as_of, user_tier")
+    expected = developers_with_pollen(ctx, "as_of, user_tier")
     return compare(ctx.store, actual, expected, ctx.params(), keys=2, what="tiers")

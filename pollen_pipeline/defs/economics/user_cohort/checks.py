@@ -7,8 +7,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline import windows
 from pollen_pipeline.checks import CheckContext, Verdict, compare, window_days
+from pollen_pipeline.defs.economics.rules import CONVERSION_DAYS
 from pollen_pipeline.schemas import FLAG
 
 TIER_DAY = "toDate(first_tier_at, 'UTC')"
@@ -44,7 +44,7 @@ ROW_RULES = {
     "days_to_first_pack": f"isNull(first_pack_at) = isNull(days_to_first_pack) "
     f"AND ifNull(days_to_first_pack = {DAYS}, 1)",
     "pack_before_tier": "pack_before_tier = toUInt8(ifNull(first_pack_at < first_tier_at, 0))",
-    **{f"converted_{h}d": _converted(h) for h in windows.CONVERSION_DAYS},
+    **{f"converted_{h}d": _converted(h) for h in CONVERSION_DAYS},
 }
 
 

@@ -6,18 +6,18 @@ import numpy as np
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline import windows
 from pollen_pipeline.checks import CheckContext, Verdict, compare
+from pollen_pipeline.defs.economics.checks import developers_with_pollen
+from pollen_pipeline.defs.economics.user_segments.rules import SEGMENT_LABELS, SEGMENTS
 from pollen_pipeline.schemas import SHARE, at_most
 
 
 def _expected_segment() -> str:
     """SQL: the segment of a rank, from the share of ranked users above it."""
     cases = [
-        f"(pollen_rank - 1) / ranked_users < {cut!r}, '{label}'"
-        for label, cut in windows.SEGMENTS[:-1]
+        f"(pollen_rank - 1) / ranked_users < {cut!r}, '{label}'" for label, cut in SEGMENTS[:-1]
     ]
-    return f"multiIf({', '.join(cases)}, '{windows.SEGMENT_LABELS[-1]}')"
+    return f"multiIf({', '.join(cases)}, '{SEGMENT_LABELS[-1]}')"
 
 
 class UserSegments(pa.DataFrameModel):
@@ -27,7 +27,7 @@ class UserSegments(pa.DataFrameModel):
     paid_share_30d: Series[np.float64] = pa.Field(**SHARE)
     pollen_rank: Series[np.uint64] = pa.Field(ge=1)
     ranked_users: Series[np.uint64] = pa.Field(ge=1)
-    segment: Series[str] = pa.Field(isin=list(windows.SEGMENT_LABELS))
+    segment: Series[str] = pa.Field(isin=list(SEGMENT_LABELS))
 
     class Config:
         coerce = False
@@ -53,4 +53,4 @@ def segments_match_windows(ctx: CheckContext) -> Verdict:
         "SELECT as_of, count(), sum(total_30d), sum(pack_30d), sum(tier_30d) "
         f"FROM {ctx.qualified} WHERE {ctx.in_window} GROUP BY as_of"
     )
-    return compare(ctx.store, actual, windows.developers_with_pollen(ctx, "as_of"), ctx.params())
+    return compare(ctx.store, actual, developers_with_pollen(ctx, "as_of"), ctx.params())

@@ -6,9 +6,10 @@ import numpy as np
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline import windows
 from pollen_pipeline.checks import TOLERANCE, CheckContext, Verdict
-from pollen_pipeline.schemas import FLAG, NON_NEGATIVE, SHARE, WINDOW_RULES, WindowColumns
+from pollen_pipeline.defs.economics.checks import WINDOW_RULES, WindowColumns
+from pollen_pipeline.defs.economics.rules import MOMENTUM_MIN_PACK_30D
+from pollen_pipeline.schemas import FLAG, NON_NEGATIVE, SHARE
 
 BALANCE_DISAGREEMENT_LIMIT = 0.05  # share of Pollen whose implied and metered split differ
 
@@ -30,9 +31,7 @@ class UserWindows(WindowColumns):
 
 ROW_RULES = {
     **WINDOW_RULES,
-    "qualifies_above_threshold": (
-        f"qualifies = toUInt8(pack_30d > {windows.MOMENTUM_MIN_PACK_30D!r})"
-    ),
+    "qualifies_above_threshold": (f"qualifies = toUInt8(pack_30d > {MOMENTUM_MIN_PACK_30D!r})"),
 }
 
 

@@ -8,14 +8,15 @@ import pandera.pandas as pa
 from dagster import MetadataValue
 from pandera.typing import Series
 
-from pollen_pipeline import contract, latency
+from pollen_pipeline import contract
 from pollen_pipeline.checks import SAMPLE, CheckContext, Verdict, period_key
+from pollen_pipeline.defs.health import rules as latency
 from pollen_pipeline.schemas import NON_NEGATIVE, TrafficColumns
 
 # A quantile is a bucket's geometric middle: it may exceed the largest time by the resolution.
 QUANTILE_SLACK = 1 + latency.RELATIVE_RESOLUTION + 1e-9
 # Counted columns and the raw condition each counts: the status classes and the errors.
-COUNTED = {**latency.STATUS_CLASSES, "errors": contract.RAW_ERROR_STATUS}
+COUNTED = {**contract.STATUS_CLASSES, "errors": contract.RAW_ERROR_STATUS}
 CLASSES = tuple(COUNTED)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline import contract, latency
+from pollen_pipeline import contract
 from pollen_pipeline.checks import CheckContext, Verdict, sums_match_raw
 from pollen_pipeline.schemas import NON_NEGATIVE
 
@@ -15,7 +15,7 @@ RAW_OUTCOMES = {
     "served": f"countIf({contract.RAW_SUCCESS})",
     "refused_402": f"countIf({contract.RAW_REFUSED_FOR_BALANCE})",
     "insufficient_balance_messages": f"countIf({contract.RAW_INSUFFICIENT_BALANCE_MESSAGE})",
-    "rate_limited_429": f"countIf({latency.STATUS_CLASSES['status_429']})",
+    "rate_limited_429": f"countIf({contract.STATUS_CLASSES['status_429']})",
 }
 
 

@@ -3,19 +3,19 @@
 
 from __future__ import annotations
 
-from pollen_pipeline import contract, latency
+from pollen_pipeline import contract
 from pollen_pipeline.checks import CheckContext, Verdict, sums_match_raw
 from pollen_pipeline.schemas import TrafficColumns
 
 # Column -> its aggregate over raw events.
 RAW_MEASURES = {
     "requests": "count()",
-    "status_2xx": f"countIf({latency.STATUS_CLASSES['status_2xx']})",
+    "status_2xx": f"countIf({contract.STATUS_CLASSES['status_2xx']})",
     "errors": f"countIf({contract.RAW_ERROR_STATUS})",
-    "status_5xx": f"countIf({latency.STATUS_CLASSES['status_5xx']})",
-    "status_429": f"countIf({latency.STATUS_CLASSES['status_429']})",
-    "tokens_in": f"sum({latency.RAW_TOKENS_IN})",
-    "tokens_out": f"sum({latency.RAW_TOKENS_OUT})",
+    "status_5xx": f"countIf({contract.STATUS_CLASSES['status_5xx']})",
+    "status_429": f"countIf({contract.STATUS_CLASSES['status_429']})",
+    "tokens_in": f"sum({contract.RAW_TOKENS_IN})",
+    "tokens_out": f"sum({contract.RAW_TOKENS_OUT})",
     "response_time_sum": "sum(toFloat64(response_time))",
     "total_pollen": "sum(total_price)",
 }

@@ -6,8 +6,9 @@ import numpy as np
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline import byop, contract
+from pollen_pipeline import contract
 from pollen_pipeline.checks import CheckContext, Verdict, compare
+from pollen_pipeline.defs.raw.generation_event.columns import key_origin_fragments
 from pollen_pipeline.schemas import FLAG, EconomicsColumns
 
 
@@ -25,7 +26,7 @@ class ByopDaily(EconomicsColumns):
 def byop_matches_raw(ctx: CheckContext) -> Verdict:
     """Per day and key origin: requests and Pollen equal raw events of BYOP keys in economics,
     classified from the raw columns again (not read back from the facts scan)."""
-    origin = byop.key_origin_fragments(ctx.raw, ctx.raw_table)["raw_key_origin"]
+    origin = key_origin_fragments(ctx.raw, ctx.raw_table)["raw_key_origin"]
     actual = (
         "SELECT day, key_origin, sum(requests), sum(total_pollen) "
         f"FROM {ctx.qualified} WHERE {ctx.in_window} GROUP BY day, key_origin"

@@ -10,6 +10,6 @@ SELECT
     $meter_sums,
     toUInt8($key_columns) AS key_columns
 FROM $event_facts_daily
-WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC')
+WHERE $days_in_run
     AND $economics_rows AND key_origin IN {byop_key_origins:Array(String)}
 GROUP BY day, key_origin, app_name, api_key_type

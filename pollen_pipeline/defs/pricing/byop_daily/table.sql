@@ -9,13 +9,7 @@ CREATE TABLE IF NOT EXISTS ${database}.byop_daily
     api_key_type LowCardinality(String),
     users UInt64,
     keys UInt64,
-    pack_pollen Float64,
-    tier_pollen Float64,
-    other_pollen Float64,
-    total_pollen Float64,
-    provider_cost Float64,
-    requests UInt64,
-    tokens UInt64,
+    $meter_columns,
     key_columns UInt8
 )
 ENGINE = MergeTree

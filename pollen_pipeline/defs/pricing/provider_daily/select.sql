@@ -12,6 +12,6 @@ SELECT
     sumIf(price_sum, $economics_rows AND meter_class = $label_pack) AS pack_pollen,
     sumIf(price_sum, $economics_rows AND meter_class = $label_tier) AS tier_pollen
 FROM $event_facts_daily
-WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC')
+WHERE $days_in_run
     AND filter_status != $label_non_production
 GROUP BY day, model_provider_used, model_used

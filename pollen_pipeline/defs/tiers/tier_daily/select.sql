@@ -27,6 +27,6 @@ FROM
         total_pollen AS user_total,
         $tier_grant AS grant
     FROM $user_daily
-    WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC')
+    WHERE $days_in_run
 )
 GROUP BY day, user_tier

@@ -7,5 +7,5 @@ SELECT
     toUInt8($is_named_app) AS is_named_app,
     $meter_sums
 FROM $event_facts_daily
-WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC') AND $economics_rows
+WHERE $days_in_run AND $economics_rows
 GROUP BY day, api_key_id, resolved_model_requested

@@ -6,13 +6,7 @@ CREATE TABLE IF NOT EXISTS ${database}.app_model_daily
     resolved_model_requested LowCardinality(String),
     api_key_name String,
     is_named_app UInt8,
-    pack_pollen Float64,
-    tier_pollen Float64,
-    other_pollen Float64,
-    total_pollen Float64,
-    provider_cost Float64,
-    requests UInt64,
-    tokens UInt64
+    $meter_columns
 )
 ENGINE = MergeTree
 PARTITION BY day

@@ -7,13 +7,7 @@ CREATE TABLE IF NOT EXISTS ${database}.referrer_daily
     api_key_id String,
     api_key_name String,
     is_named_app UInt8,
-    pack_pollen Float64,
-    tier_pollen Float64,
-    other_pollen Float64,
-    total_pollen Float64,
-    provider_cost Float64,
-    requests UInt64,
-    tokens UInt64,
+    $meter_columns,
     models_used UInt64
 )
 ENGINE = MergeTree

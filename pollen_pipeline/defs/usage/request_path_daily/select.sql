@@ -11,5 +11,5 @@ SELECT
     sum(cache_hit_events) AS cache_hit_requests,
     uniqExact(resolved_model_requested) AS models_used
 FROM $event_facts_daily
-WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC') AND $economics_rows
+WHERE $days_in_run AND $economics_rows
 GROUP BY day, request_path, user_tier, api_key_type

@@ -8,5 +8,5 @@ SELECT
     toUInt8(model_used != resolved_model_requested) AS is_rerouted,
     $meter_sums
 FROM $event_facts_daily
-WHERE day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC') AND $economics_rows
+WHERE $days_in_run AND $economics_rows
 GROUP BY day, resolved_model_requested, model_used, model_provider_used

@@ -7,13 +7,7 @@ CREATE TABLE IF NOT EXISTS ${database}.routing_daily
     model_used LowCardinality(String),
     model_provider_used LowCardinality(String),
     is_rerouted UInt8,
-    pack_pollen Float64,
-    tier_pollen Float64,
-    other_pollen Float64,
-    total_pollen Float64,
-    provider_cost Float64,
-    requests UInt64,
-    tokens UInt64
+    $meter_columns
 )
 ENGINE = MergeTree
 PARTITION BY day

@@ -1,9 +1,10 @@
-"""Tier grants and the budget scenarios the tier tables compare them with.
+"""The tiers domain's rules: tier grants and the budget scenarios the tier tables compare them
+with.
 
 - ``POLLEN_TIER_GRANTS``: free Pollen a user of each tier is granted per day, as
   ``tier=amount,...`` (default: the January 2026 grants). Tiers not listed get 0.
-- ``POLLEN_TIER_SCENARIOS``: a YAML file of scenarios (default: ``config/tier_scenarios.yaml``
-  in the package; its comments say what each field means).
+- ``POLLEN_TIER_SCENARIOS``: a YAML file of scenarios (default: ``tier_scenarios.yaml`` beside
+  this module; its comments say what each field means).
 
 Both are read when a run starts (``sql_parameters``), never at import, and reach the SQL as
 bound parameters. A bad value is one line naming the variable (and the file and key).
@@ -19,11 +20,12 @@ from typing import Any, Literal
 import yaml
 
 from pollen_pipeline.settings import SettingsError
+from pollen_pipeline.table_sql import provides
 
 GRANTS_VARIABLE = "POLLEN_TIER_GRANTS"
 SCENARIOS_VARIABLE = "POLLEN_TIER_SCENARIOS"
 DEFAULT_GRANTS = "microbe=0.1,spore=1,seed=3,flower=10,nectar=20"
-DEFAULT_SCENARIOS = Path(__file__).parent / "config" / "tier_scenarios.yaml"
+DEFAULT_SCENARIOS = Path(__file__).parent / "tier_scenarios.yaml"
 KINDS = ("fixed", "dynamic")
 
 
@@ -97,6 +99,17 @@ def _scenario(name: str, fields: Any, where: str) -> Scenario:
     return Scenario(name, "dynamic", shares=checked, **numbers)
 
 
+@provides(
+    "tier_names",
+    "tier_grants",
+    "scenario_names",
+    "scenario_dynamic",
+    "scenario_scales",
+    "scenario_base_budgets",
+    "scenario_floors",
+    "scenario_ceilings",
+    "scenario_shares",
+)
 def sql_parameters() -> dict[str, Any]:
     """The grants and scenarios as bound parameters of the tier tables' SQL: parallel arrays
     (tier names and grants; per scenario its name, kind, scale, dynamic bounds, and the

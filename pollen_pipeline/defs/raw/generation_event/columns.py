@@ -1,11 +1,12 @@
-"""Which BYOP signals the raw table can give: the seed schema has only key type and name, later
-ones say how each key was made (``contract.NEWER_KEY_COLUMNS``). Asked when a run starts, so the
-same code reads either schema and never fails on a missing column."""
+"""Which columns the raw table has, asked when a run starts, so the same SQL reads every raw
+schema and never fails on a missing column. BYOP signals: the seed schema has only key type and
+name, later ones say how each key was made (``contract.NEWER_KEY_COLUMNS``)."""
 
 from __future__ import annotations
 
 from pollen_pipeline import contract
 from pollen_pipeline.store import Store
+from pollen_pipeline.table_sql import provides
 
 
 def has_newer_key_columns(raw: Store, raw_table: str) -> bool:
@@ -26,8 +27,10 @@ def has_newer_key_columns(raw: Store, raw_table: str) -> bool:
     return present == set(contract.NEWER_KEY_COLUMNS)
 
 
+@provides("raw_key_origin", "key_columns")
 def key_origin_fragments(raw: Store, raw_table: str) -> dict[str, str]:
-    """``$raw_key_origin``: each event's key origin, from the newer columns when present."""
+    """``$raw_key_origin``: each event's key origin, from the newer columns when present;
+    ``$key_columns``: 1 when they are."""
     newer = has_newer_key_columns(raw, raw_table)
     return {
         "raw_key_origin": contract.RAW_KEY_ORIGIN_NEWER if newer else contract.RAW_KEY_ORIGIN_SEED,

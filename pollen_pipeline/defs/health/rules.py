@@ -1,7 +1,8 @@
-"""Platform health (issue 7): status classes, tokens, cache savings and latency of raw events.
+"""The health domain's rules: latency as a histogram of raw events' response times.
 
-These are the fragments ``health_hourly``'s own narrow scan of raw events adds up, and the
-checks that reconcile it use; which events are production is the contract's rule.
+``health_hourly``'s own narrow scan of raw events keeps it; status classes, tokens and the list
+price it also counts are the contract's (the on-call tables count them too), and which events
+are production is the contract's rule.
 
 Latency is a combinable, fixed log-scale histogram, and quantiles are read back from it.
 
@@ -23,27 +24,6 @@ cumulative count first reaches ``q * n`` (the nearest-rank definition), so it is
 """
 
 from __future__ import annotations
-
-from pollen_pipeline import contract
-
-# Status classes as counted columns: 429 (rate limited) is also inside 4xx.
-STATUS_CLASSES = {
-    "status_2xx": contract.RAW_SUCCESS,
-    "status_4xx": "response_status >= 400 AND response_status < 500",
-    "status_429": "response_status = 429",
-    "status_5xx": "response_status >= 500 AND response_status < 600",
-}
-
-_PROMPT = ("text", "audio", "cached", "image")
-_COMPLETION = ("text", "reasoning", "audio", "image")
-RAW_TOKENS_IN = " + ".join(f"toUInt64(token_count_prompt_{kind})" for kind in _PROMPT)
-RAW_TOKENS_OUT = " + ".join(f"toUInt64(token_count_completion_{kind})" for kind in _COMPLETION)
-# What a request would have cost at its own token prices: for a cache hit (charged 0), the
-# Pollen the cache saved. The eight count x price pairs of the raw schema.
-RAW_LIST_PRICE = " + ".join(
-    [f"token_count_prompt_{kind} * token_price_prompt_{kind}" for kind in _PROMPT]
-    + [f"token_count_completion_{kind} * token_price_completion_{kind}" for kind in _COMPLETION]
-)
 
 BUCKETS_PER_DOUBLING = 16
 RELATIVE_RESOLUTION = 2 ** (1 / (2 * BUCKETS_PER_DOUBLING)) - 1
@@ -70,24 +50,11 @@ def quantile_sql(histogram: str, q: float) -> str:
 
 
 def fragments() -> dict[str, str]:
-    """``$raw_*`` and ``$latency_bucket`` for the raw scan, ``$latency_<pNN>`` over a
-    ``latency_histogram`` column."""
+    """``$latency_bucket`` for the raw scan, ``$latency_<pNN>`` over a ``latency_histogram``
+    column."""
     return {
-        **{f"raw_{name}": condition for name, condition in STATUS_CLASSES.items()},
-        "raw_tokens_in": RAW_TOKENS_IN,
-        "raw_tokens_out": RAW_TOKENS_OUT,
-        "raw_list_price": RAW_LIST_PRICE,
         "latency_bucket": RAW_BUCKET,
         **{
             f"latency_{name}": quantile_sql("latency_histogram", q) for name, q in QUANTILES.items()
         },
     }
-
-
-# SLO targets of the "Pollen Platform Health" dashboard (seed 003's examples), as the defaults
-# of its textbox variables: environment variable -> (variable name, default).
-SLO_TARGETS = {
-    "POLLEN_SLO_AVAILABILITY": ("sloAvailability", "0.999"),  # share of requests without a 5xx
-    "POLLEN_SLO_LATENCY_P95_MS": ("sloLatencyP95Ms", "500"),  # p95 response time, ms
-    "POLLEN_SLO_ERROR_RATE": ("sloErrorRate", "0.01"),  # share of requests that are not 2xx
-}

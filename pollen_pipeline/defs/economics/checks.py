@@ -1,0 +1,88 @@
+"""Checks and schema pieces every *_windows table of the economics domain shares."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from pollen_pipeline.checks import CheckContext, Verdict, compare, window_days
+from pollen_pipeline.defs.economics.rules import (
+    ACTIVE_DAYS_WINDOWS,
+    LOOKBACK_DAYS,
+    MEASURES,
+    WINDOWS,
+)
+from pollen_pipeline.schemas import NON_NEGATIVE, SHARE, at_most
+
+
+class WindowColumns(pa.DataFrameModel):
+    """The windowed columns every *_windows table carries."""
+
+    pollen: Series[np.float64] = pa.Field(
+        alias=r"^(pack|tier|total)_\d+d$", regex=True, **NON_NEGATIVE
+    )
+    windowed_requests: Series[np.uint64] = pa.Field(alias=r"^requests_\d+d$", regex=True)
+    active_days: Series[np.uint64] = pa.Field(alias=r"^active_days_\d+d$", regex=True)
+    momentum: Series[np.float64] = pa.Field(**SHARE)
+
+    class Config:
+        coerce = False
+        strict = False
+
+
+def _window_rules() -> dict[str, str]:
+    """1d <= 7d <= 30d <= 90d for every windowed sum; active days fit in their window."""
+    names = list(WINDOWS)
+    nested = [
+        at_most(f"{prefix}_{short}", f"{prefix}_{long}")
+        for prefix in MEASURES
+        for short, long in itertools.pairwise(names)
+    ]
+    days = [f"active_days_{name} <= {WINDOWS[name]}" for name in ACTIVE_DAYS_WINDOWS]
+    active = "requests_90d > 0 AND active_days_90d > 0"
+    return {"windows_nest": " AND ".join([*nested, *days, active])}
+
+
+# The rows of every *_windows table satisfy these (their checks.py add their own).
+WINDOW_RULES = _window_rules()
+
+
+def _recomputed_windows(daily: str, key: str) -> str:
+    """Per as_of: distinct keys over 90 days and every windowed sum, recomputed with the window
+    days enumerated (ARRAY JOIN of the as_of days, BETWEEN), not fanned out as the tables do."""
+    sums = [
+        f"sumIf({column}, day BETWEEN as_of - {length - 1} AND as_of)"
+        for column in MEASURES.values()
+        for length in WINDOWS.values()
+    ]
+    return (
+        f"SELECT as_of, uniqExact({key}), {', '.join(sums)} FROM {daily} "
+        "ARRAY JOIN {days:Array(Date)} AS as_of "
+        f"WHERE day >= {{first:Date}} - {LOOKBACK_DAYS - 1} AND day <= {{last:Date}} "
+        f"AND day BETWEEN as_of - {LOOKBACK_DAYS - 1} AND as_of GROUP BY as_of"
+    )
+
+
+def windows_match_daily(ctx: CheckContext, daily: str, key: str) -> Verdict:
+    """Per as_of: one row per ``key`` active in 90 days, and every windowed sum equals the sum
+    of the ``daily`` table over that window (e.g. pack_30d = 30 days of pack_pollen)."""
+    sums = [f"sum({prefix}_{name})" for prefix in MEASURES for name in WINDOWS]
+    actual = (
+        f"SELECT as_of, count(), {', '.join(sums)} FROM {ctx.qualified} "
+        f"WHERE {ctx.in_window} GROUP BY as_of"
+    )
+    expected = _recomputed_windows(ctx.store.table(daily), key)
+    return compare(ctx.store, actual, expected, window_days(ctx))
+
+
+def developers_with_pollen(ctx: CheckContext, group: str) -> str:
+    """SQL: per ``group`` (as_of, and maybe the tier), developers with 30-day Pollen in
+    user_windows and their Pollen: what segments and the tier overlay must add up to."""
+    return (
+        f"SELECT {group}, count(), sum(total_30d), sum(pack_30d), sum(tier_30d) "
+        f"FROM {ctx.store.table('user_windows')} WHERE {ctx.in_window} AND total_30d > 0 "
+        f"GROUP BY {group}"
+    )
