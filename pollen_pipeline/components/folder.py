@@ -6,14 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 from types import ModuleType
+from typing import Annotated, Any
 
-from dagster import AssetCheckResult, AssetCheckSeverity, ComponentLoadContext
+from dagster import AssetCheckResult, AssetCheckSeverity, ComponentLoadContext, Resolver
 
 from pollen_pipeline.checks import Verdict
 
 CHECKS_MODULE = "checks.py"
 
 CheckFunction = Callable[..., Verdict]
+
+
+def described(type_: Any, description: str) -> Any:
+    """``type_`` with the description ``dg utils inspect-component`` and the YAML schema show."""
+    return Annotated[type_, Resolver.default(description=description)]
 
 
 def checks_module(context: ComponentLoadContext) -> ModuleType | None:

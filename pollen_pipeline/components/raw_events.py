@@ -23,7 +23,12 @@ from dagster import (
 
 from pollen_pipeline.check_history import record_history
 from pollen_pipeline.checks import CheckContext
-from pollen_pipeline.components.folder import as_result, checks_module, resolve_check
+from pollen_pipeline.components.folder import (
+    as_result,
+    checks_module,
+    described,
+    resolve_check,
+)
 from pollen_pipeline.components.summary_table import OWNERS
 from pollen_pipeline.grain import GRAINS
 from pollen_pipeline.resources import ClickHouseResource
@@ -35,20 +40,24 @@ class FreshnessCheck(Resolvable):
     """A check of the folder's ``checks.py`` run on its own ``cron``, over the last
     ``lookback_hours`` of raw events."""
 
-    function: str
-    description: str
-    cron: str
-    lookback_hours: int
-    severity: Literal["WARN", "ERROR"] = "ERROR"
-    params: dict[str, Any] = field(default_factory=dict)
+    function: described(str, "A function of the folder's checks.py (by name) or a dotted path.")
+    description: described(str, "What the check asserts, shown in the UI.")
+    cron: described(str, "When the check runs on its own (UTC cron).")
+    lookback_hours: described(int, "How many hours of raw events it looks back over.")
+    severity: described(
+        Literal["WARN", "ERROR"], "ERROR for a stopped feed, WARN for a diagnostic."
+    ) = "ERROR"
+    params: described(dict[str, Any], "Keyword arguments the function is called with.") = field(
+        default_factory=dict
+    )
 
 
 @dataclass(frozen=True)
 class RawEvents(Component, Resolvable):
     """The raw events table, named after its folder."""
 
-    description: str
-    freshness: FreshnessCheck
+    description: described(str, "What the raw table holds and where it comes from.")
+    freshness: described(FreshnessCheck, "The check that raw events keep arriving.")
 
     def build_defs(self, context: ComponentLoadContext) -> Definitions:
         name = context.path.name

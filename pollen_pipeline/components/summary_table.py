@@ -2,10 +2,12 @@
 
 A table folder holds everything about its table, side by side:
 
-- ``defs.yaml``: this component with the table's declaration (grain, upstream tables, group,
-  which checks and how severe);
+- ``defs.yaml``: this component with the table's declaration (grain, group, which checks and
+  how severe); its upstream tables are the ones ``select.sql`` names;
 - ``table.sql``: its DDL; ``select.sql``: the SELECT that computes a window of it;
-- ``checks.py`` (optional): its pandera model and its own checks.
+- ``checks.py`` (optional): its pandera model and its own checks;
+- ``rules.py`` (optional): SQL fragments of this table only (``table_sql`` says where every
+  ``$name`` comes from).
 
 The folder's name is the table's name and its asset key. Dagster's ``load_from_defs_folder``
 finds the folders; nothing else lists tables.
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import yaml
 from dagster import (
@@ -33,7 +35,6 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     Resolvable,
-    Resolver,
     RetryRequested,
     TableColumn,
     TableSchema,
@@ -48,6 +49,7 @@ from pollen_pipeline.components.folder import (
     CheckFunction,
     as_result,
     checks_module,
+    described,
     resolve_check,
 )
 from pollen_pipeline.components.scaffold import SummaryTableScaffolder
@@ -64,23 +66,18 @@ STORE_POOL = "pollen_store"  # dagster.yaml limits it: the embedded store has on
 PREVIEW_ROWS = 10
 
 
-def _described(type_: Any, description: str) -> Any:
-    """``type_`` with the description ``dg utils inspect-component`` and the YAML schema show."""
-    return Annotated[type_, Resolver.default(description=description)]
-
-
 @dataclass(frozen=True)
 class Reconcile(Resolvable):
     """The table adds up to raw events in ``scope`` (``checks.RAW_SCOPES``), per period."""
 
-    scope: _described(
+    scope: described(
         Literal["all", "usage", "economics", "free", "production", "production_users", "errors"],
         "Which raw events the table must add up to (checks.RAW_SCOPES): 'economics' = the "
         "contract's events without ROUTER, 'usage' = with it, 'all' = every raw event.",
     )
-    events: _described(str, "The column counting raw events.") = "requests"
-    pollen: _described(str, "The column summing total_price.") = "total_pollen"
-    meters: _described(
+    events: described(str, "The column counting raw events.") = "requests"
+    pollen: described(str, "The column summing total_price.") = "total_pollen"
+    meters: described(
         bool, "Rows carry pack / tier / other / total_pollen, and pack + tier + other = total."
     ) = True
 
@@ -90,17 +87,17 @@ class TableCheck(Resolvable):
     """One of the table's own checks: a function ``(ctx, **params) -> Verdict`` of the folder's
     ``checks.py`` (by name) or of any module (by dotted path), named after the function."""
 
-    function: _described(
+    function: described(
         str, "A function of the folder's checks.py (by name) or a dotted path to one."
     )
-    description: _described(str, "What the check asserts, shown in the UI.")
-    severity: _described(
+    description: described(str, "What the check asserts, shown in the UI.")
+    severity: described(
         Literal["WARN", "ERROR"], "ERROR for wrong numbers, WARN for a diagnostic."
     ) = "ERROR"
-    blocking: _described(
-        bool, "A failure stops the tables built from this one in the same run."
-    ) = False
-    params: _described(dict[str, Any], "Keyword arguments the function is called with.") = field(
+    blocking: described(bool, "A failure stops the tables built from this one in the same run.") = (
+        False
+    )
+    params: described(dict[str, Any], "Keyword arguments the function is called with.") = field(
         default_factory=dict
     )
 
@@ -119,46 +116,46 @@ class SummaryTable(Component, Resolvable):
     its upstream assets. ``pollen sql <table>`` prints the SELECT as it runs.
     """
 
-    description: _described(str, "What the table holds and which question it answers.")
-    grain: _described(
+    description: described(str, "What the table holds and which question it answers.")
+    grain: described(
         GrainName,
         "The table's time column and cadence: minute, hour, day or as_of (one row set per "
         "UTC day, e.g. rolling windows ending that day).",
     )
-    group: _described(str, "The Dagster asset group, usually the domain's folder name.")
-    read_by_checks: _described(
+    group: described(str, "The Dagster asset group, usually the domain's folder name.")
+    read_by_checks: described(
         list[str],
         "Tables only the checks read (the SELECT's own are found in select.sql): they become "
         "upstream assets too, so the checks never run before them.",
     ) = field(default_factory=list)
-    max_events_per_query: _described(
+    max_events_per_query: described(
         int | None,
         "Raw scans: run the SELECT over pieces of the window of at most this many raw events, "
         "to bound one query's memory (None: the whole window at once).",
     ) = None
-    days_per_query: _described(
+    days_per_query: described(
         int | None,
         "Run the SELECT over pieces of this many days, to bound one query's memory (None: the "
         "whole window at once).",
     ) = None
-    reconcile: _described(
+    reconcile: described(
         Reconcile | None,
         "Add the checks reconciles_with_raw (ERROR, blocking) and no_gaps (ERROR) against raw "
         "events in a scope of the contract (None: the table is not a sum of raw events).",
     ) = None
-    schema_model: _described(
+    schema_model: described(
         str | None,
         "A pandera model of the folder's checks.py: the schema_valid check (ERROR, blocking).",
     ) = None
-    checks: _described(
+    checks: described(
         Sequence[TableCheck], "The table's own checks, each with its severity and blocking."
     ) = ()
-    parameters: _described(
+    parameters: described(
         str | None,
         "A function (name in checks.py or dotted path), declared with @provides, called when a "
         "run starts: the bound parameters the SELECT needs (e.g. configured tier grants).",
     ) = None
-    fragments: _described(
+    fragments: described(
         str | None,
         "A function (name in checks.py or dotted path), declared with @provides, called when a "
         "run starts with (raw store, raw table): SQL fragments chosen by the raw table's columns.",
