@@ -1,16 +1,18 @@
 """The floor: the least any pipeline can do for one day of raw events.
 
-One process, one scan of the day, grouped at the finest grain any summary needs
-(hour x user x key x model x tier x key type x meter) into a table. `pollen materialize` for
-the same day is measured against this.
+A bare process: it imports the ClickHouse client and nothing else (no project, no Dagster), so
+the floor carries only the client's start-up, not the pipeline's imports. One scan of the day,
+grouped at the finest grain any summary needs (hour x user x key x model x tier x key type x
+meter) into a table. `pollen materialize` for the same day is measured against this.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 
-from pollen_pipeline.resources import ClickHouseResource
+import clickhouse_connect
 
 FLOOR_SQL = """
 INSERT INTO {table}
@@ -38,14 +40,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--day", type=dt.date.fromisoformat, required=True)
     day = parser.parse_args().day
-    store = ClickHouseResource().store()
-    table = store.table("bench_floor")
-    store.command(f"DROP TABLE IF EXISTS {table}")
-    store.command(FLOOR_DDL.format(table=table))
+    # The same variables the pipeline reads (set by benchmarks/run.py for each store).
+    client = clickhouse_connect.get_client(dsn=os.environ["POLLEN_CLICKHOUSE_URL"])
+    database = os.environ.get("POLLEN_DATABASE", "pollen")
+    table = f"{database}.bench_floor"
+    client.command(f"DROP TABLE IF EXISTS {table}")
+    client.command(FLOOR_DDL.format(table=table))
     start = dt.datetime.combine(day, dt.time(), dt.UTC)
-    store.command(
-        FLOOR_SQL.format(table=table, raw=store.table("generation_event")),
-        {"start": start, "end": start + dt.timedelta(days=1)},
+    client.command(
+        FLOOR_SQL.format(table=table, raw=f"{database}.generation_event"),
+        parameters={"start": start, "end": start + dt.timedelta(days=1)},
     )
 
 

@@ -82,6 +82,15 @@ def one_day(workdir: Path, events: int) -> list[Measurement]:
     ]
 
 
+def fixed_cost(workdir: Path) -> Measurement:
+    """The pipeline's fixed cost: `pollen materialize` of a day without events (process start,
+    imports, one Dagster run of every table with its checks and bookkeeping)."""
+    env = fresh_env(workdir, "empty_day")
+    subprocess.run(pollen("init"), env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    command = pollen("materialize", "--start", str(DAY), "--end", str(DAY))
+    return run_measured("materialize empty day", command, env, 0)
+
+
 def backfill(workdir: Path, days: int, per_day: int) -> tuple[dict[str, str], Measurement]:
     """A range of ``days`` days backfilled by one `pollen materialize` (single-run)."""
     env = fresh_env(workdir, "backfill")
@@ -112,7 +121,8 @@ def ratios(results: list[Measurement]) -> list[dict]:
 def print_table(results: list[Measurement], summary: list[dict]) -> None:
     print(f"{'step':<32} {'seconds':>9} {'peak MB':>9} {'events/s':>12}")
     for m in results:
-        print(f"{m.name:<32} {m.seconds:>9.2f} {m.peak_mb:>9.1f} {m.events / m.seconds:>12,.0f}")
+        rate = f"{m.events / m.seconds:>12,.0f}" if m.events else f"{'-':>12}"
+        print(f"{m.name:<32} {m.seconds:>9.2f} {m.peak_mb:>9.1f} {rate}")
     for row in summary:
         print(
             f"one day of {row['events']:,}: materialize/floor = {row['time_ratio']}x, "
@@ -170,6 +180,8 @@ def main() -> None:
         for m in measurements:
             print(f"{m.name:<32} {m.seconds:>9.2f}s {m.peak_mb:>9.1f} MB", flush=True)
 
+    record([fixed_cost(args.workdir)])
+    shutil.rmtree(args.workdir / "empty_day", ignore_errors=True)
     for size in args.sizes:
         check_disk(args.workdir, size)
         record(one_day(args.workdir, size))

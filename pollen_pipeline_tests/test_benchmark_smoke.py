@@ -20,6 +20,11 @@ def test_benchmark_quick_mode_reports_every_scenario(tmp_path):
     subprocess.run(command, check=True, cwd=ROOT, capture_output=True, timeout=600)
     report = json.loads(output.read_text())
     names = [step["name"] for step in report["steps"]]
-    assert names == ["floor 20,000", "materialize 20,000", "backfill 3d x 5,000"]
+    assert names == [
+        "materialize empty day",
+        "floor 20,000",
+        "materialize 20,000",
+        "backfill 3d x 5,000",
+    ]
     assert report["one_day"][0]["time_ratio"] > 0
     assert report["panels"]["panels"] and report["panels"]["raw_vs_panel_30d"]

@@ -343,7 +343,9 @@ class TablePlan:
         )
         results = self.evaluate(ctx)
         record_history(context, store, self.table.name, _run_partition(context), results)
-        return MaterializeResult(metadata=_metadata(ctx, written, select), check_results=results)
+        return MaterializeResult(
+            metadata=_run_metadata(context, ctx, written, select), check_results=results
+        )
 
     def render(self, store: Store, raw: Store, raw_table: str) -> RenderedSelect:
         """The SELECT as this run executes it: the fragments the raw table's columns call for,
@@ -402,20 +404,40 @@ def _run_partition(context: AssetExecutionContext) -> str:
     return partition_text(keys.start, keys.end) if keys else ""
 
 
-def _metadata(ctx: checks.CheckContext, written: int, select: RenderedSelect) -> dict[str, Any]:
+def _run_metadata(
+    context: AssetExecutionContext,
+    ctx: checks.CheckContext,
+    written: int,
+    select: RenderedSelect,
+) -> dict[str, Any]:
+    """The run's figures, on every day's materialization; the heavy metadata (schema, preview,
+    SQL) on the last day's only. Dagster copies a result's metadata into the materialization of
+    each day of a ranged run: a 60-day run would write the schema and preview 60 times."""
+    light = {
+        "dagster/row_count": MetadataValue.int(written),
+        "window": MetadataValue.text(
+            f"{ctx.window.start.isoformat()} .. {ctx.window.end.isoformat()}"
+        ),
+    }
+    heavy = _described_rows(ctx, select)
+    if not context.has_partition_key_range:
+        return {**light, **heavy}
+    context.add_asset_metadata(heavy, partition_key=context.partition_key_range.end)
+    return light
+
+
+def _described_rows(ctx: checks.CheckContext, select: RenderedSelect) -> dict[str, Any]:
+    """The table's columns, a preview of the window's rows and the SELECT that made them."""
     columns = ctx.store.rows(f"DESCRIBE TABLE {ctx.qualified}")
     preview = ctx.store.frame(
         f"SELECT * FROM {ctx.qualified} WHERE {ctx.in_window} "
         f"ORDER BY {ctx.table.time_column} LIMIT {PREVIEW_ROWS}",
         ctx.params(),
     )
-    window = ctx.window
     return {
-        "dagster/row_count": MetadataValue.int(written),
         "dagster/column_schema": TableSchema(
             columns=[TableColumn(name=row[0], type=row[1]) for row in columns]
         ),
-        "window": MetadataValue.text(f"{window.start.isoformat()} .. {window.end.isoformat()}"),
         "preview": MetadataValue.md(preview.to_markdown(index=False)),
         # what ran, as `pollen sql` prints it: the SELECT and the parameters the table bound
         "sql": MetadataValue.md(f"```sql\n{select.sql.strip()}\n```"),

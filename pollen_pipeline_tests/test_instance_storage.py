@@ -1,0 +1,70 @@
+"""The local instance's event log (``pollen_pipeline/instance_storage.py``, plugged in by the
+repository's ``dagster.yaml``) stores and reads runs as Dagster's own SQLite class does, and a
+ranged run records its heavy metadata once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from dagster import AssetKey, DagsterEventType, DagsterInstance
+
+from pollen_pipeline.instance_storage import OPEN_SHARDS, PooledSqliteEventLogStorage
+from pollen_pipeline_tests.databases import materialize
+from pollen_pipeline_tests.events import event, insert_events
+
+ROOT = Path(__file__).resolve().parents[1]
+FIRST, LAST = dt.date(2026, 2, 3), dt.date(2026, 2, 5)
+HEAVY = {"dagster/column_schema", "preview", "sql", "sql_parameters"}
+
+
+def instance_of_repository(home: Path) -> DagsterInstance:
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    return DagsterInstance.from_config(str(home))
+
+
+def materializations(instance: DagsterInstance, table: str) -> dict[str, dict]:
+    records = instance.fetch_materializations(AssetKey(table), limit=100).records
+    return {record.partition_key: record.asset_materialization.metadata for record in records}
+
+
+def test_a_ranged_run_is_stored_through_kept_connections_and_read_back(
+    store, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    insert_events(store, [event(f"2026-02-0{day}T10:00:00", total_price=1.0) for day in (3, 4, 5)])
+    instance = instance_of_repository(tmp_path / "home")
+    assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
+
+    result = materialize(FIRST, LAST, "data_quality_daily", instance=instance)
+    stored = instance.all_logs(result.run_id)
+    assert [e.dagster_event_type for e in stored if e.is_dagster_event][-1] == (
+        DagsterEventType.RUN_SUCCESS
+    )
+    instance.dispose()
+
+    # A new instance on the same files (as the UI opens them) reads every day of the run.
+    with DagsterInstance.from_config(str(tmp_path / "home")) as reopened:
+        assert len(reopened.all_logs(result.run_id)) == len(stored)
+        metadata = materializations(reopened, "data_quality_daily")
+    days = ["2026-02-03", "2026-02-04", "2026-02-05"]
+    assert sorted(metadata) == days
+    # Every day carries the run's figures; only the last day the schema, preview and SQL.
+    for day in days:
+        assert metadata[day]["dagster/row_count"].value > 0
+        assert metadata[day]["window"].text.startswith("2026-02-03T00:00:00")
+    assert set(metadata["2026-02-05"]) >= HEAVY
+    assert not HEAVY & (set(metadata["2026-02-03"]) | set(metadata["2026-02-04"]))
+
+
+def test_shards_beyond_the_limit_are_closed(tmp_path):
+    storage = PooledSqliteEventLogStorage(str(tmp_path / "runs"))
+    for number in range(OPEN_SHARDS + 3):
+        with storage.run_connection(f"run-{number}") as connection:
+            connection.exec_driver_sql("SELECT 1")
+    assert len(storage._engines) == OPEN_SHARDS
+    assert "run-0" not in storage._engines and f"run-{OPEN_SHARDS + 2}" in storage._engines
+    storage.dispose()
+    assert not storage._engines
