@@ -23,6 +23,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from tempfile import TemporaryDirectory
 from typing import Any
 
 from dagster import Field, StringSource
@@ -35,9 +36,11 @@ OPEN_SHARDS = 8  # a run writes to its own shard and the index; the UI reads a f
 BUSY_TIMEOUT_SECONDS = 30  # Dagster's own, for the webserver and daemon writing at once
 
 
-def default_base_dir() -> str:
-    """Where Dagster's default SQLite storage keeps event logs: ``$DAGSTER_HOME/history/runs``."""
-    return os.path.join(os.environ["DAGSTER_HOME"], "history", "runs", "")
+def default_base_dir() -> str | None:
+    """Where Dagster's default SQLite storage keeps event logs: ``$DAGSTER_HOME/history/runs``;
+    None without ``DAGSTER_HOME`` (Dagster's CLI then makes a temporary instance)."""
+    home = os.environ.get("DAGSTER_HOME")
+    return os.path.join(home, "history", "runs", "") if home else None
 
 
 def _synchronous_normal(connection: Any, _record: Any) -> None:
@@ -50,7 +53,10 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str | None = None, inst_data: ConfigurableClassData | None = None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
-        super().__init__(base_dir or default_base_dir(), inst_data)
+        # A temporary instance's event log is temporary too: removed with this object.
+        self._temporary = None if base_dir or default_base_dir() else TemporaryDirectory()
+        folder = base_dir or default_base_dir() or self._temporary.name
+        super().__init__(folder, inst_data)
 
     @classmethod
     def config_type(cls) -> dict[str, Field]:

@@ -19,7 +19,7 @@ from pollen_pipeline_tests.health_events import DAY, EVENTS, TOKEN_KINDS, health
 from pollen_pipeline_tests.oracle import nearest_rank
 
 WINDOW = Window(at("2026-03-05 00:00:00"), at("2026-03-06 00:00:00"))
-SELECT = ["event_facts_daily", "health_hourly"]
+SELECT = ["event_facts_daily", "load_minutely", "health_hourly"]
 STATUS_CLASSES = "status_classes_match_raw"
 
 

@@ -52,7 +52,8 @@ def loaded(store_url) -> Iterator:
     """One materialized database for the module: its tests only read."""
     with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
         insert_events(store, EVENTS)
-        materialize(DAY, DAY, "group:core", "group:health")  # what the dashboard reads
+        # what the dashboard reads, and the minute table health_hourly is grouped from
+        materialize(DAY, DAY, "group:core", "group:health", "load_minutely")
         store.command(f"USE {store.database}")  # dashboards name tables unqualified
         try:
             yield store

@@ -3,7 +3,8 @@
 - Every 5 minutes, the minute tables (on-call load and its alerts) rebuild the UTC days of the
   last ten closed minutes (today's partition, and yesterday's too just after midnight).
 - Every hour at :05, the hourly tables rebuild the UTC days of the hour just closed and the one
-  before (today's partition, and yesterday's too just after midnight).
+  before (today's partition, and yesterday's too just after midnight), after the minute tables
+  they are grouped from.
 - Every day at 00:15, every summary table rebuilds yesterday and the day before in one run:
   the fine facts rescan raw events (late events land), and the daily rollups, windows and
   cohorts follow in dependency order within the same run, so they never read facts that are
@@ -39,7 +40,9 @@ five_minute_job = define_asset_job(
 
 hourly_job = define_asset_job(
     "pollen_hourly",
-    selection=HOURLY,
+    # with the minute tables an hourly one is grouped from (health_hourly from load_minutely):
+    # rebuilt first in the same run, so the hour just closed is whole
+    selection=HOURLY | (HOURLY.upstream() & FIVE_MINUTES),
     description="Rebuild the hourly tables for the day in progress.",
 )
 daily_job = define_asset_job(

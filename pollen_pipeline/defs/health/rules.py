@@ -1,6 +1,7 @@
 """The health domain's rules: latency as a histogram of raw events' response times.
 
-``health_hourly``'s own narrow scan of raw events keeps it; status classes, tokens and the list
+The minute scan of raw production events (``ops/load_minutely``) keeps it per minute and
+``health_hourly`` merges the minutes of each hour; status classes, tokens and the list
 price it also counts are the contract's (the on-call tables count them too), and which events
 are production is the contract's rule.
 
@@ -50,11 +51,8 @@ def quantile_sql(histogram: str, q: float) -> str:
 
 
 def fragments() -> dict[str, str]:
-    """``$latency_bucket`` for the raw scan, ``$latency_<pNN>`` over a ``latency_histogram``
-    column."""
+    """``$latency_<pNN>``: the quantiles of a ``latency_histogram`` column. (``RAW_BUCKET`` is
+    the raw scan's, in load_minutely, whose rows health_hourly groups by hour.)"""
     return {
-        "latency_bucket": RAW_BUCKET,
-        **{
-            f"latency_{name}": quantile_sql("latency_histogram", q) for name, q in QUANTILES.items()
-        },
+        f"latency_{name}": quantile_sql("latency_histogram", q) for name, q in QUANTILES.items()
     }
