@@ -1,5 +1,5 @@
 -- Per developer and as_of, from the 90 days of user_daily up to each as_of of the run. The inner
--- windows ($windows, rules.py) aggregate under names that no user_daily column has. On long runs
+-- windows (rules.py: USER) aggregate under names that no user_daily column has. On long runs
 -- (defs.yaml) they are running sums instead of a fan-out: the same columns, the same numbers.
 WITH daily AS (SELECT * FROM $user_daily WHERE $lookback_rows)
 SELECT
