@@ -233,14 +233,16 @@ def cmd_sql(args: argparse.Namespace) -> None:
     store, source = resource.store(), resource.source()
     raw = source or store
     plan = plan_of(args.table)
+    window = Window(_midnight(first), _midnight(last + dt.timedelta(days=1)))
+    long_run = plan.is_long(window)
     try:
-        select = plan.render(store, raw, resource.settings().raw_table)
+        select = plan.render(store, raw, resource.settings().raw_table, long_run=long_run)
     except TemplateError as error:
         raise CommandError(str(error)) from error
-    window = Window(_midnight(first), _midnight(last + dt.timedelta(days=1)))
     params = store.bind({**window.params(), **select.params})
     used = sorted(bound_params(select.sql))
-    _say(f"-- {args.table}: {plan.sql.path('select.sql')}, UTC days {first} .. {last}")
+    how = ", as a long run" if long_run else ""
+    _say(f"-- {args.table}: {plan.sql.path('select.sql')}, UTC days {first} .. {last}{how}")
     _say(f"-- bound parameters, inlined below: {', '.join(used) or 'none'}")
     _say(inline_params(select.sql.strip(), params))
     if args.preview:

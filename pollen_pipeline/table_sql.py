@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
 from pathlib import Path
@@ -133,6 +133,8 @@ class TableSql:
     tables: frozenset[str]  # every table folder's name: $<table> placeholders
     runtime_fragments: frozenset[str] = frozenset()  # chosen when a run starts
     runtime_params: frozenset[str] = frozenset()  # bound when a run starts
+    # $name of select.sql -> the fragment filling it instead on long runs (SummaryTable)
+    long_run_fragments: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def fragments(self) -> dict[str, str]:
@@ -154,18 +156,33 @@ class TableSql:
         run-time parameters give."""
         self._known(DDL_FILE, {DATABASE_NAME})
         self._known(SELECT_FILE, {RAW_TABLE_NAME, *self.tables, *self.runtime_fragments})
+        self._long_run_names_known()
         # the run-time fragments' own SQL is unknown here: left as $names, binding nothing
-        rendered = self.select(
-            str, RAW_ASSET, {name: f"${name}" for name in self.runtime_fragments}
-        )
+        runtime = {name: f"${name}" for name in self.runtime_fragments}
         known = WINDOW_PARAMS | set(contract.params()) | self.runtime_params
-        unknown = sorted(bound_params(rendered) - known)
-        if unknown:
-            raise TemplateError(
-                f"{self.name}: {self.path(SELECT_FILE)} binds {_listed(unknown)}, which no one "
-                "gives (the window gives start and end; the contract and the table's "
-                "'parameters' function the rest)"
-            )
+        for long_run in (False, True):
+            rendered = self.select(str, RAW_ASSET, runtime, long_run=long_run)
+            unknown = sorted(bound_params(rendered) - known)
+            if unknown:
+                raise TemplateError(
+                    f"{self.name}: {self.path(SELECT_FILE)} binds {_listed(unknown)}"
+                    f"{' on long runs' if long_run else ''}, which no one gives (the window "
+                    "gives start and end; the contract and the table's 'parameters' function "
+                    "the rest)"
+                )
+
+    def _long_run_names_known(self) -> None:
+        used = placeholders(self.text(SELECT_FILE))
+        for name, fragment in self.long_run_fragments.items():
+            if name not in used or fragment not in self.fragments:
+                raise TemplateError(
+                    f"{self.name}: long runs fill ${name} with ${fragment}, but "
+                    + (
+                        f"{self.path(SELECT_FILE)} does not use ${name}"
+                        if name not in used
+                        else f"no rules.py defines ${fragment}"
+                    )
+                )
 
     def _known(self, file_name: str, extra: Iterable[str]) -> None:
         known = set(self.fragments) | set(extra)
@@ -186,12 +203,20 @@ class TableSql:
         return template.substitute({**self.fragments, **names})
 
     def select(
-        self, qualified: Callable[[str], str], raw_table: str, runtime: Mapping[str, str]
+        self,
+        qualified: Callable[[str], str],
+        raw_table: str,
+        runtime: Mapping[str, str],
+        *,
+        long_run: bool = False,
     ) -> str:
         """The SELECT to run: tables as ``qualified(name)``, raw events as ``raw_table`` (a
-        validated identifier), ``runtime`` the fragments chosen for this run."""
+        validated identifier), ``runtime`` the fragments chosen for this run; on a long run,
+        the ``long_run_fragments`` in place of the names they replace."""
         tables = {table: qualified(table) for table in self.tables}
-        return self._fill(SELECT_FILE, {**tables, RAW_TABLE_NAME: raw_table, **runtime})
+        swapped = self.long_run_fragments if long_run else {}
+        instead = {name: self.fragments[fragment] for name, fragment in swapped.items()}
+        return self._fill(SELECT_FILE, {**tables, RAW_TABLE_NAME: raw_table, **runtime, **instead})
 
     def ddl_template(self) -> str:
         """``table.sql`` with its fragments filled and ``${database}`` left for the store."""

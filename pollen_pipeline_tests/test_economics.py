@@ -14,6 +14,7 @@ import pytest
 from dagster import AssetCheckSeverity, AssetKey
 
 from pollen_pipeline import catalog, checks
+from pollen_pipeline.components.summary_table import plan_of
 from pollen_pipeline.headline import headline_numbers
 from pollen_pipeline.store import Store, Window
 from pollen_pipeline_tests import economics_oracle as expect
@@ -260,6 +261,38 @@ def test_app_and_model_windows_equal_independent_computation(loaded):
     )
     models = per_day(lambda day: expect.model_windows(ECON, day))
     assert_table(loaded, "model_windows", ["as_of", "resolved_model_requested"], models)
+
+
+WINDOW_TABLES = {  # the tables with two methods: their key and their oracle
+    "user_windows": ("user_id", expect.user_windows),
+    "app_windows": ("api_key_id", expect.app_windows),
+    "model_windows": ("resolved_model_requested", expect.model_windows),
+}
+LEAVES_30D = dt.date(2026, 1, 19)  # idle's 11 Pollen of 12-20 has just left its 30-day window
+
+
+def test_one_day_fans_out_and_a_long_run_sums_running_both_as_the_oracle(loaded, store):
+    """The fixture's 36-day run took the running sums; one day alone takes the fan-out. Both
+    equal the oracle on that day, and so do the idle user's hand-counted windows."""
+    one_day = Window(at("2026-01-19 00:00:00"), at("2026-01-20 00:00:00"))
+    for name in WINDOW_TABLES:
+        assert plan_of(name).is_long(WINDOW) and not plan_of(name).is_long(one_day)
+    insert_events(store, EVENTS)
+    materialize(FIRST, LAST, "group:core")
+    result = materialize(LEAVES_30D, LEAVES_30D, *WINDOW_TABLES)
+    for name, (key, compute) in WINDOW_TABLES.items():
+        ran = result.asset_materializations_for_node(name)[0].metadata["sql"].value
+        assert "arrayJoin(arrayFilter" in ran and "OVER so_far" not in ran  # the fan-out ran
+        expected = per_day(lambda day, compute=compute: compute(ECON, day), [LEAVES_30D])
+        assert_table(store, name, ["as_of", key], expected)
+        long_run = {
+            k: v for k, v in rows(loaded, name, ["as_of", key]).items() if k[0] == LEAVES_30D
+        }
+        assert sorted(long_run) == sorted(expected)
+    idle = rows(store, "user_windows", ["as_of", "user_id"])[(LEAVES_30D, "ui")]
+    assert (idle["pack_30d"], idle["pack_90d"], idle["tier_90d"]) == (0.0, 11.0, 0.2)
+    assert (idle["active_days_30d"], idle["active_days_90d"], idle["apps_90d"]) == (0, 1, 1)
+    assert pd.isna(idle["momentum"])
 
 
 def test_spikes_equal_independent_computation(loaded):

@@ -35,10 +35,17 @@ def _storage_type(type_: str) -> str:
     return "DateTime" if inner.startswith("DateTime") else inner
 
 
-@pytest.mark.parametrize("name", catalog.summary_tables())
-def test_every_select_returns_its_tables_columns_by_name_and_type(store: Store, name: str):
+SELECTS = [(name, False) for name in catalog.summary_tables()] + [
+    (name, True) for name in catalog.summary_tables() if plan_of(name).long_runs
+]
+
+
+@pytest.mark.parametrize(("name", "long_run"), SELECTS)
+def test_every_select_returns_its_tables_columns_by_name_and_type(
+    store: Store, name: str, long_run: bool
+):
     plan = plan_of(name)
-    select = plan.render(store, store, store.table(catalog.RAW_TABLE))
+    select = plan.render(store, store, store.table(catalog.RAW_TABLE), long_run=long_run)
     params = {**DAY.params(), **select.params}
     got = store.rows(f"DESCRIBE (SELECT * FROM ({select.sql}\n))", params)
     want = store.rows(f"DESCRIBE TABLE {store.table(name)}")

@@ -106,6 +106,19 @@ class TableCheck(Resolvable):
         return self.function.rsplit(".", 1)[-1]
 
 
+@dataclass(frozen=True)
+class LongRuns(Resolvable):
+    """Runs of at least ``min_days`` UTC days compute the table another way, cheaper on many
+    days (e.g. rolling windows by running sums instead of a fan-out to every day)."""
+
+    min_days: described(int, "The shortest run, in UTC days, computed this way.")
+    fragments: described(
+        dict[str, str],
+        "$name of select.sql -> the fragment that fills it on long runs instead (both are "
+        "checked when the definitions load).",
+    )
+
+
 @scaffold_with(SummaryTableScaffolder)
 @dataclass(frozen=True)
 class SummaryTable(Component, Resolvable):
@@ -137,6 +150,11 @@ class SummaryTable(Component, Resolvable):
         int | None,
         "Run the SELECT over pieces of this many days, to bound one query's memory (None: the "
         "whole window at once).",
+    ) = None
+    long_runs: described(
+        LongRuns | None,
+        "Runs of at least min_days fill some $names of select.sql with other fragments, and run "
+        "as one query (days_per_query splits the other runs only). None: every run alike.",
     ) = None
     reconcile: described(
         Reconcile | None,
@@ -206,6 +224,7 @@ class SummaryTable(Component, Resolvable):
             frozenset(catalog.table_folders()),
             runtime_fragments=provided(fragments),
             runtime_params=provided(parameters),
+            long_run_fragments=self.long_runs.fragments if self.long_runs else {},
         )
         sql.validate()
         return TablePlan(
@@ -216,6 +235,7 @@ class SummaryTable(Component, Resolvable):
             fragments=fragments,
             max_events_per_query=self.max_events_per_query,
             days_per_query=self.days_per_query,
+            long_runs=self.long_runs,
             reconcile=self.reconcile,
             schema=schema,
             checks=custom,
@@ -295,6 +315,7 @@ class TablePlan:
     fragments: Callable[[Store, str], dict[str, str]] | None
     max_events_per_query: int | None
     days_per_query: int | None
+    long_runs: LongRuns | None
     reconcile: Reconcile | None
     schema: Schema | None
     checks: Sequence[tuple[TableCheck, CheckFunction]]
@@ -331,7 +352,7 @@ class TablePlan:
         store, source = clickhouse.store(), clickhouse.source()
         window = _window(context)
         raw = source or store
-        select = self.render(store, raw, settings.raw_table)
+        select = self.render(store, raw, settings.raw_table, long_run=self.is_long(window))
         parts = self.parts(window, raw, settings.raw_table)
         scan_source = source if self.scans_raw else None
         written = store.replace_window(
@@ -347,15 +368,24 @@ class TablePlan:
             metadata=_run_metadata(context, ctx, written, select), check_results=results
         )
 
-    def render(self, store: Store, raw: Store, raw_table: str) -> RenderedSelect:
-        """The SELECT as this run executes it: the fragments the raw table's columns call for,
-        the parameters the table binds (configuration read now, at run start)."""
+    def is_long(self, window: Window) -> bool:
+        """Whether ``window`` is a long run, computed with the ``long_runs`` fragments."""
+        return self.long_runs is not None and len(window.days()) >= self.long_runs.min_days
+
+    def render(
+        self, store: Store, raw: Store, raw_table: str, *, long_run: bool = False
+    ) -> RenderedSelect:
+        """The SELECT as this run executes it: the fragments the raw table's columns call for
+        (and those of long runs on one), the parameters the table binds (configuration read
+        now, at run start)."""
         chosen = self.fragments(raw, raw_table) if self.fragments else {}
-        sql = self.sql.select(store.table, raw_table, chosen)
+        sql = self.sql.select(store.table, raw_table, chosen, long_run=long_run)
         return RenderedSelect(sql, self.parameters() if self.parameters else {})
 
     def parts(self, window: Window, raw: Store, raw_table: str) -> list[Window]:
         """The pieces of ``window`` the SELECT runs over, one query each."""
+        if self.is_long(window):  # long runs are computed the way whose cost does not grow
+            return [window]  # with the run's days, so one query holds all of them
         if self.days_per_query:
             return list(window.chunks(dt.timedelta(days=self.days_per_query)))
         if not self.max_events_per_query:

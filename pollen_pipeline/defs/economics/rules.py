@@ -14,6 +14,9 @@ only the contract's and the window's values are bound parameters.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 from pollen_pipeline import contract
 
 WINDOWS = {"1d": 1, "7d": 7, "30d": 30, "90d": 90}
@@ -58,18 +61,6 @@ def window_column_names() -> list[str]:
     return [name for name, _ in window_columns()]
 
 
-def _window_sums() -> str:
-    sums = [
-        f"sumIf({column}, {in_window(name)}) AS {prefix}_{name}"
-        for prefix, column in MEASURES.items()
-        for name in WINDOWS
-    ]
-    days = [
-        f"uniqExactIf(day, {in_window(name)}) AS active_days_{name}" for name in ACTIVE_DAYS_WINDOWS
-    ]
-    return ",\n        ".join(sums + days)
-
-
 def _conversion_flags() -> str:
     # "not earlier than the first tier event": a pack before it, even the same day, never counts.
     return ",\n    ".join(
@@ -109,12 +100,199 @@ def fragments() -> dict[str, str]:
         "as_of_fanout": AS_OF_FANOUT,
         "run_start_day": RUN_START_DAY,
         "as_of_fanout_all_time": AS_OF_FANOUT_ALL_TIME,
-        "window_sums": _window_sums(),
-        **{f"in_{name}": in_window(name) for name in WINDOWS},
         "window_columns": ",\n    ".join(window_column_names()),
         "window_column_definitions": contract.column_definitions(window_columns()),
         "momentum": MOMENTUM,
         "paid_share_30d": PAID_SHARE_30D,
         "qualifies": QUALIFIES,
         "conversion_flags": _conversion_flags(),
+    }
+
+
+# --- One entity's windows per as_of, by either method ---------------------------------------
+#
+# A *_windows table declares what it aggregates per entity (``Windowed``); both SELECTs of its
+# windows are generated from that declaration and from WINDOWS / MEASURES, so they cannot
+# disagree on a column. Both read ``daily``: the CTE of the table's select.sql holding the
+# daily rows of LOOKBACK_ROWS.
+#
+# - fan-out (short runs): each daily row is copied to every as_of of the run whose 90-day window
+#   holds it, then aggregated per as_of. Cost: daily rows x as_of days.
+# - running sums (long runs): each daily row enters its N-day windows on its day and leaves
+#   them N days later; a running sum per entity over those change days gives every window on
+#   every as_of. Cost: daily rows x (1 + number of windows), whatever the run's length.
+
+OFFSETS = [0, *sorted(set(WINDOWS.values()))]  # 0: a row enters its windows; N: it leaves one
+# Float64 sums run as Decimal: a running sum that adds then subtracts floats is off by rounding
+# (and a window holding only zeros would read 1e-17, not 0: momentum not NULL). 18 decimals keep
+# a Float64 of a Pollen price to far better than 1e-9, and 10^20 Pollen of headroom.
+_EXACT = {"Float64": "toDecimal128({}, 18)", "UInt64": "toInt64({})"}
+
+
+@dataclass(frozen=True)
+class Windowed:
+    """What a *_windows table computes per entity and as_of from its daily table."""
+
+    key: str  # the entity's column
+    # alias -> daily column: its value on the latest day in the 90-day window (argMax by day)
+    latest: Mapping[str, str] = field(default_factory=dict)
+    # alias -> (Float64 daily column, window): sums besides the MEASURES x WINDOWS columns
+    sums: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # column prefix -> daily Array column: distinct ids of the arrays over each window
+    id_arrays: Mapping[str, str] = field(default_factory=dict)
+
+    def all_sums(self) -> list[tuple[str, str, str, str]]:
+        """(alias, daily column, window, type) of every windowed sum."""
+        types = {name: type_ for name, type_, _ in contract.METER_COLUMNS}
+        measures = [
+            (f"{prefix}_{name}", column, name, types[column])
+            for prefix, column in MEASURES.items()
+            for name in WINDOWS
+        ]
+        extra = [(alias, column, name, "Float64") for alias, (column, name) in self.sums.items()]
+        return measures + extra
+
+    def id_columns(self) -> list[tuple[str, str, str]]:
+        """(prefix, daily array column, window) of every distinct-id count, column
+        ``<prefix>_<window>``."""
+        return [
+            (prefix, array, name) for prefix, array in self.id_arrays.items() for name in WINDOWS
+        ]
+
+    def counts(self) -> list[str]:
+        """Every distinct count's column: active days, then distinct ids."""
+        days = [f"active_days_{name}" for name in ACTIVE_DAYS_WINDOWS]
+        return days + [f"{prefix}_{name}" for prefix, _, name in self.id_columns()]
+
+
+def _joined(items: list[str], indent: int = 8) -> str:
+    return f",\n{' ' * indent}".join(items)
+
+
+def windows_by_fanout(entity: Windowed) -> str:
+    """Per as_of and entity: every column of ``entity`` from the daily rows fanned out."""
+    columns = [
+        *(f"argMax({column}, day) AS {alias}" for alias, column in entity.latest.items()),
+        *(
+            f"sumIf({column}, {in_window(name)}) AS {alias}"
+            for alias, column, name, _ in entity.all_sums()
+        ),
+        *(
+            f"uniqExactIf(day, {in_window(name)}) AS active_days_{name}"
+            for name in ACTIVE_DAYS_WINDOWS
+        ),
+        *(
+            f"uniqExactArrayIf({array}, {in_window(name)}) AS {prefix}_{name}"
+            for prefix, array, name in entity.id_columns()
+        ),
+    ]
+    return (
+        f"SELECT\n        as_of,\n        {entity.key},\n        {_joined(columns)}\n"
+        f"    FROM (SELECT *, {AS_OF_FANOUT} AS as_of FROM daily)\n"
+        f"    GROUP BY as_of, {entity.key}"
+    )
+
+
+def _changes(entity: Windowed) -> str:
+    """Per entity and change day: the latest attributes of the rows entering their windows
+    there (NULL where none does), and what enters minus what leaves each window. Days before
+    the run's first as_of fold onto it; changes on or after its end are dropped."""
+    entering = [
+        f"if(countIf(offset = 0) > 0, argMaxIf({column}, day, offset = 0), NULL) AS l_{alias}"
+        for alias, column in entity.latest.items()
+    ]
+    sums = [
+        f"sumIf({exact}, offset = 0) - sumIf({exact}, offset = {WINDOWS[name]}) AS d_{alias}"
+        for alias, column, name, type_ in entity.all_sums()
+        for exact in [_EXACT[type_].format(column)]
+    ]
+    days = [
+        f"toInt64(uniqExactIf(day, offset = 0)) - "
+        f"toInt64(uniqExactIf(day, offset = {WINDOWS[name]})) AS d_active_days_{name}"
+        for name in ACTIVE_DAYS_WINDOWS
+    ]
+    return (
+        f"SELECT {entity.key}, greatest(day + offset, {_START}) AS change_day, "
+        f"{_joined(entering + sums + days)} "
+        f"FROM daily ARRAY JOIN {OFFSETS} AS offset WHERE day + offset < {_END} "
+        f"GROUP BY {entity.key}, change_day"
+    )
+
+
+def _id_changes(entity: Windowed) -> str:
+    """Per entity and change day: +1 / -1 where an id's coverage of an N-day window starts or
+    ends. An id seen on days d1 < d2 < ... covers the as_of days of the union of [d, d + N);
+    a day starts a stretch unless the day before it is less than N days earlier, and ends one
+    (at d + N) unless the next is less than N days later."""
+    items = ", ".join(
+        f"arrayMap(id -> ('{prefix}', id), {array})" for prefix, array in entity.id_arrays.items()
+    )
+    starts = "arrayFilter((d, i) -> i = 1 OR d - days[i - 1] >= n, days, arrayEnumerate(days))"
+    ends = (
+        "arrayFilter((d, i) -> i = length(days) OR days[i + 1] - d >= n, days, "
+        "arrayEnumerate(days))"
+    )
+    edges = (
+        f"arrayConcat(arrayMap(d -> (greatest(d, {_START}), 1), {starts}), "
+        f"arrayMap(d -> (greatest(d + n, {_START}), -1), {ends}))"
+    )
+    counts = [
+        f"sumIf(edge.2, kind = '{prefix}' AND n = {WINDOWS[name]}) AS d_{prefix}_{name}"
+        for prefix, _, name in entity.id_columns()
+    ]
+    return (
+        f"SELECT {entity.key}, edge.1 AS change_day, {_joined(counts)} "
+        f"FROM (SELECT {entity.key}, item.1 AS kind, arraySort(groupUniqArray(day)) AS days "
+        f"FROM daily ARRAY JOIN arrayConcat({items}) AS item GROUP BY {entity.key}, item) "
+        f"ARRAY JOIN {sorted(set(WINDOWS.values()))} AS n ARRAY JOIN {edges} AS edge "
+        f"WHERE edge.1 < {_END} GROUP BY {entity.key}, change_day"
+    )
+
+
+_DAYS_UNTIL_NEXT_CHANGE = "arrayMap(i -> change_day + i, range(toUInt32(until - change_day)))"
+
+
+def windows_by_running_sums(entity: Windowed) -> str:
+    """Per as_of and entity: the columns of :func:`windows_by_fanout`, as running sums of the
+    changes per entity, each change day's values held until the entity's next change day and
+    kept on the as_of days the entity is active in its 90-day window."""
+    changes = _changes(entity)
+    if entity.id_arrays:
+        # an id changes coverage on a day of the entity's rows or N days after one, where the
+        # entity's own sums change too: a LEFT JOIN keeps every change day (0 where no id does)
+        changes = (
+            f"SELECT * FROM ({changes}) AS sums\n    LEFT JOIN ({_id_changes(entity)}) AS ids "
+            f"USING ({entity.key}, change_day)"
+        )
+    exact_type = {"Float64": "toFloat64", "UInt64": "toUInt64"}
+    # last_value skips NULLs: each attribute is the one of the latest row entered so far
+    columns = [
+        *(
+            f"assumeNotNull(last_value(l_{alias}) OVER so_far) AS {alias}"
+            for alias in entity.latest
+        ),
+        *(
+            f"{exact_type[type_]}(sum(d_{alias}) OVER so_far) AS {alias}"
+            for alias, _, _, type_ in entity.all_sums()
+        ),
+        *(f"toUInt64(sum(d_{alias}) OVER so_far) AS {alias}" for alias in entity.counts()),
+    ]
+    names = [*entity.latest, *(alias for alias, *_ in entity.all_sums()), *entity.counts()]
+    return (
+        f"SELECT as_of, {entity.key}, {_joined(names)}\n"
+        f"    FROM (SELECT {entity.key}, change_day, "
+        f"leadInFrame(change_day, 1, {_END}) OVER next_change AS until, {_joined(columns)} "
+        f"FROM ({changes}) WINDOW so_far AS (PARTITION BY {entity.key} ORDER BY change_day "
+        "ROWS UNBOUNDED PRECEDING), next_change AS (PARTITION BY "
+        f"{entity.key} ORDER BY change_day ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING))\n"
+        f"    ARRAY JOIN {_DAYS_UNTIL_NEXT_CHANGE} AS as_of\n"
+        f"    WHERE active_days_{max(WINDOWS, key=WINDOWS.get)} > 0"
+    )
+
+
+def windows_fragments(entity: Windowed) -> dict[str, str]:
+    """``$windows`` (the fan-out) and ``$windows_by_running_sums`` of a *_windows table."""
+    return {
+        "windows": windows_by_fanout(entity),
+        "windows_by_running_sums": windows_by_running_sums(entity),
     }

@@ -1,5 +1,6 @@
 -- Per app (API key) and as_of, from the 90 days of app_daily up to each as_of of the run; name,
 -- type and owner are the latest seen.
+WITH daily AS (SELECT * FROM $app_daily WHERE $lookback_rows)
 SELECT
     as_of,
     api_key_id,
@@ -11,17 +12,4 @@ SELECT
     $window_columns,
     $paid_share_30d AS paid_share_30d,
     $momentum AS momentum
-FROM
-(
-    SELECT
-        as_of,
-        api_key_id,
-        argMax(api_key_name, day) AS key_name,
-        argMax(api_key_type, day) AS key_type,
-        argMax(is_named_app, day) AS named,
-        argMax(user_id, day) AS owner_id,
-        argMax(user_github_username, day) AS owner_username,
-        $window_sums
-    FROM (SELECT *, $as_of_fanout AS as_of FROM $app_daily WHERE $lookback_rows)
-    GROUP BY as_of, api_key_id
-)
+FROM ($windows)

@@ -1,5 +1,6 @@
 -- Per requested model and as_of, from the 90 days of model_daily (all tiers and key types) up to
 -- each as_of of the run. Cost shares compare the model with all models of the same as_of.
+WITH daily AS (SELECT * FROM $model_daily WHERE $lookback_rows)
 SELECT
     as_of,
     resolved_model_requested,
@@ -11,12 +12,4 @@ SELECT
     total_1d / nullIf(sum(total_1d) OVER (PARTITION BY as_of), 0) AS cost_share_1d,
     total_30d / nullIf(sum(total_30d) OVER (PARTITION BY as_of), 0) AS cost_share_30d,
     cost_share_1d - cost_share_30d AS cost_share_change
-FROM
-(
-    SELECT
-        as_of,
-        resolved_model_requested,
-        $window_sums
-    FROM (SELECT *, $as_of_fanout AS as_of FROM $model_daily WHERE $lookback_rows)
-    GROUP BY as_of, resolved_model_requested
-)
+FROM ($windows)

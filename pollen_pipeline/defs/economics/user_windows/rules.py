@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pollen_pipeline import contract
-from pollen_pipeline.defs.economics.rules import WINDOWS, in_window
+from pollen_pipeline.defs.economics.rules import WINDOWS, Windowed, windows_fragments
 
 # Distinct ids of user_daily's sorted id arrays: window column prefix -> user_daily array.
 PORTFOLIO = {
@@ -19,20 +19,31 @@ def portfolio_column_names() -> list[str]:
     return [f"{name}_{window}" for name in PORTFOLIO for window in WINDOWS]
 
 
-def _portfolio_counts() -> str:
-    return ",\n        ".join(
-        f"uniqExactArrayIf({array}, {in_window(window)}) AS {name}_{window}"
-        for name, array in PORTFOLIO.items()
-        for window in WINDOWS
-    )
+USER = Windowed(
+    key="user_id",
+    # aliases no user_daily column has, so none shadows a column in the aggregates
+    latest={
+        "github_id": "user_github_id",
+        "username": "user_github_username",
+        "latest_tier": "user_tier",
+    },
+    sums={
+        "enduser_30d": ("enduser_pollen", "30d"),
+        "developer_30d": ("developer_pollen", "30d"),
+        "implied_free_1d": ("implied_free_pollen", "1d"),
+        "implied_free_30d": ("implied_free_pollen", "30d"),
+    },
+    id_arrays=PORTFOLIO,
+)
 
 
 def fragments() -> dict[str, str]:
-    """``$portfolio_counts`` (the aggregates), ``$portfolio_columns`` (their names) and
-    ``$portfolio_column_definitions`` (their DDL), from the one ``PORTFOLIO`` list."""
+    """``$windows`` and ``$windows_by_running_sums`` of ``USER``, ``$portfolio_columns``
+    (the portfolio's column names) and ``$portfolio_column_definitions`` (their DDL), from the
+    one ``PORTFOLIO`` list."""
     names = portfolio_column_names()
     return {
-        "portfolio_counts": _portfolio_counts(),
+        **windows_fragments(USER),
         "portfolio_columns": ",\n    ".join(names),
         "portfolio_column_definitions": contract.column_definitions(
             [(name, "UInt64") for name in names]

@@ -1,5 +1,7 @@
 -- Per developer and as_of, from the 90 days of user_daily up to each as_of of the run. The inner
--- query aggregates under names that no user_daily column has, so no alias shadows a column.
+-- windows (rules.py: USER) aggregate under names that no user_daily column has. On long runs
+-- (defs.yaml) they are running sums instead of a fan-out: the same columns, the same numbers.
+WITH daily AS (SELECT * FROM $user_daily WHERE $lookback_rows)
 SELECT
     as_of,
     user_id,
@@ -16,20 +18,4 @@ SELECT
     implied_free_1d,
     implied_free_30d,
     $portfolio_columns
-FROM
-(
-    SELECT
-        as_of,
-        user_id,
-        argMax(user_github_id, day) AS github_id,
-        argMax(user_github_username, day) AS username,
-        argMax(user_tier, day) AS latest_tier,
-        $window_sums,
-        sumIf(enduser_pollen, $in_30d) AS enduser_30d,
-        sumIf(developer_pollen, $in_30d) AS developer_30d,
-        sumIf(implied_free_pollen, $in_1d) AS implied_free_1d,
-        sumIf(implied_free_pollen, $in_30d) AS implied_free_30d,
-        $portfolio_counts
-    FROM (SELECT *, $as_of_fanout AS as_of FROM $user_daily WHERE $lookback_rows)
-    GROUP BY as_of, user_id
-)
+FROM ($windows)
