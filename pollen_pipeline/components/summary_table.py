@@ -117,6 +117,11 @@ class LongRuns(Resolvable):
         "$name of select.sql -> the fragment that fills it on long runs instead (both are "
         "checked when the definitions load).",
     )
+    days_per_query: described(
+        int | None,
+        "Split long runs into pieces of this many days, to bound one query's memory (None: "
+        "a long run is one query).",
+    ) = None
 
 
 @scaffold_with(SummaryTableScaffolder)
@@ -384,8 +389,9 @@ class TablePlan:
 
     def parts(self, window: Window, raw: Store, raw_table: str) -> list[Window]:
         """The pieces of ``window`` the SELECT runs over, one query each."""
-        if self.is_long(window):  # long runs are computed the way whose cost does not grow
-            return [window]  # with the run's days, so one query holds all of them
+        if self.is_long(window):  # computed the way whose cost barely grows with the days
+            size = self.long_runs.days_per_query
+            return list(window.chunks(dt.timedelta(days=size))) if size else [window]
         if self.days_per_query:
             return list(window.chunks(dt.timedelta(days=self.days_per_query)))
         if not self.max_events_per_query:
