@@ -88,7 +88,7 @@ def fixed_cost(workdir: Path) -> Measurement:
     env = fresh_env(workdir, "empty_day")
     subprocess.run(pollen("init"), env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     command = pollen("materialize", "--start", str(DAY), "--end", str(DAY))
-    return run_measured("materialize empty day", command, env, 0)
+    return run_measured("fixed cost (empty day)", command, env, 0)
 
 
 def backfill(workdir: Path, days: int, per_day: int) -> tuple[dict[str, str], Measurement]:

@@ -21,7 +21,7 @@ def test_benchmark_quick_mode_reports_every_scenario(tmp_path):
     report = json.loads(output.read_text())
     names = [step["name"] for step in report["steps"]]
     assert names == [
-        "materialize empty day",
+        "fixed cost (empty day)",
         "floor 20,000",
         "materialize 20,000",
         "backfill 3d x 5,000",

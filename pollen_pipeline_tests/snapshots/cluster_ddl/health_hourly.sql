@@ -1,7 +1,7 @@
 -- Platform health by hour, provider, model and event type over every production event, whatever
--- its status (usage_hourly holds billable ones only). Latency is stored as a bucket histogram so
+-- its status (usage_hourly holds billable ones only), grouped from load_minutely. Latency is stored as a bucket histogram so
 -- that p50/p95/p99 over any set of rows are read from sumMap(latency_histogram) (see
--- pollen_pipeline/health.py); the per-row latency_p*_ms are that reading for the row itself.
+-- pollen_pipeline/defs/health/rules.py); the per-row latency_p*_ms are that reading for the row itself.
 CREATE TABLE IF NOT EXISTS pollen.health_hourly ON CLUSTER pollen_cluster
 (
     hour DateTime('UTC'),
