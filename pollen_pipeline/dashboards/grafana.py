@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pollen_pipeline import contract
+from pollen_pipeline.defs.economics.rules import RANGE_WINDOWS, WINDOWS
 from pollen_pipeline.defs.health import rules as latency
 
 JsonDict = dict[str, Any]
@@ -45,6 +46,32 @@ def day_range(column: str = "day") -> str:
 
 
 DAYS = day_range()
+
+# A standard range: exactly 7, 30 or 90 UTC days, from a midnight to the last second of a day.
+RANGE_DAYS = "dateDiff('day', toDate($__fromTime, 'UTC'), toDate($__toTime, 'UTC')) + 1"
+STANDARD_RANGE = f"""toStartOfDay($__fromTime, 'UTC') = $__fromTime
+    AND toStartOfDay($__toTime + 1, 'UTC') = $__toTime + 1
+    AND {RANGE_DAYS} IN ({", ".join(str(WINDOWS[name]) for name in RANGE_WINDOWS)})"""
+
+
+def served_by_ranges(table: str, unfiltered: tuple[str, ...] = ()) -> str:
+    """Condition (constant per query): the range is standard, ``table`` (a *_ranges table) holds
+    the range's end as ``as_of``, and each variable of ``unfiltered`` (filters the table cannot
+    apply) is All (``$__conditionalAll`` makes ``0`` true for All)."""
+    all_selected = "".join(f"\n    AND $__conditionalAll(0, ${name})" for name in unfiltered)
+    has_as_of = f"(SELECT count() FROM {table} WHERE as_of = {RANGE_END}) > 0"
+    return f"{STANDARD_RANGE}\n    AND {has_as_of}{all_selected}"
+
+
+def ranged_rows(table: str, unfiltered: tuple[str, ...] = ()) -> str:
+    """Condition: rows of ``table`` (a *_ranges table) summing the range, when it serves it."""
+    served = served_by_ranges(table, unfiltered)
+    return f"{served}\n    AND as_of = {RANGE_END} AND window_days = {RANGE_DAYS}"
+
+
+def daily_rows(table: str, unfiltered: tuple[str, ...] = (), column: str = "day") -> str:
+    """Condition: daily rows of the range, when ``table`` (a *_ranges table) does not serve it."""
+    return f"NOT ({served_by_ranges(table, unfiltered)})\n    AND {day_range(column)}"
 
 
 def sql_list(values: Iterable[str]) -> str:
@@ -76,6 +103,11 @@ MONEY = f"""sum(total_pollen) AS pollen,
     {PAID} AS paid_pollen,
     {FREE} AS free_pollen,
     {PAID} / nullIf({PAID} + {FREE}, 0) AS paid_share"""
+# The same four columns from one row of a *_ranges table, whose meter columns are the range's sums.
+RANGED_MONEY = """total_pollen,
+        pack_pollen,
+        tier_pollen,
+        pack_pollen / nullIf(pack_pollen + tier_pollen, 0)"""
 FREE_SHARE = f"{FREE} / nullIf({PAID} + {FREE}, 0) AS free_share"
 VOLUME = """sum(requests) AS request_count,
     sum(tokens) AS token_count,
@@ -110,20 +142,57 @@ def by_range(hourly: str, daily: str, hourly_filter: str | None = None) -> str:
 )"""
 
 
-# A developer's name and tier: those of their latest day in the range (both can change).
-DEVELOPER = ("argMax(user_github_username, day) AS developer", "argMax(user_tier, day) AS tier")
+def developer(day: str) -> str:
+    """A developer's name and tier: those of their latest ``day`` in the range (both change)."""
+    return (
+        f"argMax(user_github_username, {day}) AS developer,\n"
+        f"        argMax(user_tier, {day}) AS tier"
+    )
 
 
-def developer_ranking(*aggregates: str, order: str, limit: str) -> str:
-    """Developers of the range (the tier variable applies) with ``aggregates`` over their
-    ``user_daily`` rows, ranked by ``order``."""
-    columns = ",\n    ".join((*DEVELOPER, *aggregates))
+# A developer's sums over the range: the same columns from user_daily and user_ranges rows.
+DEVELOPER_SUMS = """sum(total_pollen) AS pollen,
+        sum(pack_pollen) AS paid_pollen,
+        sum(tier_pollen) AS free_pollen,
+        sum(requests) AS request_count,
+        sum(tokens) AS token_count"""
+
+
+def developers(tier: str = TIER) -> str:
+    """Per developer of the range (``tier`` filters their days): ``user_id``, ``developer``,
+    ``tier``, :data:`DEVELOPER_SUMS`, ``active_days`` and ``models_max_per_day``, from one as_of
+    of ``user_ranges`` for a standard range, else from the range's ``user_daily`` rows."""
+    return f"""(
+    SELECT
+        user_id,
+        {developer("last_day")},
+        {DEVELOPER_SUMS},
+        sum(active_days) AS active_days,
+        max(models_max_per_day) AS models_max_per_day
+    FROM user_ranges
+    WHERE {ranged_rows("user_ranges")} AND {tier}
+    GROUP BY user_id
+    UNION ALL
+    SELECT
+        user_id,
+        {developer("day")},
+        {DEVELOPER_SUMS},
+        uniqExact(day) AS active_days,
+        max(models_used) AS models_max_per_day
+    FROM user_daily
+    WHERE {daily_rows("user_ranges")} AND {tier}
+    GROUP BY user_id
+)"""
+
+
+def developer_ranking(*columns: str, order: str, limit: str) -> str:
+    """Developers of the range (the tier variable applies) with ``columns`` of
+    :func:`developers`, ranked by ``order``."""
+    selected = ",\n    ".join(("developer", "tier", *columns))
     return f"""
 SELECT
-    {columns}
-FROM user_daily
-WHERE {DAYS} AND {TIER}
-GROUP BY user_id
+    {selected}
+FROM {developers()}
 ORDER BY {order}
 LIMIT {limit}"""
 

@@ -13,6 +13,8 @@ from pollen_pipeline.defs.economics.rules import (
     ACTIVE_DAYS_WINDOWS,
     LOOKBACK_DAYS,
     MEASURES,
+    RANGE_SUMS,
+    RANGE_WINDOWS,
     WINDOWS,
 )
 from pollen_pipeline.schemas import NON_NEGATIVE, SHARE, at_most
@@ -48,6 +50,27 @@ def _window_rules() -> dict[str, str]:
 
 # The rows of every *_windows table satisfy these (their checks.py add their own).
 WINDOW_RULES = _window_rules()
+
+
+class RangeColumns(pa.DataFrameModel):
+    """The ranged columns every *_ranges table carries."""
+
+    window_days: Series[np.uint8] = pa.Field(isin=[WINDOWS[name] for name in RANGE_WINDOWS])
+    pollen: Series[np.float64] = pa.Field(
+        alias=r"^(pack|tier|total)_pollen$", regex=True, **NON_NEGATIVE
+    )
+    active_days: Series[np.uint64] = pa.Field(ge=1)
+
+    class Config:
+        coerce = False
+        strict = False
+
+
+# A row is of a range its entity was active in, and its latest day is in that range.
+RANGE_ROWS = {
+    "active_in_range": "active_days <= window_days AND last_day > as_of - window_days "
+    "AND last_day <= as_of"
+}
 
 
 def _recomputed_windows(daily: str, key: str) -> str:
@@ -86,3 +109,33 @@ def developers_with_pollen(ctx: CheckContext, group: str) -> str:
         f"FROM {ctx.store.table('user_windows')} WHERE {ctx.in_window} AND total_30d > 0 "
         f"GROUP BY {group}"
     )
+
+
+def ranges_match_daily(
+    ctx: CheckContext,
+    daily: str,
+    key: str,
+    rows: str = "1",
+    counted: str = "sum(active_days)",
+    recounted: str = "count()",
+) -> Verdict:
+    """Per as_of and range: the distinct ``key``s, every ranged sum and ``counted`` (by default
+    the active days: ``daily``'s rows, one per key and day) equal ``daily``'s ``rows`` over the
+    range's days (``recounted``), enumerated with ARRAY JOIN rather than fanned out as the
+    *_ranges tables are."""
+    measures = ", ".join(f"sum({name})" for name in RANGE_SUMS)
+    actual = (
+        f"SELECT as_of, window_days, uniqExact({key}), {measures}, {counted} "
+        f"FROM {ctx.qualified} WHERE {ctx.in_window} GROUP BY as_of, window_days"
+    )
+    lengths = ", ".join(str(WINDOWS[name]) for name in RANGE_WINDOWS)
+    expected = (
+        f"SELECT as_of, window_days, uniqExact({key}), {measures}, {recounted} "
+        f"FROM {ctx.store.table(daily)} "
+        "ARRAY JOIN {days:Array(Date)} AS as_of "
+        f"ARRAY JOIN [{lengths}] AS window_days "
+        f"WHERE day >= {{first:Date}} - {LOOKBACK_DAYS - 1} AND day <= {{last:Date}} "
+        f"AND day BETWEEN as_of - window_days + 1 AND as_of AND {rows} "
+        "GROUP BY as_of, window_days"
+    )
+    return compare(ctx.store, actual, expected, window_days(ctx), keys=2)

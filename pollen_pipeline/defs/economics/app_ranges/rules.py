@@ -1,0 +1,10 @@
+"""app_ranges' own rules: the app's referrer domains per range."""
+
+from __future__ import annotations
+
+from pollen_pipeline.defs.economics.rules import per_range
+
+
+def fragments() -> dict[str, str]:
+    """``$referrer_domains_per_range``: distinct referrer domains of the key per range."""
+    return {"referrer_domains_per_range": per_range("uniqExactIf(referrer_domain, {window})")}
