@@ -54,13 +54,17 @@ STANDARD_RANGE = f"""toStartOfDay($__fromTime, 'UTC') = $__fromTime
     AND {RANGE_DAYS} IN ({", ".join(str(WINDOWS[name]) for name in RANGE_WINDOWS)})"""
 
 
+def holds_range_end(table: str) -> str:
+    """Condition (constant per query): ``table`` (an as_of table) holds the range's end."""
+    return f"(SELECT count() FROM {table} WHERE as_of = {RANGE_END}) > 0"
+
+
 def served_by_ranges(table: str, unfiltered: tuple[str, ...] = ()) -> str:
     """Condition (constant per query): the range is standard, ``table`` (a *_ranges table) holds
     the range's end as ``as_of``, and each variable of ``unfiltered`` (filters the table cannot
     apply) is All (``$__conditionalAll`` makes ``0`` true for All)."""
     all_selected = "".join(f"\n    AND $__conditionalAll(0, ${name})" for name in unfiltered)
-    has_as_of = f"(SELECT count() FROM {table} WHERE as_of = {RANGE_END}) > 0"
-    return f"{STANDARD_RANGE}\n    AND {has_as_of}{all_selected}"
+    return f"{STANDARD_RANGE}\n    AND {holds_range_end(table)}{all_selected}"
 
 
 def ranged_rows(table: str, unfiltered: tuple[str, ...] = ()) -> str:
