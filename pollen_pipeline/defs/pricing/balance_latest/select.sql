@@ -10,23 +10,18 @@ SELECT
     latest.4 AS last_day
 FROM
 (
-    SELECT as_of, user_id, argMax((github_id, pack, tier, seen_day), seen_day) AS latest
+    SELECT as_of, user_id, argMax(latest_of_days, latest_of_days.4) AS latest
     FROM
     (
-        SELECT *, $as_of_fanout_all_time AS as_of
-        FROM
-        (
-            SELECT
-                user_id,
-                $run_start_day AS from_day,
-                argMax(user_github_id, day) AS github_id,
-                argMax(pack_balance, day) AS pack,
-                argMax(tier_balance, day) AS tier,
-                max(day) AS seen_day
-            FROM $balance_daily
-            WHERE day < toDate({end:DateTime('UTC')})
-            GROUP BY user_id, from_day
-        )
+        -- each collapsed row stands for its days on every as_of of the run from its day on
+        SELECT
+            user_id,
+            $run_start_day AS from_day,
+            argMax((user_github_id, pack_balance, tier_balance, day), day) AS latest_of_days,
+            $as_of_fanout_all_time AS as_of
+        FROM $balance_daily
+        WHERE day < toDate({end:DateTime('UTC')})
+        GROUP BY user_id, from_day
     )
     GROUP BY as_of, user_id
 )
