@@ -29,6 +29,7 @@ from pollen_pipeline.dashboards.grafana import (
     envelope,
     latest_as_of,
     model_grain,
+    model_totals,
     ranged_rows,
     scatter,
     stat,
@@ -107,7 +108,7 @@ SELECT
     resolved_model_requested AS model,
     {MONEY},
     {VOLUME}
-FROM {model_grain(TIER, KEY_TYPE)}
+FROM {model_totals(TIER, KEY_TYPE)}
 GROUP BY model
 HAVING request_count >= {MIN_MODEL_REQUESTS}
 ORDER BY paid_share DESC, pollen DESC
@@ -115,7 +116,7 @@ LIMIT {TOP_N}"""
 
 TOP_PAID_MODELS = f"""
 SELECT resolved_model_requested AS model, {PAID} AS paid_pollen
-FROM {model_grain(TIER)}
+FROM {model_totals(TIER)}
 GROUP BY model
 HAVING paid_pollen > 0
 ORDER BY paid_pollen DESC
@@ -126,7 +127,7 @@ SELECT model, free_pollen, free_pollen / sum(free_pollen) OVER () AS share_of_al
 FROM
 (
     SELECT resolved_model_requested AS model, {FREE} AS free_pollen
-    FROM {model_grain(TIER)}
+    FROM {model_totals(TIER)}
     GROUP BY model
 )
 WHERE free_pollen > 0

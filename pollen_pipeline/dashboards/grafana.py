@@ -216,6 +216,29 @@ def model_grain(*filters: str) -> str:
     return f"{MODEL_GRAIN} AS src\nWHERE {' AND '.join(filters) or '1'}"
 
 
+# The range's economics rows at model x tier x key type grain, for panels that total the range
+# (no time buckets): usage_hourly without ROUTER for short ranges, one as_of of model_ranges for
+# a standard range, else model_daily.
+MODEL_TOTALS = f"""(
+    SELECT {MODEL_COLUMNS}
+    FROM usage_hourly
+    WHERE {SHORT} AND $__timeFilter(hour) AND is_router = 0
+    UNION ALL
+    SELECT {MODEL_COLUMNS}
+    FROM model_ranges
+    WHERE NOT ({SHORT}) AND {ranged_rows("model_ranges")}
+    UNION ALL
+    SELECT {MODEL_COLUMNS}
+    FROM model_daily
+    WHERE NOT ({SHORT}) AND {daily_rows("model_ranges")}
+)"""
+
+
+def model_totals(*filters: str) -> str:
+    """``FROM`` clause: the range's model-grain rows (alias ``src``) that pass every filter."""
+    return f"{MODEL_TOTALS} AS src\nWHERE {' AND '.join(filters) or '1'}"
+
+
 # --- Panels --------------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from pollen_pipeline.dashboards.grafana import (
     envelope,
     latest_as_of,
     model_grain,
+    model_totals,
     query_variable,
     ranged_rows,
     scatter,
@@ -59,7 +60,7 @@ SELECT
     {MONEY},
     {FREE_SHARE},
     {VOLUME}
-FROM {model_grain(MODEL, TIER, KEY_TYPE)}"""
+FROM {model_totals(MODEL, TIER, KEY_TYPE)}"""
 
 SPEND_OVER_TIME = f"""
 SELECT
@@ -80,7 +81,7 @@ SELECT
 FROM spikes_daily
 WHERE {latest_as_of("spikes_daily")} AND entity_type = 'system'"""
 
-TOP_MODELS = f"""{models_by_pollen("cost_share", model_grain(MODEL, TIER, KEY_TYPE))}
+TOP_MODELS = f"""{models_by_pollen("cost_share", model_totals(MODEL, TIER, KEY_TYPE))}
 LIMIT {TOP_N}"""
 
 MODEL_COST_SHARE = f"""
@@ -353,7 +354,7 @@ SELECT
     {MONEY},
     {VOLUME},
     uniqExact(resolved_model_requested) AS models_used
-FROM {model_grain(MODEL, TIER)}
+FROM {model_totals(MODEL, TIER)}
 GROUP BY key_type
 ORDER BY pollen DESC"""
 

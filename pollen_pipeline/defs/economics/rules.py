@@ -86,7 +86,6 @@ def _range_arrays() -> str:
         f"{per_range(f'sumIf({name}, {{window}})')} AS {name}_per_range" for name in RANGE_SUMS
     ]
     arrays.append(f"{per_range('uniqExactIf(day, {window})')} AS active_days_per_range")
-    arrays.append(f"{per_range('maxIf(models_used, {window})')} AS models_max_per_range")
     return ",\n        ".join(arrays)
 
 
@@ -94,10 +93,7 @@ def _range_join() -> str:
     """``ARRAY JOIN`` of :func:`_range_arrays`: one row per window, ``window_days`` long."""
     lengths = ", ".join(str(WINDOWS[name]) for name in RANGE_WINDOWS)
     columns = [f"{name}_per_range AS {name}" for name in RANGE_SUMS]
-    columns += [
-        "active_days_per_range AS active_days",
-        "models_max_per_range AS models_max_per_day",
-    ]
+    columns.append("active_days_per_range AS active_days")
     return f"ARRAY JOIN [{lengths}] AS window_days,\n    " + ",\n    ".join(columns)
 
 
@@ -151,9 +147,11 @@ def fragments() -> dict[str, str]:
         "range_arrays": _range_arrays(),
         "range_join": _range_join(),
         "summed_range_columns": ",\n    ".join(f"sum({name}) AS {name}" for name in RANGE_SUMS),
-        "range_columns": ",\n    ".join([*RANGE_SUMS, "active_days", "models_max_per_day"]),
+        "range_columns": ",\n    ".join([*RANGE_SUMS, "active_days"]),
         "range_column_definitions": contract.column_definitions(
             [(name, type_) for name, type_, _ in contract.METER_COLUMNS]
-            + [("active_days", "UInt64"), ("models_max_per_day", "UInt64")]
+            + [("active_days", "UInt64")]
         ),
+        # the most models an app or developer used on one day of each range
+        "models_max_per_range": per_range("maxIf(models_used, {window})"),
     }

@@ -11,6 +11,7 @@ SELECT
     latest.3 AS user_github_username,
     latest.4 AS last_day,
     $range_columns,
+    models_max_per_day,
     referrer_domains
 FROM
 (
@@ -18,7 +19,8 @@ FROM
         as_of,
         api_key_id,
         argMax((api_key_name, api_key_type, user_github_username, day), day) AS latest,
-        $range_arrays
+        $range_arrays,
+        $models_max_per_range AS models_max_per_range
     FROM
     (
         SELECT *, $as_of_fanout AS as_of
@@ -39,6 +41,7 @@ LEFT JOIN
     GROUP BY as_of, api_key_id
 ) AS referrers USING (as_of, api_key_id)
 $range_join,
+    models_max_per_range AS models_max_per_day,
     -- a key without referrer_daily rows has no domains, as in the ranking's join
     arrayResize(referrer_domains_per_range, length(total_pollen_per_range), 0) AS referrer_domains
 WHERE active_days > 0

@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS ${database}.app_ranges
     user_github_username String,
     last_day Date,
     $range_column_definitions,
+    models_max_per_day UInt64,
     referrer_domains UInt64
 )
 ENGINE = MergeTree

@@ -11,6 +11,7 @@ SELECT
     last_day,
     username AS user_github_username,
     $range_columns,
+    models_max_per_day,
     active_apps
 FROM
 (
@@ -20,7 +21,8 @@ FROM
         user_tier,
         max(day) AS last_day,
         argMax(user_github_username, day) AS username,
-        $range_arrays
+        $range_arrays,
+        $models_max_per_range AS models_max_per_range
     FROM (SELECT *, $as_of_fanout AS as_of FROM $user_daily WHERE $lookback_rows)
     GROUP BY as_of, user_id, user_tier
 ) AS per_tier
@@ -34,6 +36,7 @@ LEFT JOIN
     GROUP BY as_of, user_id
 ) AS per_developer USING (as_of, user_id)
 $range_join,
+    models_max_per_range AS models_max_per_day,
     -- a developer without app_daily rows of their own (another's key) has no apps, as in the panel
     arrayResize(active_apps_per_range, length(total_pollen_per_range), 0) AS active_apps
 WHERE active_days > 0

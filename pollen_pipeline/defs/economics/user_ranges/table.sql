@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS ${database}.user_ranges
     last_day Date,
     user_github_username String,
     $range_column_definitions,
+    models_max_per_day UInt64,
     active_apps UInt64
 )
 ENGINE = MergeTree
