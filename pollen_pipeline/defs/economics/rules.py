@@ -80,6 +80,12 @@ def per_range(aggregate: str) -> str:
     return f"[{', '.join(aggregate.format(window=in_window(name)) for name in RANGE_WINDOWS)}]"
 
 
+def joined_per_range(name: str) -> str:
+    """``{name}_per_range`` (joined per entity: empty when the entity has no rows there, which
+    counts 0 as the panels' LEFT JOIN does) as one value per range, for ``ARRAY JOIN``."""
+    return f"arrayResize({name}_per_range, length(total_pollen_per_range), 0) AS {name}"
+
+
 def _range_arrays() -> str:
     """Per entity, one array per ranged column (its value per window), for ``$range_join``."""
     arrays = [

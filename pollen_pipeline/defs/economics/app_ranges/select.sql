@@ -42,6 +42,5 @@ LEFT JOIN
 ) AS referrers USING (as_of, api_key_id)
 $range_join,
     models_max_per_range AS models_max_per_day,
-    -- a key without referrer_daily rows has no domains, as in the ranking's join
-    arrayResize(referrer_domains_per_range, length(total_pollen_per_range), 0) AS referrer_domains
+    $referrer_domains
 WHERE active_days > 0

@@ -37,6 +37,5 @@ LEFT JOIN
 ) AS per_developer USING (as_of, user_id)
 $range_join,
     models_max_per_range AS models_max_per_day,
-    -- a developer without app_daily rows of their own (another's key) has no apps, as in the panel
-    arrayResize(active_apps_per_range, length(total_pollen_per_range), 0) AS active_apps
+    $active_apps
 WHERE active_days > 0
