@@ -4,9 +4,12 @@ Panels read summary tables only, through the ClickHouse plugin's macros on the t
 time columns. Ranges up to 7 days read ``usage_hourly`` in hourly buckets; longer ones read the
 daily tables in daily buckets, so one panel works from 1 to 90 days (:func:`by_range`).
 ``as_of`` tables (windows, cohorts, spikes, segments) are read at the latest ``as_of`` on or
-before the range's end (:func:`latest_as_of`). Variables use explicit formats and
-``$__conditionalAll`` (the plugin drops the condition when All is selected), so the SQL does not
-depend on a variable's default formatting.
+before the range's end (:func:`latest_as_of`). Panels that total a range per developer, app,
+referrer or model read one ``as_of`` of a ``*_ranges`` table when the range is standard (7, 30
+or 90 whole UTC days) and the table holds its end, else the daily tables: a condition constant
+per query picks the branch (:func:`ranged_rows`, :func:`daily_rows`). Variables use explicit
+formats and ``$__conditionalAll`` (the plugin drops the condition when All is selected), so the
+SQL does not depend on a variable's default formatting.
 
 This module knows no dashboard: the dashboard modules import it, never the other way round.
 """
@@ -73,9 +76,9 @@ def ranged_rows(table: str, unfiltered: tuple[str, ...] = ()) -> str:
     return f"{served}\n    AND as_of = {RANGE_END} AND window_days = {RANGE_DAYS}"
 
 
-def daily_rows(table: str, unfiltered: tuple[str, ...] = (), column: str = "day") -> str:
+def daily_rows(table: str, unfiltered: tuple[str, ...] = ()) -> str:
     """Condition: daily rows of the range, when ``table`` (a *_ranges table) does not serve it."""
-    return f"NOT ({served_by_ranges(table, unfiltered)})\n    AND {day_range(column)}"
+    return f"NOT ({served_by_ranges(table, unfiltered)})\n    AND {DAYS}"
 
 
 def sql_list(values: Iterable[str]) -> str:
