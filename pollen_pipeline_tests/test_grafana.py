@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from pollen_pipeline import dashboards
+from pollen_pipeline.dashboards import grafana
 from pollen_pipeline.dashboards.platform_health import SLO_TARGETS
 from pollen_pipeline.store import Store
 from pollen_pipeline_tests import oracle
@@ -372,6 +373,63 @@ def test_no_panel_depends_on_the_grafana_server_time_zone(loaded, range_name):
             results[zone] = {title: comparable(rows) for title, (_, rows) in panels.items()}
         assert results["Pacific/Chatham"] == results["UTC"], path.name
         assert results["America/Los_Angeles"] == results["UTC"], path.name
+
+
+# Panels that read one as_of of a *_ranges table for a standard range, else the daily tables.
+RANGED_PANELS = {
+    ECONOMICS: (
+        "4. Model economics leaderboard",
+        "5. Top models by paid consumption",
+        "6. Top models by subsidy burn",
+        "7. Developer economics scatter",
+        "8. App economy leaderboard",
+    ),
+    USAGE: (
+        "System snapshot",
+        "Top models by Pollen",
+        "API key types",
+        "Top apps by Pollen",
+        "Top developers by Pollen",
+        "Developer consistency (active days)",
+        "Tier cost concentration",
+        "Tier scatter: tokens vs Pollen per developer",
+        "Referrer domains",
+    ),
+    DASHBOARD_DIR / "pollen-platform-health.json": (
+        "Active users",
+        "Users by tier",
+        "Top users by requests",
+        "Top 5 users by Pollen",
+        "Requests per user (top N, daily)",
+    ),
+}
+
+
+def served_by_ranges(store: Store, range_name: str) -> bool:
+    sql = f"SELECT {grafana.served_by_ranges('user_ranges')}"
+    return bool(run_query(store, expand(sql, {}, RANGES[range_name]))[1][0][0])
+
+
+@pytest.mark.parametrize(
+    "choose", [{}, {"tier": lambda options: options[:1]}, {"keyType": ["developer"]}]
+)
+def test_ranged_panels_equal_the_daily_tables_over_the_same_days(loaded, choose):
+    """The 30 days as a standard range (one as_of of the *_ranges tables) and starting a second
+    after midnight (not standard: the daily tables, over the same UTC days) give equal rows."""
+    RANGES["30d+1s"] = dataclasses.replace(
+        RANGES["30d"], start=RANGES["30d"].start + dt.timedelta(seconds=1)
+    )
+    try:
+        assert served_by_ranges(loaded, "30d") and not served_by_ranges(loaded, "30d+1s")
+        for path, titles in RANGED_PANELS.items():
+            dashboard = load_dashboard(path)
+            ranged = run_dashboard(loaded, dashboard, "30d", choose)
+            daily = run_dashboard(loaded, dashboard, "30d+1s", choose)
+            for title in titles:
+                assert ranged[title][1] or choose, title  # a filter may leave no rows
+                assert comparable(ranged[title][1]) == comparable(daily[title][1]), title
+    finally:
+        del RANGES["30d+1s"]
 
 
 def test_variable_options_come_from_summary_tables(loaded, loaded_events):

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from pollen_pipeline import exclusions
+from pollen_pipeline.dashboards import tiers_pricing
 from pollen_pipeline.defs.tiers import rules as tiers
 from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.settings import SettingsError
@@ -25,6 +26,8 @@ from pollen_pipeline_tests import oracle
 from pollen_pipeline_tests.checking import evaluate
 from pollen_pipeline_tests.databases import fresh_database, materialize
 from pollen_pipeline_tests.events import at, event, insert_events
+from pollen_pipeline_tests.grafana_panels import run_query
+from pollen_pipeline_tests.grafana_sql import Selection, TimeRange, expand
 
 B, P, D = dt.date(2026, 1, 8), dt.date(2026, 1, 9), dt.date(2026, 1, 10)
 WINDOW = Window(at("2026-01-08 00:00:00"), at("2026-01-11 00:00:00"))
@@ -34,6 +37,7 @@ NEW_TABLES = (
     "tier_simulation_daily",
     "provider_daily",
     "balance_daily",
+    "balance_latest",
     "byop_daily",
 )
 TIER, PACK = "local:tier", "local:pack"
@@ -252,6 +256,26 @@ def test_balance_daily_reads_the_last_production_event_of_the_day(loaded):
     assert_close(table[(str(D), "ben")], {"tier_balance": 0.7, "pack_balance": 0.0})
 
 
+def test_balance_panels_read_the_same_balances_from_balance_latest(loaded):
+    """The liability and largest-balance panels for a range ending on D: one as_of of
+    balance_latest, and (balance_latest emptied) every day of balance_daily, give equal rows."""
+    time_range = TimeRange(at("2026-01-04 00:00:00"), at("2026-01-10 23:59:59"))
+    emptied = "FROM (SELECT * FROM balance_latest WHERE 0)"
+    assert loaded.scalar(
+        f"SELECT count() FROM {loaded.table('balance_latest')} WHERE as_of = '{D}'"
+    )
+    loaded.command(f"USE {loaded.database}")  # dashboards name tables unqualified
+    try:
+        for panel in (tiers_pricing.LIABILITY, tiers_pricing.TOP_PAID_BALANCES):
+            sql = expand(panel, {"topN": Selection(["10"])}, time_range)
+            latest = run_query(loaded, sql)
+            assert latest[1] and latest == run_query(
+                loaded, sql.replace("FROM balance_latest", emptied)
+            )
+    finally:
+        loaded.command("USE default")
+
+
 def test_byop_daily_counts_host_named_secret_keys(loaded):
     table = rows(loaded, "byop_daily", 3)
     assert set(table) == {(str(D), "hostname_key", "cat.example.com")}
@@ -282,6 +306,7 @@ CORRUPTIONS = [
     ("tier_daily", "UPDATE users_at_grant = users + 1 WHERE 1", ["schema_valid"]),
     ("provider_daily", "UPDATE router_cost = provider_cost + 1 WHERE 1", ["schema_valid"]),
     ("provider_daily", "UPDATE pollen_charged = 0 WHERE 1", ["reconciles_with_raw"]),
+    ("balance_latest", "UPDATE pack_balance = pack_balance + 1 WHERE 1", ["latest_matches_daily"]),
     ("balance_daily", "DELETE WHERE user_id = 'ben'", ["reconciles_with_raw"]),
     ("byop_daily", "UPDATE requests = requests + 1 WHERE 1", ["byop_matches_raw"]),
 ]

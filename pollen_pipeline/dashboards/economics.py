@@ -6,7 +6,6 @@ Panels are numbered as in the seed; the ROUTER share is a diagnostic the seed do
 from __future__ import annotations
 
 from pollen_pipeline.dashboards.grafana import (
-    DAYS,
     DEVELOPER_KEYS,
     ENDUSER_KEYS,
     FREE,
@@ -15,6 +14,7 @@ from pollen_pipeline.dashboards.grafana import (
     MODEL,
     MONEY,
     PAID,
+    RANGED_MONEY,
     TABLE_ROWS,
     TIER,
     TOP_N,
@@ -23,10 +23,14 @@ from pollen_pipeline.dashboards.grafana import (
     bars,
     by_range,
     common_variables,
+    daily_rows,
     data_notes,
+    developers,
     envelope,
     latest_as_of,
     model_grain,
+    model_totals,
+    ranged_rows,
     scatter,
     stat,
     table,
@@ -104,7 +108,7 @@ SELECT
     resolved_model_requested AS model,
     {MONEY},
     {VOLUME}
-FROM {model_grain(TIER, KEY_TYPE)}
+FROM {model_totals(TIER, KEY_TYPE)}
 GROUP BY model
 HAVING request_count >= {MIN_MODEL_REQUESTS}
 ORDER BY paid_share DESC, pollen DESC
@@ -112,7 +116,7 @@ LIMIT {TOP_N}"""
 
 TOP_PAID_MODELS = f"""
 SELECT resolved_model_requested AS model, {PAID} AS paid_pollen
-FROM {model_grain(TIER)}
+FROM {model_totals(TIER)}
 GROUP BY model
 HAVING paid_pollen > 0
 ORDER BY paid_pollen DESC
@@ -123,7 +127,7 @@ SELECT model, free_pollen, free_pollen / sum(free_pollen) OVER () AS share_of_al
 FROM
 (
     SELECT resolved_model_requested AS model, {FREE} AS free_pollen
-    FROM {model_grain(TIER)}
+    FROM {model_totals(TIER)}
     GROUP BY model
 )
 WHERE free_pollen > 0
@@ -131,29 +135,29 @@ ORDER BY free_pollen DESC
 LIMIT {TOP_N}"""
 
 DEVELOPER_SCATTER = f"""
-SELECT
-    argMax(user_github_username, day) AS developer,
-    {FREE} AS free_pollen,
-    {PAID} AS paid_pollen
-FROM user_daily
-WHERE {DAYS}
-GROUP BY user_id
-HAVING paid_pollen + free_pollen >= {economics.SCATTER_MIN_PACK_TIER_POLLEN!r}
+SELECT developer, free_pollen, paid_pollen
+FROM {developers(tier="1")}
+WHERE paid_pollen + free_pollen >= {economics.SCATTER_MIN_PACK_TIER_POLLEN!r}
 ORDER BY paid_pollen DESC"""
 
 APP_LEADERBOARD = f"""
-SELECT
-    argMax(api_key_name, day) AS app,
-    argMax(user_github_username, day) AS developer,
-    {PAID} / nullIf({PAID} + {FREE}, 0) AS paid_share,
-    sum(total_pollen) AS pollen,
-    {PAID} AS paid_pollen,
-    {FREE} AS free_pollen,
-    sum(requests) AS request_count
-FROM app_daily
-WHERE {DAYS} AND is_named_app = 1
-GROUP BY api_key_id
-HAVING pollen >= {MIN_APP_POLLEN}
+SELECT app, developer, paid_share, pollen, paid_pollen, free_pollen, request_count
+FROM
+(
+    SELECT
+        argMax(api_key_name, day) AS app,
+        argMax(user_github_username, day) AS developer,
+        {MONEY},
+        sum(requests) AS request_count
+    FROM app_daily
+    WHERE {daily_rows("app_ranges")} AND is_named_app = 1
+    GROUP BY api_key_id
+    UNION ALL
+    SELECT api_key_name, user_github_username, {RANGED_MONEY}, requests
+    FROM app_ranges
+    WHERE {ranged_rows("app_ranges")}
+)
+WHERE pollen >= {MIN_APP_POLLEN}
 ORDER BY paid_share DESC, pollen DESC
 LIMIT {TABLE_ROWS}"""
 

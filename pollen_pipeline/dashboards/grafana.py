@@ -4,9 +4,12 @@ Panels read summary tables only, through the ClickHouse plugin's macros on the t
 time columns. Ranges up to 7 days read ``usage_hourly`` in hourly buckets; longer ones read the
 daily tables in daily buckets, so one panel works from 1 to 90 days (:func:`by_range`).
 ``as_of`` tables (windows, cohorts, spikes, segments) are read at the latest ``as_of`` on or
-before the range's end (:func:`latest_as_of`). Variables use explicit formats and
-``$__conditionalAll`` (the plugin drops the condition when All is selected), so the SQL does not
-depend on a variable's default formatting.
+before the range's end (:func:`latest_as_of`). Panels that total a range per developer, app,
+referrer or model read one ``as_of`` of a ``*_ranges`` table when the range is standard (7, 30
+or 90 whole UTC days) and the table holds its end, else the daily tables: a condition constant
+per query picks the branch (:func:`ranged_rows`, :func:`daily_rows`). Variables use explicit
+formats and ``$__conditionalAll`` (the plugin drops the condition when All is selected), so the
+SQL does not depend on a variable's default formatting.
 
 This module knows no dashboard: the dashboard modules import it, never the other way round.
 """
@@ -17,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pollen_pipeline import contract
+from pollen_pipeline.defs.economics.rules import RANGE_WINDOWS, WINDOWS
 from pollen_pipeline.defs.health import rules as latency
 
 JsonDict = dict[str, Any]
@@ -45,6 +49,36 @@ def day_range(column: str = "day") -> str:
 
 
 DAYS = day_range()
+
+# A standard range: exactly 7, 30 or 90 UTC days, from a midnight to the last second of a day.
+RANGE_DAYS = "dateDiff('day', toDate($__fromTime, 'UTC'), toDate($__toTime, 'UTC')) + 1"
+STANDARD_RANGE = f"""toStartOfDay($__fromTime, 'UTC') = $__fromTime
+    AND toStartOfDay($__toTime + 1, 'UTC') = $__toTime + 1
+    AND {RANGE_DAYS} IN ({", ".join(str(WINDOWS[name]) for name in RANGE_WINDOWS)})"""
+
+
+def holds_range_end(table: str) -> str:
+    """Condition (constant per query): ``table`` (an as_of table) holds the range's end."""
+    return f"(SELECT count() FROM {table} WHERE as_of = {RANGE_END}) > 0"
+
+
+def served_by_ranges(table: str, unfiltered: tuple[str, ...] = ()) -> str:
+    """Condition (constant per query): the range is standard, ``table`` (a *_ranges table) holds
+    the range's end as ``as_of``, and each variable of ``unfiltered`` (filters the table cannot
+    apply) is All (``$__conditionalAll`` makes ``0`` true for All)."""
+    all_selected = "".join(f"\n    AND $__conditionalAll(0, ${name})" for name in unfiltered)
+    return f"{STANDARD_RANGE}\n    AND {holds_range_end(table)}{all_selected}"
+
+
+def ranged_rows(table: str, unfiltered: tuple[str, ...] = ()) -> str:
+    """Condition: rows of ``table`` (a *_ranges table) summing the range, when it serves it."""
+    served = served_by_ranges(table, unfiltered)
+    return f"{served}\n    AND as_of = {RANGE_END} AND window_days = {RANGE_DAYS}"
+
+
+def daily_rows(table: str, unfiltered: tuple[str, ...] = ()) -> str:
+    """Condition: daily rows of the range, when ``table`` (a *_ranges table) does not serve it."""
+    return f"NOT ({served_by_ranges(table, unfiltered)})\n    AND {DAYS}"
 
 
 def sql_list(values: Iterable[str]) -> str:
@@ -76,6 +110,11 @@ MONEY = f"""sum(total_pollen) AS pollen,
     {PAID} AS paid_pollen,
     {FREE} AS free_pollen,
     {PAID} / nullIf({PAID} + {FREE}, 0) AS paid_share"""
+# The same four columns from one row of a *_ranges table, whose meter columns are the range's sums.
+RANGED_MONEY = """total_pollen,
+        pack_pollen,
+        tier_pollen,
+        pack_pollen / nullIf(pack_pollen + tier_pollen, 0)"""
 FREE_SHARE = f"{FREE} / nullIf({PAID} + {FREE}, 0) AS free_share"
 VOLUME = """sum(requests) AS request_count,
     sum(tokens) AS token_count,
@@ -110,20 +149,57 @@ def by_range(hourly: str, daily: str, hourly_filter: str | None = None) -> str:
 )"""
 
 
-# A developer's name and tier: those of their latest day in the range (both can change).
-DEVELOPER = ("argMax(user_github_username, day) AS developer", "argMax(user_tier, day) AS tier")
+def developer(day: str) -> str:
+    """A developer's name and tier: those of their latest ``day`` in the range (both change)."""
+    return (
+        f"argMax(user_github_username, {day}) AS developer,\n"
+        f"        argMax(user_tier, {day}) AS tier"
+    )
 
 
-def developer_ranking(*aggregates: str, order: str, limit: str) -> str:
-    """Developers of the range (the tier variable applies) with ``aggregates`` over their
-    ``user_daily`` rows, ranked by ``order``."""
-    columns = ",\n    ".join((*DEVELOPER, *aggregates))
+# A developer's sums over the range: the same columns from user_daily and user_ranges rows.
+DEVELOPER_SUMS = """sum(total_pollen) AS pollen,
+        sum(pack_pollen) AS paid_pollen,
+        sum(tier_pollen) AS free_pollen,
+        sum(requests) AS request_count,
+        sum(tokens) AS token_count"""
+
+
+def developers(tier: str = TIER) -> str:
+    """Per developer of the range (``tier`` filters their days): ``user_id``, ``developer``,
+    ``tier``, :data:`DEVELOPER_SUMS`, ``active_days`` and ``models_max_per_day``, from one as_of
+    of ``user_ranges`` for a standard range, else from the range's ``user_daily`` rows."""
+    return f"""(
+    SELECT
+        user_id,
+        {developer("last_day")},
+        {DEVELOPER_SUMS},
+        sum(active_days) AS active_days,
+        max(models_max_per_day) AS models_max_per_day
+    FROM user_ranges
+    WHERE {ranged_rows("user_ranges")} AND {tier}
+    GROUP BY user_id
+    UNION ALL
+    SELECT
+        user_id,
+        {developer("day")},
+        {DEVELOPER_SUMS},
+        uniqExact(day) AS active_days,
+        max(models_used) AS models_max_per_day
+    FROM user_daily
+    WHERE {daily_rows("user_ranges")} AND {tier}
+    GROUP BY user_id
+)"""
+
+
+def developer_ranking(*columns: str, order: str, limit: str) -> str:
+    """Developers of the range (the tier variable applies) with ``columns`` of
+    :func:`developers`, ranked by ``order``."""
+    selected = ",\n    ".join(("developer", "tier", *columns))
     return f"""
 SELECT
-    {columns}
-FROM user_daily
-WHERE {DAYS} AND {TIER}
-GROUP BY user_id
+    {selected}
+FROM {developers()}
 ORDER BY {order}
 LIMIT {limit}"""
 
@@ -141,6 +217,29 @@ MODEL_GRAIN = by_range(
 def model_grain(*filters: str) -> str:
     """``FROM`` clause: the model-grain rows (alias ``src``) that pass every filter."""
     return f"{MODEL_GRAIN} AS src\nWHERE {' AND '.join(filters) or '1'}"
+
+
+# The range's economics rows at model x tier x key type grain, for panels that total the range
+# (no time buckets): usage_hourly without ROUTER for short ranges, one as_of of model_ranges for
+# a standard range, else model_daily.
+MODEL_TOTALS = f"""(
+    SELECT {MODEL_COLUMNS}
+    FROM usage_hourly
+    WHERE {SHORT} AND $__timeFilter(hour) AND is_router = 0
+    UNION ALL
+    SELECT {MODEL_COLUMNS}
+    FROM model_ranges
+    WHERE NOT ({SHORT}) AND {ranged_rows("model_ranges")}
+    UNION ALL
+    SELECT {MODEL_COLUMNS}
+    FROM model_daily
+    WHERE NOT ({SHORT}) AND {daily_rows("model_ranges")}
+)"""
+
+
+def model_totals(*filters: str) -> str:
+    """``FROM`` clause: the range's model-grain rows (alias ``src``) that pass every filter."""
+    return f"{MODEL_TOTALS} AS src\nWHERE {' AND '.join(filters) or '1'}"
 
 
 # --- Panels --------------------------------------------------------------------------------

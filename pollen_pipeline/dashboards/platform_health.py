@@ -26,8 +26,10 @@ from pollen_pipeline.dashboards.grafana import (
     as_time_series,
     bars,
     common_variables,
+    daily_rows,
     day_range,
     developer_ranking,
+    developers,
     envelope,
     health_values,
     model_grain,
@@ -35,6 +37,7 @@ from pollen_pipeline.dashboards.grafana import (
     pie,
     quantiles,
     query_variable,
+    ranged_rows,
     scatter,
     sql_list,
     stat,
@@ -97,10 +100,19 @@ HEALTH_SNAPSHOT = f"""
 SELECT {REQUESTS}, {RATES}
 FROM {HEALTH_ROWS}"""
 
+# Developers are counted per tier of the day: one user_ranges row per developer and tier.
 ACTIVE_USERS = f"""
-SELECT uniqExact(user_id) AS active_users, sum(requests) AS billable_request_count
-FROM user_daily
-WHERE {DAYS} AND {TIER}"""
+SELECT sum(users) AS active_users, sum(billable_requests) AS billable_request_count
+FROM
+(
+    SELECT uniqExact(user_id) AS users, sum(requests) AS billable_requests
+    FROM user_ranges
+    WHERE {ranged_rows("user_ranges")} AND {TIER}
+    UNION ALL
+    SELECT uniqExact(user_id), sum(requests)
+    FROM user_daily
+    WHERE {daily_rows("user_ranges")} AND {TIER}
+)"""
 
 REQUESTS_BY_TIER = f"""
 SELECT bucket AS time, user_tier AS tier, sum(requests) AS request_count
@@ -108,26 +120,35 @@ FROM {model_grain(MODEL, TIER, KEY_TYPE)}
 GROUP BY time, tier
 ORDER BY time, tier"""
 
+TIER_USERS = """user_tier AS tier,
+        uniqExact(user_id) AS active_users,
+        sum(requests) AS request_count,
+        sum(total_pollen) AS pollen"""
 USERS_BY_TIER = f"""
 SELECT
-    user_tier AS tier,
-    uniqExact(user_id) AS active_users,
-    sum(requests) AS request_count,
-    sum(total_pollen) AS pollen,
-    sum(total_pollen) / nullIf(uniqExact(user_id), 0) AS pollen_per_user
-FROM user_daily
-WHERE {DAYS} AND {TIER}
-GROUP BY tier
+    tier, active_users, request_count, pollen, pollen / nullIf(active_users, 0) AS pollen_per_user
+FROM
+(
+    SELECT {TIER_USERS}
+    FROM user_ranges
+    WHERE {ranged_rows("user_ranges")} AND {TIER}
+    GROUP BY tier
+    UNION ALL
+    SELECT {TIER_USERS}
+    FROM user_daily
+    WHERE {daily_rows("user_ranges")} AND {TIER}
+    GROUP BY tier
+)
 ORDER BY request_count DESC"""
 
 
 def top_users(order: str, limit: str) -> str:
     """Developers of the range by ``order`` (a column below), with their tier and Pollen."""
     return developer_ranking(
-        "sum(requests) AS request_count",
-        "sum(total_pollen) AS pollen",
-        "sum(pack_pollen) AS paid_pollen",
-        "sum(tier_pollen) AS free_pollen",
+        "request_count",
+        "pollen",
+        "paid_pollen",
+        "free_pollen",
         order=f"{order} DESC, user_id",
         limit=limit,
     )
@@ -137,9 +158,8 @@ REQUESTS_PER_USER = f"""
 SELECT toDateTime(day, 'UTC') AS time, user_github_username AS developer, requests AS request_count
 FROM user_daily
 WHERE {DAYS} AND user_id IN (
-    SELECT user_id FROM user_daily
-    WHERE {DAYS} AND {TIER}
-    GROUP BY user_id ORDER BY sum(requests) DESC, user_id LIMIT {TOP_N}
+    SELECT user_id FROM {developers()}
+    ORDER BY request_count DESC, user_id LIMIT {TOP_N}
 )
 ORDER BY time, developer"""
 

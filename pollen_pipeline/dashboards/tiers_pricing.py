@@ -22,6 +22,7 @@ from pollen_pipeline.dashboards.grafana import (
     datasource_variable,
     day_range,
     envelope,
+    holds_range_end,
     latest_as_of,
     query_variable,
     sql_list,
@@ -210,16 +211,26 @@ LIMIT {TOP_N}"""
 
 # --- Balances -------------------------------------------------------------------------------
 
-# Each developer's latest balances on or before the range's end, whenever they were last seen.
+# Each developer's latest balances on or before the range's end, whenever they were last seen:
+# one as_of of balance_latest when it holds the range's end, else every day of balance_daily.
 LATEST_BALANCES = f"""(
     SELECT
         user_id,
-        argMax(user_github_id, day) AS github_id,
-        argMax(pack_balance, day) AS pack,
-        argMax(tier_balance, day) AS tier,
-        max(day) AS last_day
+        user_github_id AS github_id,
+        pack_balance AS pack,
+        tier_balance AS tier,
+        last_day
+    FROM balance_latest
+    WHERE {holds_range_end("balance_latest")} AND as_of = {RANGE_END}
+    UNION ALL
+    SELECT
+        user_id,
+        argMax(user_github_id, day),
+        argMax(pack_balance, day),
+        argMax(tier_balance, day),
+        max(day)
     FROM balance_daily
-    WHERE day <= {RANGE_END}
+    WHERE NOT {holds_range_end("balance_latest")} AND day <= {RANGE_END}
     GROUP BY user_id
 )"""
 

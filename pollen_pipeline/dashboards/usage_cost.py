@@ -8,6 +8,7 @@ from pollen_pipeline.dashboards.grafana import (
     KEY_TYPE,
     MODEL,
     MONEY,
+    RANGED_MONEY,
     TABLE_ROWS,
     TIER,
     TOP_N,
@@ -15,12 +16,16 @@ from pollen_pipeline.dashboards.grafana import (
     JsonDict,
     alert_at,
     common_variables,
+    daily_rows,
     data_notes,
     developer_ranking,
+    developers,
     envelope,
     latest_as_of,
     model_grain,
+    model_totals,
     query_variable,
+    ranged_rows,
     scatter,
     sql_list,
     stat,
@@ -55,7 +60,7 @@ SELECT
     {MONEY},
     {FREE_SHARE},
     {VOLUME}
-FROM {model_grain(MODEL, TIER, KEY_TYPE)}"""
+FROM {model_totals(MODEL, TIER, KEY_TYPE)}"""
 
 SPEND_OVER_TIME = f"""
 SELECT
@@ -76,7 +81,7 @@ SELECT
 FROM spikes_daily
 WHERE {latest_as_of("spikes_daily")} AND entity_type = 'system'"""
 
-TOP_MODELS = f"""{models_by_pollen("cost_share", model_grain(MODEL, TIER, KEY_TYPE))}
+TOP_MODELS = f"""{models_by_pollen("cost_share", model_totals(MODEL, TIER, KEY_TYPE))}
 LIMIT {TOP_N}"""
 
 MODEL_COST_SHARE = f"""
@@ -100,57 +105,76 @@ SPEND = f"""{MONEY},
         max(models_used) AS models_max_per_day"""
 
 
-def joined_count(key: str, count: str, table: str, alias: str) -> str:
-    """``LEFT JOIN`` of ``count`` per ``key`` over ``table``'s rows in the range."""
-    return f"""LEFT JOIN
-(
-    SELECT {key}, {count}
-    FROM {table}
-    WHERE {DAYS}
-    GROUP BY {key}
-) AS {alias} USING ({key})"""
-
-
-REFERRER_DOMAINS = joined_count(
-    "api_key_id", "uniqExact(referrer_domain) AS referrer_domains", "referrer_daily", "referrers"
-)
-ACTIVE_APPS = joined_count("user_id", "uniqExact(api_key_id) AS active_apps", "app_daily", "apps")
+# Top apps reads app_ranges only without a key type: its rows carry a key's latest type, while
+# app_daily's days are filtered by the type of each day.
+APP_RANGES = ("app_ranges", ("keyType",))
+# Columns of the app ranking, from app_daily's days or from one app_ranges row per app.
+APP_COLUMNS = """app, key_type, developer, pollen, paid_pollen, free_pollen, paid_share,
+    request_count, token_count, pollen_per_request, models_max_per_day, referrer_domains"""
 
 TOP_APPS = f"""
 SELECT
-    app, key_type, developer, pollen, paid_pollen, free_pollen, paid_share,
-    request_count, token_count, pollen_per_request, models_max_per_day, referrer_domains
+    {APP_COLUMNS}
 FROM
 (
     SELECT
-        api_key_id,
-        argMax(api_key_name, day) AS app,
-        argMax(api_key_type, day) AS key_type,
-        argMax(user_github_username, day) AS developer,
-        {SPEND}
-    FROM app_daily
-    WHERE {DAYS} AND is_named_app = 1 AND {KEY_TYPE}
-    GROUP BY api_key_id
-) AS apps
-{REFERRER_DOMAINS}
+        {APP_COLUMNS}
+    FROM
+    (
+        SELECT
+            api_key_id,
+            argMax(api_key_name, day) AS app,
+            argMax(api_key_type, day) AS key_type,
+            argMax(user_github_username, day) AS developer,
+            {SPEND}
+        FROM app_daily
+        WHERE {daily_rows(*APP_RANGES)} AND is_named_app = 1 AND {KEY_TYPE}
+        GROUP BY api_key_id
+    ) AS apps
+    LEFT JOIN
+    (
+        SELECT api_key_id, uniqExact(referrer_domain) AS referrer_domains
+        FROM referrer_daily
+        WHERE {daily_rows(*APP_RANGES)}
+        GROUP BY api_key_id
+    ) AS referrers USING (api_key_id)
+    UNION ALL
+    SELECT
+        api_key_name,
+        api_key_type,
+        user_github_username,
+        {RANGED_MONEY},
+        requests,
+        tokens,
+        total_pollen / nullIf(requests, 0),
+        models_max_per_day,
+        referrer_domains
+    FROM app_ranges
+    WHERE {ranged_rows(*APP_RANGES)}
+)
 ORDER BY pollen DESC
 LIMIT {TOP_N}"""
 
+# Keys a developer owned over the range: one as_of of user_ranges, else app_daily's days.
+ACTIVE_APPS = f"""LEFT JOIN
+(
+    SELECT user_id, max(active_apps) AS active_apps
+    FROM user_ranges
+    WHERE {ranged_rows("user_ranges")}
+    GROUP BY user_id
+    UNION ALL
+    SELECT user_id, uniqExact(api_key_id)
+    FROM app_daily
+    WHERE {daily_rows("user_ranges")}
+    GROUP BY user_id
+) AS apps USING (user_id)"""
+
 TOP_DEVELOPERS = f"""
 SELECT
-    developer, tier, pollen, paid_pollen, free_pollen, paid_share, request_count, token_count,
-    active_apps, models_max_per_day
-FROM
-(
-    SELECT
-        user_id,
-        argMax(user_github_username, day) AS developer,
-        argMax(user_tier, day) AS tier,
-        {SPEND}
-    FROM user_daily
-    WHERE {DAYS} AND {TIER}
-    GROUP BY user_id
-) AS developers
+    developer, tier, pollen, paid_pollen, free_pollen,
+    paid_pollen / nullIf(paid_pollen + free_pollen, 0) AS paid_share, request_count,
+    token_count, active_apps, models_max_per_day
+FROM {developers()} AS developers
 {ACTIVE_APPS}
 ORDER BY pollen DESC
 LIMIT {TOP_N}"""
@@ -160,28 +184,25 @@ APP_DRILLDOWN = models_by_pollen(
 )
 
 CONSISTENCY = developer_ranking(
-    "uniqExact(day) AS active_days",
-    "sum(total_pollen) AS pollen",
-    "sum(requests) AS request_count",
+    "active_days",
+    "pollen",
+    "request_count",
     order="active_days DESC, pollen DESC",
     limit=TOP_N,
 )
 
 # --- SQL: tiers ---------------------------------------------------------------------------
 
-# Per developer over the range: Pollen, tokens and the tier of their latest day.
+# Per developer over the range (every tier): Pollen, tokens and the tier of their latest day.
 PER_DEVELOPER = f"""(
     SELECT
-        user_id,
-        argMax(user_github_username, day) AS developer,
-        argMax(user_tier, day) AS tier,
-        sum(total_pollen) AS user_pollen,
-        sum(pack_pollen) AS user_paid,
-        sum(tier_pollen) AS user_free,
-        sum(tokens) AS user_tokens
-    FROM user_daily
-    WHERE {DAYS}
-    GROUP BY user_id
+        developer,
+        tier,
+        pollen AS user_pollen,
+        paid_pollen AS user_paid,
+        free_pollen AS user_free,
+        token_count AS user_tokens
+    FROM {developers(tier="1")}
 )"""
 
 TIER_CONCENTRATION = f"""
@@ -255,29 +276,37 @@ LIMIT {TOP_N}"""
 # --- SQL: referrers, paths, key types, routing, billing -----------------------------------
 
 REFERRERS = f"""
-SELECT
-    domain,
-    sum(app_pollen) AS pollen,
-    sum(app_paid) AS paid_pollen,
-    sum(app_free) AS free_pollen,
-    sum(app_requests) AS request_count,
-    count() AS apps,
-    argMax(app_name, app_pollen) AS top_app
+SELECT domain, pollen, paid_pollen, free_pollen, request_count, apps, top_app
 FROM
 (
     SELECT
-        referrer_domain AS domain,
-        api_key_id,
-        argMax(api_key_name, day) AS app_name,
-        sum(total_pollen) AS app_pollen,
-        sum(pack_pollen) AS app_paid,
-        sum(tier_pollen) AS app_free,
-        sum(requests) AS app_requests
-    FROM referrer_daily
-    WHERE {DAYS}
-    GROUP BY domain, api_key_id
+        domain,
+        sum(app_pollen) AS pollen,
+        sum(app_paid) AS paid_pollen,
+        sum(app_free) AS free_pollen,
+        sum(app_requests) AS request_count,
+        count() AS apps,
+        argMax(app_name, app_pollen) AS top_app
+    FROM
+    (
+        SELECT
+            referrer_domain AS domain,
+            api_key_id,
+            argMax(api_key_name, day) AS app_name,
+            sum(total_pollen) AS app_pollen,
+            sum(pack_pollen) AS app_paid,
+            sum(tier_pollen) AS app_free,
+            sum(requests) AS app_requests
+        FROM referrer_daily
+        WHERE {daily_rows("referrer_ranges")}
+        GROUP BY domain, api_key_id
+    )
+    GROUP BY domain
+    UNION ALL
+    SELECT referrer_domain, total_pollen, pack_pollen, tier_pollen, requests, apps, top_app
+    FROM referrer_ranges
+    WHERE {ranged_rows("referrer_ranges")}
 )
-GROUP BY domain
 ORDER BY pollen DESC
 LIMIT {TOP_N}"""
 
@@ -325,7 +354,7 @@ SELECT
     {MONEY},
     {VOLUME},
     uniqExact(resolved_model_requested) AS models_used
-FROM {model_grain(MODEL, TIER)}
+FROM {model_totals(MODEL, TIER)}
 GROUP BY key_type
 ORDER BY pollen DESC"""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 import numpy as np
 import pandera.pandas as pa
@@ -14,6 +15,8 @@ from pollen_pipeline.defs.economics.rules import (
     ACTIVE_DAYS_WINDOWS,
     LOOKBACK_DAYS,
     MEASURES,
+    RANGE_SUMS,
+    RANGE_WINDOWS,
     WINDOWS,
 )
 from pollen_pipeline.schemas import NON_NEGATIVE, SHARE, at_most
@@ -51,6 +54,27 @@ def _window_rules() -> dict[str, str]:
 WINDOW_RULES = _window_rules()
 
 
+class RangeColumns(pa.DataFrameModel):
+    """The ranged columns every *_ranges table carries."""
+
+    window_days: Series[np.uint8] = pa.Field(isin=[WINDOWS[name] for name in RANGE_WINDOWS])
+    pollen: Series[np.float64] = pa.Field(
+        alias=r"^(pack|tier|total)_pollen$", regex=True, **NON_NEGATIVE
+    )
+    active_days: Series[np.uint64] = pa.Field(ge=1)
+
+    class Config:
+        coerce = False
+        strict = False
+
+
+# A row is of a range its entity was active in, and its latest day is in that range.
+RANGE_ROWS = {
+    "active_in_range": "active_days <= window_days AND last_day > as_of - window_days "
+    "AND last_day <= as_of"
+}
+
+
 # The recomputation costs the daily rows of 90 days per as_of day it checks, as much as the
 # fan-out it stands beside: a long run checks a sample of its days, so that the check does not
 # cost more than the table (every day of a run comes from the same SQL, so a sample catches a
@@ -83,6 +107,12 @@ def sampled_days(days: list[dt.date], count: int = SAMPLED_DAYS) -> list[dt.date
     return [days[round(i * step)] for i in range(count)]
 
 
+def sampled_window_days(ctx: CheckContext) -> dict[str, Any]:
+    """The window's params with the sampled as_of ``days``, the ``first`` and the ``last``."""
+    days = sampled_days(ctx.window.days())
+    return {**ctx.params(), "days": days, "first": days[0], "last": days[-1]}
+
+
 def windows_match_daily(ctx: CheckContext, daily: str, key: str) -> Verdict:
     """On a sample of the run's as_of days: one row per ``key`` active in 90 days, and every
     windowed sum equals the sum of the ``daily`` table over that window (e.g. pack_30d = 30
@@ -93,9 +123,7 @@ def windows_match_daily(ctx: CheckContext, daily: str, key: str) -> Verdict:
         "WHERE as_of IN {days:Array(Date)} GROUP BY as_of"
     )
     expected = _recomputed_windows(ctx.store.table(daily), key)
-    days = sampled_days(ctx.window.days())
-    params = {**ctx.params(), "days": days, "first": days[0], "last": days[-1]}
-    return compare(ctx.store, actual, expected, params)
+    return compare(ctx.store, actual, expected, sampled_window_days(ctx))
 
 
 def developers_with_pollen(ctx: CheckContext, group: str) -> str:
@@ -106,3 +134,34 @@ def developers_with_pollen(ctx: CheckContext, group: str) -> str:
         f"FROM {ctx.store.table('user_windows')} WHERE {ctx.in_window} AND total_30d > 0 "
         f"GROUP BY {group}"
     )
+
+
+def ranges_match_daily(
+    ctx: CheckContext,
+    daily: str,
+    key: str,
+    rows: str = "1",
+    counted: str = "sum(active_days)",
+    recounted: str = "count()",
+) -> Verdict:
+    """On a sample of the run's as_of days (as ``windows_match_daily``), per as_of and range:
+    the distinct ``key``s, every ranged sum and ``counted`` (by default the active days:
+    ``daily``'s rows, one per key and day) equal ``daily``'s ``rows`` over the range's days
+    (``recounted``), enumerated with ARRAY JOIN rather than fanned out as the *_ranges tables
+    are."""
+    measures = ", ".join(f"sum({name})" for name in RANGE_SUMS)
+    actual = (
+        f"SELECT as_of, window_days, uniqExact({key}), {measures}, {counted} "
+        f"FROM {ctx.qualified} WHERE as_of IN {{days:Array(Date)}} GROUP BY as_of, window_days"
+    )
+    lengths = ", ".join(str(WINDOWS[name]) for name in RANGE_WINDOWS)
+    expected = (
+        f"SELECT as_of, window_days, uniqExact({key}), {measures}, {recounted} "
+        f"FROM {ctx.store.table(daily)} "
+        "ARRAY JOIN {days:Array(Date)} AS as_of "
+        f"ARRAY JOIN [{lengths}] AS window_days "
+        f"WHERE day >= {{first:Date}} - {LOOKBACK_DAYS - 1} AND day <= {{last:Date}} "
+        f"AND day BETWEEN as_of - window_days + 1 AND as_of AND {rows} "
+        "GROUP BY as_of, window_days"
+    )
+    return compare(ctx.store, actual, expected, sampled_window_days(ctx), keys=2)

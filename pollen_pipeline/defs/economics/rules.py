@@ -30,6 +30,11 @@ MEASURES = {
     "requests": "requests",
 }
 ACTIVE_DAYS_WINDOWS = ("7d", "30d", "90d")
+# Ranges the ranking panels read from one as_of of a *_ranges table (one row per entity and
+# window, ``window_days``) instead of 7-90 partitions of a daily table; 1 day is one partition.
+RANGE_WINDOWS = ("7d", "30d", "90d")
+# What a *_ranges table sums per window: every meter column of the contract (same types).
+RANGE_SUMS = tuple(name for name, _, _ in contract.METER_COLUMNS)
 
 MOMENTUM_MIN_PACK_30D = 10.0  # seed panel 9: below this, pack_7d / pack_30d is ratio noise
 # Developer scatter (seed panel 7): developers with at least this much pack + tier Pollen in the
@@ -59,6 +64,34 @@ def window_columns() -> list[tuple[str, str]]:
 
 def window_column_names() -> list[str]:
     return [name for name, _ in window_columns()]
+
+
+def per_range(aggregate: str) -> str:
+    """``[aggregate over 7d, 30d, 90d]``: ``aggregate`` holds ``{window}`` for the condition."""
+    return f"[{', '.join(aggregate.format(window=in_window(name)) for name in RANGE_WINDOWS)}]"
+
+
+def joined_per_range(name: str) -> str:
+    """``{name}_per_range`` (joined per entity: empty when the entity has no rows there, which
+    counts 0 as the panels' LEFT JOIN does) as one value per range, for ``ARRAY JOIN``."""
+    return f"arrayResize({name}_per_range, length(total_pollen_per_range), 0) AS {name}"
+
+
+def _range_arrays() -> str:
+    """Per entity, one array per ranged column (its value per window), for ``$range_join``."""
+    arrays = [
+        f"{per_range(f'sumIf({name}, {{window}})')} AS {name}_per_range" for name in RANGE_SUMS
+    ]
+    arrays.append(f"{per_range('uniqExactIf(day, {window})')} AS active_days_per_range")
+    return ",\n        ".join(arrays)
+
+
+def _range_join() -> str:
+    """``ARRAY JOIN`` of :func:`_range_arrays`: one row per window, ``window_days`` long."""
+    lengths = ", ".join(str(WINDOWS[name]) for name in RANGE_WINDOWS)
+    columns = [f"{name}_per_range AS {name}" for name in RANGE_SUMS]
+    columns.append("active_days_per_range AS active_days")
+    return f"ARRAY JOIN [{lengths}] AS window_days,\n    " + ",\n    ".join(columns)
 
 
 def _conversion_flags() -> str:
@@ -106,6 +139,16 @@ def fragments() -> dict[str, str]:
         "paid_share_30d": PAID_SHARE_30D,
         "qualifies": QUALIFIES,
         "conversion_flags": _conversion_flags(),
+        "range_arrays": _range_arrays(),
+        "range_join": _range_join(),
+        "summed_range_columns": ",\n    ".join(f"sum({name}) AS {name}" for name in RANGE_SUMS),
+        "range_columns": ",\n    ".join([*RANGE_SUMS, "active_days"]),
+        "range_column_definitions": contract.column_definitions(
+            [(name, type_) for name, type_, _ in contract.METER_COLUMNS]
+            + [("active_days", "UInt64")]
+        ),
+        # the most models an app or developer used on one day of each range
+        "models_max_per_range": per_range("maxIf(models_used, {window})"),
     }
 
 

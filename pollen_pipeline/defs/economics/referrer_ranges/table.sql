@@ -1,0 +1,15 @@
+-- One row per referrer domain and standard range (the 7, 30 or 90 UTC days up to as_of) in which
+-- it had traffic: the "Referrer domains" panel's sums, apps and top app over such a range, read
+-- from one as_of instead of a partition of referrer_daily per day.
+CREATE TABLE IF NOT EXISTS ${database}.referrer_ranges
+(
+    as_of Date,
+    window_days UInt8,
+    referrer_domain LowCardinality(String),
+    $meter_columns,
+    apps UInt64,
+    top_app String
+)
+ENGINE = MergeTree
+PARTITION BY as_of
+ORDER BY (as_of, window_days, referrer_domain)
