@@ -9,11 +9,14 @@ recently used beyond ``OPEN_SHARDS``) and sets ``synchronous=NORMAL``, the setti
 recommends with WAL: a commit no longer waits for the disk; a power loss (not a crash of the
 process) can lose the last events of a run, never corrupt the database.
 
-The only Dagster internals the project uses, kept to this module: ``_connect`` and ``_initdb``
-of ``dagster._core.storage.event_log.SqliteEventLogStorage``, checked against Dagster 1.13.27
-(``pollen_pipeline_tests/test_instance_storage.py`` writes and reads runs through it). It is
-plugged in by ``dagster.yaml`` (``event_log_storage``); remove those lines to go back to
-Dagster's own class: the files are the same.
+The one use of Dagster internals in the product, as issue 21 allows for a storage class plugged
+in through ``dagster.yaml``: isolated here, tested, and checked against ``CHECKED_DAGSTER``. It
+subclasses ``dagster._core.storage.event_log.SqliteEventLogStorage`` (the class Dagster's own
+instance docs name in ``dagster.yaml``) and overrides its ``_connect``, calling its ``_initdb``.
+``pollen_pipeline_tests/test_instance_storage.py`` writes and reads runs through it, and fails
+when the installed Dagster is another version (read that class again, then move the pin) or
+when another product module imports a Dagster internal. Remove the ``event_log_storage`` lines
+of ``dagster.yaml`` to go back to Dagster's own class: the files are the same.
 """
 
 from __future__ import annotations
@@ -28,10 +31,10 @@ from typing import Any
 
 from dagster import Field, StringSource
 from dagster._core.storage.event_log import SqliteEventLogStorage
-from dagster._serdes import ConfigurableClassData
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import SingletonThreadPool
 
+CHECKED_DAGSTER = "1.13.27"  # the version whose SqliteEventLogStorage this class was read against
 OPEN_SHARDS = 8  # a run writes to its own shard and the index; the UI reads a few runs at once
 BUSY_TIMEOUT_SECONDS = 30  # Dagster's own, for the webserver and daemon writing at once
 
@@ -50,7 +53,7 @@ def _synchronous_normal(connection: Any, _record: Any) -> None:
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     """``SqliteEventLogStorage`` that keeps its connections open (see the module's docstring)."""
 
-    def __init__(self, base_dir: str | None = None, inst_data: ConfigurableClassData | None = None):
+    def __init__(self, base_dir: str | None = None, inst_data: Any = None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
         # A temporary instance's event log is temporary too: removed with this object.
@@ -64,7 +67,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     @classmethod
     def from_config_value(
-        cls, inst_data: ConfigurableClassData | None, config_value: Mapping[str, Any]
+        cls, inst_data: Any, config_value: Mapping[str, Any]
     ) -> PooledSqliteEventLogStorage:
         return cls(inst_data=inst_data, **config_value)
 

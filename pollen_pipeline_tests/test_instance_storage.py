@@ -5,12 +5,18 @@ ranged run records its heavy metadata once."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
+import dagster
 from dagster import AssetKey, DagsterEventType, DagsterInstance
 
-from pollen_pipeline.instance_storage import OPEN_SHARDS, PooledSqliteEventLogStorage
+from pollen_pipeline.instance_storage import (
+    CHECKED_DAGSTER,
+    OPEN_SHARDS,
+    PooledSqliteEventLogStorage,
+)
 from pollen_pipeline_tests.databases import materialize
 from pollen_pipeline_tests.events import event, insert_events
 
@@ -68,3 +74,19 @@ def test_shards_beyond_the_limit_are_closed(tmp_path):
     assert "run-0" not in storage._engines and f"run-{OPEN_SHARDS + 2}" in storage._engines
     storage.dispose()
     assert not storage._engines
+
+
+def test_the_storage_was_checked_against_the_installed_dagster():
+    """It overrides a private method: a Dagster upgrade must come with a reading of the new
+    SqliteEventLogStorage._connect, then a new pin."""
+    assert dagster.__version__ == CHECKED_DAGSTER
+
+
+def test_no_other_product_module_imports_dagster_internals():
+    modules = sorted((ROOT / "pollen_pipeline").rglob("*.py"))
+    internal = [
+        str(path.relative_to(ROOT))
+        for path in modules
+        if re.search(r"^\s*(from|import) dagster\._", path.read_text(), re.MULTILINE)
+    ]
+    assert internal == ["pollen_pipeline/instance_storage.py"]
