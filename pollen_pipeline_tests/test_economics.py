@@ -27,8 +27,9 @@ FIRST, LAST = dt.date(2025, 12, 20), dt.date(2026, 1, 24)
 NO_TRAFFIC = dt.date(2026, 1, 15)
 DAYS = [FIRST + dt.timedelta(days=n) for n in range((LAST - FIRST).days + 1)]
 WINDOW = Window(at("2025-12-20 00:00:00"), at("2026-01-25 00:00:00"))
-# The core tables these read, and the economics tables; other domains' assets are not needed.
-ASSETS = ("group:core", "group:economics")
+# The core tables these read (and referrer_daily, which the app and referrer ranges read), and
+# the economics tables; other domains' assets are not needed.
+ASSETS = ("group:core", "referrer_daily", "group:economics")
 ECONOMICS = sorted(
     name for name, folder in catalog.table_folders().items() if folder.parent.name == "economics"
 )
@@ -164,7 +165,11 @@ def _instant(moment: Any) -> pd.Timestamp:
 
 
 def same(actual: Any, expected: Any) -> bool:
-    if expected is None:
+    if (
+        expected is None
+        or expected is pd.NA
+        or (isinstance(expected, float) and math.isnan(expected))
+    ):
         return actual is None or actual is pd.NA or pd.isna(actual)
     if isinstance(expected, dt.datetime):  # the client may hand UTC times over in the host's zone
         return _instant(actual) == _instant(expected)
@@ -293,6 +298,37 @@ def test_one_day_fans_out_and_a_long_run_sums_running_both_as_the_oracle(loaded,
     assert (idle["pack_30d"], idle["pack_90d"], idle["tier_90d"]) == (0.0, 11.0, 0.2)
     assert (idle["active_days_30d"], idle["active_days_90d"], idle["apps_90d"]) == (0, 1, 1)
     assert pd.isna(idle["momentum"])
+
+
+RANGE_TABLES = {  # the *_ranges tables: their rows' key
+    "user_ranges": ["as_of", "window_days", "user_id", "user_tier"],
+    "app_ranges": ["as_of", "window_days", "api_key_id"],
+    "referrer_ranges": ["as_of", "window_days", "referrer_domain"],
+    "model_ranges": [
+        "as_of",
+        "window_days",
+        "resolved_model_requested",
+        "user_tier",
+        "api_key_type",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", [*WINDOW_TABLES, *RANGE_TABLES])
+def test_running_sums_of_the_long_run_equal_the_fan_out_on_every_as_of(loaded, name):
+    """The fixture's 36-day run took the running sums, in queries of up to 30 days: every row of
+    every as_of (the first days of a query included, where rows before it fold onto its first
+    day) equals the fan-out's over the same days."""
+    plan = plan_of(name)
+    assert plan.is_long(WINDOW)
+    if name in RANGE_TABLES:  # a run of several queries: the fold onto a query's first day too
+        assert len(plan.parts(WINDOW, loaded, "")) > 1
+    keys = RANGE_TABLES.get(name) or ["as_of", WINDOW_TABLES[name][0]]
+    fan_out = plan.render(loaded, loaded, loaded.table(catalog.RAW_TABLE), long_run=False)
+    frame = loaded.frame(fan_out.sql, {**WINDOW.params(), **fan_out.params})
+    expected = {tuple(_key(row[k]) for k in keys): row for row in frame.to_dict("records")}
+    assert len(expected) > len(DAYS)
+    assert_table(loaded, name, keys, expected)
 
 
 def test_spikes_equal_independent_computation(loaded):

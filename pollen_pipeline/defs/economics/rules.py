@@ -66,34 +66,6 @@ def window_column_names() -> list[str]:
     return [name for name, _ in window_columns()]
 
 
-def per_range(aggregate: str) -> str:
-    """``[aggregate over 7d, 30d, 90d]``: ``aggregate`` holds ``{window}`` for the condition."""
-    return f"[{', '.join(aggregate.format(window=in_window(name)) for name in RANGE_WINDOWS)}]"
-
-
-def joined_per_range(name: str) -> str:
-    """``{name}_per_range`` (joined per entity: empty when the entity has no rows there, which
-    counts 0 as the panels' LEFT JOIN does) as one value per range, for ``ARRAY JOIN``."""
-    return f"arrayResize({name}_per_range, length(total_pollen_per_range), 0) AS {name}"
-
-
-def _range_arrays() -> str:
-    """Per entity, one array per ranged column (its value per window), for ``$range_join``."""
-    arrays = [
-        f"{per_range(f'sumIf({name}, {{window}})')} AS {name}_per_range" for name in RANGE_SUMS
-    ]
-    arrays.append(f"{per_range('uniqExactIf(day, {window})')} AS active_days_per_range")
-    return ",\n        ".join(arrays)
-
-
-def _range_join() -> str:
-    """``ARRAY JOIN`` of :func:`_range_arrays`: one row per window, ``window_days`` long."""
-    lengths = ", ".join(str(WINDOWS[name]) for name in RANGE_WINDOWS)
-    columns = [f"{name}_per_range AS {name}" for name in RANGE_SUMS]
-    columns.append("active_days_per_range AS active_days")
-    return f"ARRAY JOIN [{lengths}] AS window_days,\n    " + ",\n    ".join(columns)
-
-
 def _conversion_flags() -> str:
     # "not earlier than the first tier event": a pack before it, even the same day, never counts.
     return ",\n    ".join(
@@ -139,25 +111,21 @@ def fragments() -> dict[str, str]:
         "paid_share_30d": PAID_SHARE_30D,
         "qualifies": QUALIFIES,
         "conversion_flags": _conversion_flags(),
-        "range_arrays": _range_arrays(),
-        "range_join": _range_join(),
         "summed_range_columns": ",\n    ".join(f"sum({name}) AS {name}" for name in RANGE_SUMS),
         "range_columns": ",\n    ".join([*RANGE_SUMS, "active_days"]),
         "range_column_definitions": contract.column_definitions(
             [(name, type_) for name, type_, _ in contract.METER_COLUMNS]
             + [("active_days", "UInt64")]
         ),
-        # the most models an app or developer used on one day of each range
-        "models_max_per_range": per_range("maxIf(models_used, {window})"),
     }
 
 
 # --- One entity's windows per as_of, by either method ---------------------------------------
 #
-# A *_windows table declares what it aggregates per entity (``Windowed``); both SELECTs of its
-# windows are generated from that declaration and from WINDOWS / MEASURES, so they cannot
-# disagree on a column. Both read ``daily``: the CTE of the table's select.sql holding the
-# daily rows of LOOKBACK_ROWS.
+# A *_windows or *_ranges table declares what it aggregates per entity (``Windowed``); both
+# SELECTs of its windows are generated from that declaration, so they cannot disagree on a
+# column. Both read ``entity.source``: a CTE of the table's select.sql holding the daily rows of
+# LOOKBACK_ROWS.
 #
 # - fan-out (short runs): each daily row is copied to every as_of of the run whose 90-day window
 #   holds it, then aggregated per as_of. Cost: daily rows x as_of days.
@@ -165,32 +133,47 @@ def fragments() -> dict[str, str]:
 #   them N days later; a running sum per entity over those change days gives every window on
 #   every as_of. Cost: daily rows x (1 + number of windows), whatever the run's length.
 
-OFFSETS = [0, *sorted(set(WINDOWS.values()))]  # 0: a row enters its windows; N: it leaves one
 # Float64 sums run as Decimal: a running sum that adds then subtracts floats is off by rounding
 # (and a window holding only zeros would read 1e-17, not 0: momentum not NULL). 18 decimals keep
 # a Float64 of a Pollen price to far better than 1e-9, and 10^20 Pollen of headroom.
 _EXACT = {"Float64": "toDecimal128({}, 18)", "UInt64": "toInt64({})"}
+_METER_TYPES = {name: type_ for name, type_, _ in contract.METER_COLUMNS}
 
 
 @dataclass(frozen=True)
 class Windowed:
-    """What a *_windows table computes per entity and as_of from its daily table."""
+    """What a *_windows or *_ranges table computes per entity and as_of from daily rows."""
 
-    key: str  # the entity's column
+    key: str  # the entity's column, or columns ("a, b")
     # alias -> daily column: its value on the latest day in the 90-day window (argMax by day)
     latest: Mapping[str, str] = field(default_factory=dict)
-    # alias -> (Float64 daily column, window): sums besides the MEASURES x WINDOWS columns
+    # column prefix -> daily column summed over each window (a meter column of the contract)
+    measures: Mapping[str, str] = field(default_factory=lambda: MEASURES)
+    # alias -> (Float64 daily column, window): sums besides the measures x windows columns
     sums: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     # column prefix -> daily Array column: distinct ids of the arrays over each window
     id_arrays: Mapping[str, str] = field(default_factory=dict)
+    # column prefix -> UInt64 daily column: its largest value on one day of each window
+    maxima: Mapping[str, str] = field(default_factory=dict)
+    windows: tuple[str, ...] = tuple(WINDOWS)
+    source: str = "daily"  # the CTE of daily rows
+
+    def __post_init__(self) -> None:
+        widest = max(WINDOWS, key=WINDOWS.get)
+        if widest not in self.windows or any(w not in self.windows for _, w in self.sums.values()):
+            raise ValueError(
+                f"{self.key}: windows {self.windows} must hold {widest} and every sum's"
+            )
+
+    def lengths(self) -> list[int]:
+        return sorted(WINDOWS[name] for name in self.windows)
 
     def all_sums(self) -> list[tuple[str, str, str, str]]:
         """(alias, daily column, window, type) of every windowed sum."""
-        types = {name: type_ for name, type_, _ in contract.METER_COLUMNS}
         measures = [
-            (f"{prefix}_{name}", column, name, types[column])
-            for prefix, column in MEASURES.items()
-            for name in WINDOWS
+            (f"{prefix}_{name}", column, name, _METER_TYPES[column])
+            for prefix, column in self.measures.items()
+            for name in self.windows
         ]
         extra = [(alias, column, name, "Float64") for alias, (column, name) in self.sums.items()]
         return measures + extra
@@ -199,12 +182,25 @@ class Windowed:
         """(prefix, daily array column, window) of every distinct-id count, column
         ``<prefix>_<window>``."""
         return [
-            (prefix, array, name) for prefix, array in self.id_arrays.items() for name in WINDOWS
+            (prefix, array, name)
+            for prefix, array in self.id_arrays.items()
+            for name in self.windows
         ]
+
+    def maximum_columns(self) -> list[tuple[str, str, str]]:
+        """(alias, daily column, window) of every largest daily value."""
+        return [
+            (f"{prefix}_{name}", column, name)
+            for prefix, column in self.maxima.items()
+            for name in self.windows
+        ]
+
+    def active_days_windows(self) -> list[str]:
+        return [name for name in ACTIVE_DAYS_WINDOWS if name in self.windows]
 
     def counts(self) -> list[str]:
         """Every distinct count's column: active days, then distinct ids."""
-        days = [f"active_days_{name}" for name in ACTIVE_DAYS_WINDOWS]
+        days = [f"active_days_{name}" for name in self.active_days_windows()]
         return days + [f"{prefix}_{name}" for prefix, _, name in self.id_columns()]
 
 
@@ -222,18 +218,27 @@ def windows_by_fanout(entity: Windowed) -> str:
         ),
         *(
             f"uniqExactIf(day, {in_window(name)}) AS active_days_{name}"
-            for name in ACTIVE_DAYS_WINDOWS
+            for name in entity.active_days_windows()
         ),
         *(
             f"uniqExactArrayIf({array}, {in_window(name)}) AS {prefix}_{name}"
             for prefix, array, name in entity.id_columns()
         ),
+        *(
+            f"maxIf({column}, {in_window(name)}) AS {alias}"
+            for alias, column, name in entity.maximum_columns()
+        ),
     ]
     return (
         f"SELECT\n        as_of,\n        {entity.key},\n        {_joined(columns)}\n"
-        f"    FROM (SELECT *, {AS_OF_FANOUT} AS as_of FROM daily)\n"
+        f"    FROM (SELECT *, {AS_OF_FANOUT} AS as_of FROM {entity.source})\n"
         f"    GROUP BY as_of, {entity.key}"
     )
+
+
+def _offsets(entity: Windowed) -> list[int]:
+    """0: a row enters its windows; N: it leaves its N-day window."""
+    return [0, *entity.lengths()]
 
 
 def _changes(entity: Windowed) -> str:
@@ -252,13 +257,13 @@ def _changes(entity: Windowed) -> str:
     days = [
         f"toInt64(uniqExactIf(day, offset = 0)) - "
         f"toInt64(uniqExactIf(day, offset = {WINDOWS[name]})) AS d_active_days_{name}"
-        for name in ACTIVE_DAYS_WINDOWS
+        for name in entity.active_days_windows()
     ]
     return (
         f"SELECT {entity.key}, greatest(day + offset, {_START}) AS change_day, "
         f"{_joined(entering + sums + days)} "
-        f"FROM daily ARRAY JOIN {OFFSETS} AS offset WHERE day + offset < {_END} "
-        f"GROUP BY {entity.key}, change_day"
+        f"FROM {entity.source} ARRAY JOIN {_offsets(entity)} AS offset "
+        f"WHERE day + offset < {_END} GROUP BY {entity.key}, change_day"
     )
 
 
@@ -286,10 +291,56 @@ def _id_changes(entity: Windowed) -> str:
     return (
         f"SELECT {entity.key}, edge.1 AS change_day, {_joined(counts)} "
         f"FROM (SELECT {entity.key}, item.1 AS kind, arraySort(groupUniqArray(day)) AS days "
-        f"FROM daily ARRAY JOIN arrayConcat({items}) AS item GROUP BY {entity.key}, item) "
-        f"ARRAY JOIN {sorted(set(WINDOWS.values()))} AS n ARRAY JOIN {edges} AS edge "
+        f"FROM {entity.source} ARRAY JOIN arrayConcat({items}) AS item "
+        f"GROUP BY {entity.key}, item) "
+        f"ARRAY JOIN {entity.lengths()} AS n ARRAY JOIN {edges} AS edge "
         f"WHERE edge.1 < {_END} GROUP BY {entity.key}, change_day"
     )
+
+
+def _maxima_at_changes(entity: Windowed) -> str:
+    """Per entity and change day (the days of :func:`_changes`): the largest daily value in each
+    window ending that day. A maximum cannot be run as a sum, but it only changes where a row
+    enters or leaves a window: a range frame over the rows and those change points gives it
+    there (change points carry NULL, which max skips)."""
+    values = [f"toNullable({column}) AS v_{prefix}" for prefix, column in entity.maxima.items()]
+    nulls = [f"NULL AS v_{prefix}" for prefix in entity.maxima]
+    frames = [
+        f"w_{name} AS (PARTITION BY {entity.key} ORDER BY toUInt32(point) "
+        f"RANGE BETWEEN {WINDOWS[name] - 1} PRECEDING AND CURRENT ROW)"
+        for name in entity.windows
+    ]
+    columns = [
+        f"ifNull(max(v_{prefix}) OVER w_{name}, 0) AS m_{prefix}_{name}"
+        for prefix in entity.maxima
+        for name in entity.windows
+    ]
+    names = [f"any(m_{alias}) AS m_{alias}" for alias, _, _ in entity.maximum_columns()]
+    return (
+        f"SELECT {entity.key}, point AS change_day, {_joined(names)} "
+        f"FROM (SELECT {entity.key}, point, {_joined(columns)} "
+        f"FROM (SELECT {entity.key}, day AS point, {_joined(values)} FROM {entity.source} "
+        f"UNION ALL SELECT {entity.key}, greatest(day + offset, {_START}) AS point, "
+        f"{_joined(nulls)} FROM {entity.source} ARRAY JOIN {_offsets(entity)} AS offset "
+        f"WHERE day + offset < {_END}) WINDOW {_joined(frames)}) "
+        f"WHERE point >= {_START} GROUP BY {entity.key}, change_day"
+    )
+
+
+def _all_changes(entity: Windowed) -> str:
+    """The change days of :func:`_changes` with the id counts' and the maxima's there. An id's
+    coverage and a maximum change only on a day of the entity's rows or N days after one,
+    where its sums change too: a LEFT JOIN keeps every change day (0 where no id does)."""
+    changes = _changes(entity)
+    joined = []
+    if entity.id_arrays:
+        joined.append(f"({_id_changes(entity)}) AS ids")
+    if entity.maxima:
+        joined.append(f"({_maxima_at_changes(entity)}) AS maxima")
+    if not joined:
+        return changes
+    joins = "".join(f"\n    LEFT JOIN {table} USING ({entity.key}, change_day)" for table in joined)
+    return f"SELECT * FROM ({changes}) AS sums{joins}"
 
 
 _DAYS_UNTIL_NEXT_CHANGE = "arrayMap(i -> change_day + i, range(toUInt32(until - change_day)))"
@@ -299,14 +350,6 @@ def windows_by_running_sums(entity: Windowed) -> str:
     """Per as_of and entity: the columns of :func:`windows_by_fanout`, as running sums of the
     changes per entity, each change day's values held until the entity's next change day and
     kept on the as_of days the entity is active in its 90-day window."""
-    changes = _changes(entity)
-    if entity.id_arrays:
-        # an id changes coverage on a day of the entity's rows or N days after one, where the
-        # entity's own sums change too: a LEFT JOIN keeps every change day (0 where no id does)
-        changes = (
-            f"SELECT * FROM ({changes}) AS sums\n    LEFT JOIN ({_id_changes(entity)}) AS ids "
-            f"USING ({entity.key}, change_day)"
-        )
     exact_type = {"Float64": "toFloat64", "UInt64": "toUInt64"}
     # last_value skips NULLs: each attribute is the one of the latest row entered so far
     columns = [
@@ -319,23 +362,79 @@ def windows_by_running_sums(entity: Windowed) -> str:
             for alias, _, _, type_ in entity.all_sums()
         ),
         *(f"toUInt64(sum(d_{alias}) OVER so_far) AS {alias}" for alias in entity.counts()),
+        *(f"m_{alias} AS {alias}" for alias, _, _ in entity.maximum_columns()),
     ]
-    names = [*entity.latest, *(alias for alias, *_ in entity.all_sums()), *entity.counts()]
+    names = [
+        *entity.latest,
+        *(alias for alias, *_ in entity.all_sums()),
+        *entity.counts(),
+        *(alias for alias, *_ in entity.maximum_columns()),
+    ]
     return (
         f"SELECT as_of, {entity.key}, {_joined(names)}\n"
         f"    FROM (SELECT {entity.key}, change_day, "
         f"leadInFrame(change_day, 1, {_END}) OVER next_change AS until, {_joined(columns)} "
-        f"FROM ({changes}) WINDOW so_far AS (PARTITION BY {entity.key} ORDER BY change_day "
-        "ROWS UNBOUNDED PRECEDING), next_change AS (PARTITION BY "
+        f"FROM ({_all_changes(entity)}) WINDOW so_far AS (PARTITION BY {entity.key} "
+        "ORDER BY change_day ROWS UNBOUNDED PRECEDING), next_change AS (PARTITION BY "
         f"{entity.key} ORDER BY change_day ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING))\n"
         f"    ARRAY JOIN {_DAYS_UNTIL_NEXT_CHANGE} AS as_of\n"
         f"    WHERE active_days_{max(WINDOWS, key=WINDOWS.get)} > 0"
     )
 
 
-def windows_fragments(entity: Windowed) -> dict[str, str]:
-    """``$windows`` (the fan-out) and ``$windows_by_running_sums`` of a *_windows table."""
+def windows_fragments(entity: Windowed, name: str = "windows") -> dict[str, str]:
+    """``$<name>`` (the fan-out) and ``$<name>_by_running_sums`` of a *_windows table."""
     return {
-        "windows": windows_by_fanout(entity),
-        "windows_by_running_sums": windows_by_running_sums(entity),
+        name: windows_by_fanout(entity),
+        f"{name}_by_running_sums": windows_by_running_sums(entity),
     }
+
+
+# --- *_ranges tables: the windows of RANGE_WINDOWS as one row per window -------------------
+
+
+def ranged(
+    key: str,
+    latest: Mapping[str, str] | None = None,
+    maxima: Mapping[str, str] | None = None,
+) -> Windowed:
+    """A *_ranges entity: every meter column of the contract summed over RANGE_WINDOWS."""
+    return Windowed(
+        key=key,
+        latest=latest or {},
+        measures={name: name for name in RANGE_SUMS},
+        maxima=maxima or {},
+        windows=RANGE_WINDOWS,
+    )
+
+
+def distinct_per_range(key: str, prefix: str, column: str, source: str) -> Windowed:
+    """Distinct ``column`` values per ``key`` over RANGE_WINDOWS, from the daily rows of CTE
+    ``source`` (another daily table than the entity's own)."""
+    return Windowed(
+        key=key,
+        measures={},
+        id_arrays={prefix: f"[{column}]"},
+        windows=RANGE_WINDOWS,
+        source=source,
+    )
+
+
+def per_window(prefix: str) -> str:
+    """``[<prefix>_7d, <prefix>_30d, <prefix>_90d]``: a wide column's value per range."""
+    return f"[{', '.join(f'{prefix}_{name}' for name in RANGE_WINDOWS)}]"
+
+
+def ranges_join(entity: Windowed, *joined: str) -> str:
+    """``ARRAY JOIN`` of the wide windows of ``entity``: one row per range, ``window_days``
+    long, each ``<column>_<window>`` as ``<column>``; ``joined``: prefixes of columns another
+    entity's windows add (per window too)."""
+    lengths = ", ".join(str(WINDOWS[name]) for name in RANGE_WINDOWS)
+    prefixes = [*entity.measures, "active_days", *entity.id_arrays, *entity.maxima, *joined]
+    columns = [f"{per_window(prefix)} AS {prefix}" for prefix in prefixes]
+    return f"ARRAY JOIN [{lengths}] AS window_days,\n    " + ",\n    ".join(columns)
+
+
+def joined_columns(*prefixes: str) -> str:
+    """The wide columns of ``prefixes`` per range, as a joined entity's SELECT lists them."""
+    return ", ".join(f"{prefix}_{name}" for prefix in prefixes for name in RANGE_WINDOWS)

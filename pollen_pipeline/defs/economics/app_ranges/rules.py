@@ -1,14 +1,37 @@
-"""app_ranges' own rules: the app's referrer domains per range."""
+"""app_ranges' own rules: a named app's ranged sums, latest attributes and referrer domains."""
 
 from __future__ import annotations
 
-from pollen_pipeline.defs.economics.rules import joined_per_range, per_range
+from pollen_pipeline.defs.economics.rules import (
+    distinct_per_range,
+    joined_columns,
+    ranged,
+    ranges_join,
+    windows_fragments,
+)
+
+APP = ranged(
+    "api_key_id",
+    # aliases no app_daily column has, so none shadows one in the aggregates
+    latest={
+        "key_name": "api_key_name",
+        "key_type": "api_key_type",
+        "owner_username": "user_github_username",
+        "last_named_day": "day",
+    },
+    maxima={"models_max_per_day": "models_used"},  # the most models the app used on one day
+)
+# Every referrer_daily row of the key counts, as the ranking's join does: a key without any has
+# none (0 after the LEFT JOIN).
+REFERRERS = distinct_per_range("api_key_id", "referrer_domains", "referrer_domain", "referrers")
 
 
 def fragments() -> dict[str, str]:
-    """``$referrer_domains_per_range``: distinct referrer domains of the key per range (a key
-    without referrer_daily rows has none, as in the ranking's join), and ``$referrer_domains``."""
+    """``$ranges`` and ``$referrer_domains`` (with their ``_by_running_sums``), the referrer
+    columns they join and ``$ranges_join``."""
     return {
-        "referrer_domains_per_range": per_range("uniqExactIf(referrer_domain, {window})"),
-        "referrer_domains": joined_per_range("referrer_domains"),
+        **windows_fragments(APP, "ranges"),
+        **windows_fragments(REFERRERS, "referrer_domains"),
+        "referrer_domain_columns": joined_columns("referrer_domains"),
+        "ranges_join": ranges_join(APP, "referrer_domains"),
     }

@@ -1,46 +1,25 @@
--- Per named app, for each as_of of the run: sums over 7/30/90 days of its named app_daily rows
--- (one array element per range, then one row per range), its name, type and owner on its latest
--- named day, and its distinct referrer domains over the range (every referrer_daily row of the
--- key, as the ranking joins them).
+-- Per named app, for each as_of of the run: sums over 7/30/90 days of its named app_daily rows,
+-- its name, type and owner on its latest named day, the most models on one of its days
+-- (rules.py: APP) and its distinct referrer domains over the range (REFERRERS), then one row
+-- per range. On long runs (defs.yaml) both are running sums instead of a fan-out.
+WITH
+    daily AS (SELECT * FROM $app_daily WHERE $lookback_rows AND is_named_app = 1),
+    referrers AS (SELECT * FROM $referrer_daily WHERE $lookback_rows)
 SELECT
     as_of,
     window_days,
     api_key_id,
-    latest.1 AS api_key_name,
-    latest.2 AS api_key_type,
-    latest.3 AS user_github_username,
-    latest.4 AS last_day,
+    key_name AS api_key_name,
+    key_type AS api_key_type,
+    owner_username AS user_github_username,
+    last_named_day AS last_day,
     $range_columns,
     models_max_per_day,
     referrer_domains
-FROM
-(
-    SELECT
-        as_of,
-        api_key_id,
-        argMax((api_key_name, api_key_type, user_github_username, day), day) AS latest,
-        $range_arrays,
-        $models_max_per_range AS models_max_per_range
-    FROM
-    (
-        SELECT *, $as_of_fanout AS as_of
-        FROM $app_daily
-        WHERE $lookback_rows AND is_named_app = 1
-    )
-    GROUP BY as_of, api_key_id
-) AS named_apps
+FROM ($ranges) AS named_apps
 LEFT JOIN
 (
-    SELECT as_of, api_key_id, $referrer_domains_per_range AS referrer_domains_per_range
-    FROM
-    (
-        SELECT api_key_id, day, referrer_domain, $as_of_fanout AS as_of
-        FROM $referrer_daily
-        WHERE $lookback_rows
-    )
-    GROUP BY as_of, api_key_id
-) AS referrers USING (as_of, api_key_id)
-$range_join,
-    models_max_per_range AS models_max_per_day,
-    $referrer_domains
+    SELECT as_of, api_key_id, $referrer_domain_columns FROM ($referrer_domains)
+) AS domains USING (as_of, api_key_id)
+$ranges_join
 WHERE active_days > 0

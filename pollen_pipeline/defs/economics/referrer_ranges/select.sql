@@ -1,6 +1,8 @@
 -- Per referrer domain, for each as_of of the run: the domain's apps (API keys) with their sums
--- over 7/30/90 days of referrer_daily and their latest name (one row per app and range), then
--- per domain and range their sums, how many apps and the app with the most Pollen.
+-- over 7/30/90 days of referrer_daily and their latest name (rules.py: APP_OF_DOMAIN, one row
+-- per app and range), then per domain and range their sums, how many apps and the app with the
+-- most Pollen. On long runs (defs.yaml) running sums instead of a fan-out.
+WITH daily AS (SELECT * FROM $referrer_daily WHERE $lookback_rows)
 SELECT
     as_of,
     window_days,
@@ -8,19 +10,9 @@ SELECT
     $summed_range_columns,
     count() AS apps,
     argMax(app_name, app_pollen) AS top_app
-FROM
-(
-    SELECT
-        as_of,
-        referrer_domain,
-        api_key_id,
-        argMax(api_key_name, day) AS app_name,
-        $range_arrays
-    FROM (SELECT *, $as_of_fanout AS as_of FROM $referrer_daily WHERE $lookback_rows)
-    GROUP BY as_of, referrer_domain, api_key_id
-)
-$range_join,
+FROM ($ranges)
+$ranges_join,
     -- the app's Pollen under its own name: total_pollen is the domain's sum in this SELECT
-    total_pollen_per_range AS app_pollen
+    $app_pollen AS app_pollen
 WHERE active_days > 0
 GROUP BY as_of, window_days, referrer_domain

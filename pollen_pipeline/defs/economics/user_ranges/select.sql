@@ -1,41 +1,24 @@
 -- Per developer and tier of the day, for each as_of of the run: sums over 7/30/90 days of
--- user_daily (one array element per range, then one row per range). Rows are kept per tier so
--- the tier variable filters the days as it does on user_daily; last_day and the name on it give
--- the developer's latest name and tier. active_apps is per developer (every tier's days): the
--- distinct keys the developer owned in app_daily over the range.
+-- user_daily, the latest day and name in the tier, the most models on one day (rules.py:
+-- DEVELOPER) and the developer's active apps over the range (ACTIVE_APPS, every tier's days),
+-- then one row per range. On long runs (defs.yaml) both are running sums instead of a fan-out.
+WITH
+    daily AS (SELECT * FROM $user_daily WHERE $lookback_rows),
+    keys AS (SELECT * FROM $app_daily WHERE $lookback_rows)
 SELECT
     as_of,
     window_days,
     user_id,
     user_tier,
-    last_day,
+    last_tier_day AS last_day,
     username AS user_github_username,
     $range_columns,
     models_max_per_day,
     active_apps
-FROM
-(
-    SELECT
-        as_of,
-        user_id,
-        user_tier,
-        max(day) AS last_day,
-        argMax(user_github_username, day) AS username,
-        $range_arrays,
-        $models_max_per_range AS models_max_per_range
-    FROM (SELECT *, $as_of_fanout AS as_of FROM $user_daily WHERE $lookback_rows)
-    GROUP BY as_of, user_id, user_tier
-) AS per_tier
+FROM ($ranges) AS per_tier
 LEFT JOIN
 (
-    SELECT
-        as_of,
-        user_id,
-        $active_apps_per_range AS active_apps_per_range
-    FROM (SELECT user_id, day, api_key_id, $as_of_fanout AS as_of FROM $app_daily WHERE $lookback_rows)
-    GROUP BY as_of, user_id
+    SELECT as_of, user_id, $active_apps_columns FROM ($active_apps)
 ) AS per_developer USING (as_of, user_id)
-$range_join,
-    models_max_per_range AS models_max_per_day,
-    $active_apps
+$ranges_join
 WHERE active_days > 0
