@@ -776,3 +776,56 @@ def test_deploy_readme_covers_storage_passwords_and_grafana_variables() -> None:
         "GRAFANA_CLICKHOUSE_PORT",
     ):
         assert needle in readme, needle
+
+
+# --- The walkthroughs, as written -------------------------------------------------------------
+
+
+def _shell_lines(markdown: str) -> list[str]:
+    """The commands of a document's ```sh blocks, continuation lines joined, comments out."""
+    blocks = re.findall(r"```sh\n(.*?)```", markdown, re.S)
+    text = "\n".join(blocks).replace("\\\n", " ")
+    return [line.strip() for line in text.splitlines() if line.strip() and line.strip()[0] != "#"]
+
+
+def test_helm_walkthrough_runs_in_order_from_an_empty_cluster_and_the_repository_root() -> None:
+    commands = _shell_lines((DEPLOY / "helm" / "README.md").read_text())
+    namespaced = [
+        i for i, line in enumerate(commands) if re.search(r"(-n|--namespace) pollen", line)
+    ]
+    created = [i for i, line in enumerate(commands) if line == "kubectl create namespace pollen"]
+    assert created and created[0] < namespaced[0], "a command uses the namespace before it exists"
+    for line in commands:  # every file a command names exists from the repository root
+        for path in re.findall(r"(?:^|\s)-f (\S+)", line):
+            assert path == "-" or (ROOT / path).is_file(), line
+    (install,) = [line for line in commands if line.startswith("helm upgrade --install")]
+    assert f"--version {_locked_versions()['dagster']}" in install
+    build = next(line for line in commands if line.startswith("docker build"))
+    assert "--build-arg POLLEN_EXTRAS=k8s" in build and build.endswith(" .")
+
+
+def test_compose_walkthrough_loads_data_with_a_command_of_the_image(
+    compose: dict[str, Any],
+) -> None:
+    for document in (DEPLOY / "README.md", ROOT / "README.md"):
+        commands = _shell_lines(document.read_text()) + re.findall(
+            r"^docker compose .*$", document.read_text(), re.M
+        )
+        up = [line for line in commands if line.endswith("up -d --build")]
+        assert any("--env-file deploy/development.env" in line for line in up), document
+        (service, program) = next(
+            re.search(r" exec (\S+) (\S+) demo", line).groups()
+            for line in commands
+            if re.search(r" exec \S+ \S+ demo", line)
+        )
+        assert service in compose["services"] and program == "pollen", document
+
+
+def test_docs_say_one_clickhouse_host_and_cluster_writes_work() -> None:
+    documents = [ROOT / "README.md", DEPLOY / "README.md", DEPLOY / "helm" / "README.md"]
+    documents.append(HELM_VALUES)
+    for document in documents:
+        text = document.read_text()
+        assert "not implemented yet" not in text, document
+        for sentence in re.findall(r"[^.]*load balancer[^.]*", text):
+            assert re.search(r"\b(not|never)\b", sentence), (document, sentence)
