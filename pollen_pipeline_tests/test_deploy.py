@@ -19,6 +19,9 @@ from __future__ import annotations
 import copy
 import json
 import re
+import shutil
+import sys
+import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,8 +31,12 @@ import pytest
 import yaml
 from dagster import DagsterInstance
 from dagster._core.errors import DagsterInvalidConfigError
+from dagster._core.remote_origin import GrpcServerCodeLocationOrigin
 from dagster._core.run_coordinator.queued_run_coordinator import QueuedRunCoordinator
 from dagster._core.storage.local_compute_log_manager import LocalComputeLogManager
+from dagster._core.workspace.load import location_origins_from_yaml_paths
+
+from pollen_pipeline.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -67,12 +74,12 @@ def loaded_instance(home: Path, config: Mapping[str, Any] | str) -> Iterator[Dag
 # run-coordinator/concurrency check (config.py keys it on `class: QueuedRunCoordinator`); it is
 # written here as the module path dagster 1.13 can import.
 
-# The chart's defaults for the keys our values leave unset. Verified against the chart's own
-# tests (helm/dagster/schema/schema_tests): concurrency disabled unless enabled, run monitoring
-# and retries on, max_resume_run_attempts 0, threaded sensors/schedules with 4 workers. Not
-# verified here (the chart's values.yaml was not available): the dequeue* settings and the
-# monitoring timeouts; Dagster accepts any value of them, and they do not take part in the
-# run-coordinator/concurrency check.
+# The chart's defaults for the keys our values leave unset: concurrency disabled unless enabled,
+# run monitoring and retries on, max_resume_run_attempts 0, threaded sensors/schedules with 4
+# workers (the chart's schema tests). The chart's values.yaml at 1.13.27 could not be read here,
+# so the run-coordinator keys are not trusted to any default: our values empty every key the
+# template reads (QUEUED_RUN_COORDINATOR_KEYS), and the tests below render them over each
+# default a chart could ship (RUN_COORDINATOR_DEFAULTS), with both template revisions.
 CHART_DEFAULTS: dict[str, Any] = {
     "telemetry": {"enabled": True},
     "computeLogManager": {"type": "NoOpComputeLogManager"},
@@ -109,6 +116,28 @@ CHART_DEFAULTS: dict[str, Any] = {
 }
 
 
+# The keys of dagsterDaemon.runCoordinator.config.queuedRunCoordinator that the chart's
+# helpers/instance/_run-coordinator.tpl and _concurrency.tpl read (dagster-io/dagster,
+# _run-coordinator.tpl at 7b8754699eee13e80a713aec24fa1947d5fe2a14, its concurrency-aware
+# revision, and _concurrency.tpl at 99dc34fc9b04c226607e051ab359f753258c071b).
+QUEUED_RUN_COORDINATOR_KEYS = (
+    "maxConcurrentRuns",
+    "tagConcurrencyLimits",
+    "dequeueIntervalSeconds",
+    "dequeueUseThreads",
+    "dequeueNumWorkers",
+    "blockOpConcurrencyLimitedRuns",
+)
+# Defaults a chart version could ship for them; each alone, or the unset defaults above.
+RUN_COORDINATOR_DEFAULTS = [
+    {"blockOpConcurrencyLimitedRuns": {"enabled": False, "opConcurrencySlotBuffer": 0}},
+    {"blockOpConcurrencyLimitedRuns": {"enabled": True, "opConcurrencySlotBuffer": 1}},
+    {"maxConcurrentRuns": 0},
+    {"dequeueIntervalSeconds": 5, "dequeueUseThreads": True, "dequeueNumWorkers": 8},
+    {"tagConcurrencyLimits": [{"key": "team", "limit": 1}]},
+]
+
+
 class HelmTemplateError(Exception):
     """A `fail` in the chart's templates: `helm template` / `helm install` would stop."""
 
@@ -129,10 +158,12 @@ def _empty(value: Any) -> bool:  # sprig's `empty`
     return value is None or value is False or value == 0 or value == "" or value in ([], {})
 
 
-def _queued_run_coordinator(values: Mapping[str, Any]) -> dict[str, Any]:
-    """helpers/instance/_run-coordinator.tpl, "dagsterYaml.runCoordinator.queued"."""
+def _queued_run_coordinator(values: Mapping[str, Any], legacy: bool = False) -> dict[str, Any]:
+    """helpers/instance/_run-coordinator.tpl, "dagsterYaml.runCoordinator.queued"; ``legacy``:
+    the revision (7b87546) that writes ``max_concurrent_runs`` (-1 when unset) and
+    ``block_op_concurrency_limited_runs`` whenever any key is set, concurrency or not."""
     qrc = values["dagsterDaemon"]["runCoordinator"]["config"]["queuedRunCoordinator"]
-    concurrency_enabled = values["concurrency"]["enabled"]
+    concurrency_enabled = values["concurrency"]["enabled"] and not legacy
     block: dict[str, Any] = {
         "module": "dagster._core.run_coordinator",
         "class": "QueuedRunCoordinator",
@@ -202,16 +233,24 @@ def _concurrency(values: Mapping[str, Any]) -> dict[str, Any]:
     return block
 
 
-def render_chart_instance(user_values: Mapping[str, Any]) -> dict[str, Any]:
-    """The parts of templates/configmap-instance.yaml that Dagster validates at start-up."""
-    values = helm_merge(CHART_DEFAULTS, user_values)
+def render_chart_instance(
+    user_values: Mapping[str, Any],
+    run_coordinator_defaults: Mapping[str, Any] | None = None,
+    legacy: bool = False,
+) -> dict[str, Any]:
+    """The parts of templates/configmap-instance.yaml that Dagster validates at start-up, from
+    the chart defaults (with ``run_coordinator_defaults`` over them) merged with our values."""
+    defaults = copy.deepcopy(CHART_DEFAULTS)
+    qrc_path = defaults["dagsterDaemon"]["runCoordinator"]["config"]["queuedRunCoordinator"]
+    qrc_path.update(copy.deepcopy(dict(run_coordinator_defaults or {})))
+    values = helm_merge(defaults, user_values)
     daemon = values["dagsterDaemon"]
     instance: dict[str, Any] = {
         "scheduler": {"module": "dagster._core.scheduler", "class": "DagsterDaemonScheduler"},
     }
     if daemon["enabled"] and daemon["runCoordinator"]["enabled"]:
         assert daemon["runCoordinator"]["type"] == "QueuedRunCoordinator"
-        instance["run_coordinator"] = _queued_run_coordinator(values)
+        instance["run_coordinator"] = _queued_run_coordinator(values, legacy)
     assert values["computeLogManager"]["type"] == "NoOpComputeLogManager"  # the chart default
     instance["compute_logs"] = {
         "module": "dagster._core.storage.noop_compute_log_manager",
@@ -312,11 +351,41 @@ def test_run_limits_in_the_run_coordinator_next_to_pools_are_refused(
 def test_helm_values_use_the_runs_block_the_chart_and_dagster_read(
     helm_values: dict[str, Any],
 ) -> None:
+    """Run limits live in concurrency.runs; every run-coordinator key the templates read is set,
+    and empty, so that no chart default survives Helm's merge."""
     assert helm_values["concurrency"]["enabled"] is True
-    coordinator = helm_values["dagsterDaemon"]["runCoordinator"]
-    queued = (coordinator.get("config") or {}).get("queuedRunCoordinator") or {}
-    for key in ("maxConcurrentRuns", "tagConcurrencyLimits", "blockOpConcurrencyLimitedRuns"):
-        assert key not in queued, f"{key} belongs in concurrency.runs / concurrency.pools"
+    queued = helm_values["dagsterDaemon"]["runCoordinator"]["config"]["queuedRunCoordinator"]
+    assert set(queued) == set(QUEUED_RUN_COORDINATOR_KEYS)
+    assert all(_empty(value) for value in queued.values()), queued
+    assert queued["tagConcurrencyLimits"] == []  # `len` in _concurrency.tpl: a list, not null
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["concurrency-aware", "legacy-template"])
+@pytest.mark.parametrize("defaults", RUN_COORDINATOR_DEFAULTS, ids=str)
+def test_no_chart_default_reaches_the_run_coordinator(
+    helm_values: dict[str, Any], defaults: dict[str, Any], legacy: bool, tmp_path: Path
+) -> None:
+    rendered = render_chart_instance(helm_values, defaults, legacy)
+    assert "config" not in rendered["run_coordinator"], rendered["run_coordinator"]
+    with loaded_instance(tmp_path, rendered) as instance:
+        queue = instance.get_concurrency_config().run_queue_config
+    assert queue.max_concurrent_runs == helm_values["concurrency"]["runs"]["maxConcurrentRuns"]
+
+
+def test_a_chart_default_block_op_buffer_is_refused_without_the_emptied_keys(
+    helm_values: dict[str, Any], tmp_path: Path
+) -> None:
+    """Why the values empty the keys: the chart renders a default opConcurrencySlotBuffer into
+    the run coordinator, and Dagster refuses it next to `concurrency > runs`."""
+    plain = copy.deepcopy(helm_values)
+    del plain["dagsterDaemon"]["runCoordinator"]["config"]
+    rendered = render_chart_instance(plain, RUN_COORDINATOR_DEFAULTS[0])
+    refused = r"op_concurrency_slot_buffer.*incompatible with the `concurrency > runs` config"
+    with (
+        pytest.raises(DagsterInvalidConfigError, match=refused),
+        loaded_instance(tmp_path, rendered),
+    ):
+        pass
 
 
 def test_helm_readme_commands_use_real_kubectl_flags() -> None:
@@ -352,7 +421,7 @@ def test_compose_instance_keeps_storage_and_compute_logs_on_the_shared_volume(
     logs_dir = config["compute_logs"]["config"]["base_dir"]
     services = compose["services"]
     shared: set[str] | None = None
-    for name in ("dagster-webserver", "dagster-daemon"):
+    for name in DAGSTER_SERVICES:
         named_volumes = {
             target
             for target, source in _volume_mounts(services[name]).items()
@@ -381,6 +450,131 @@ def test_compose_image_installs_the_compose_instance_config() -> None:
     assert "COPY deploy/dagster.yaml ${DAGSTER_HOME}/dagster.yaml" in dockerfile
 
 
+def test_compose_instance_monitors_runs(tmp_path: Path) -> None:
+    """A run lost with a recreated code server must not hold its run slot for ever: the daemon
+    runs the monitoring daemon, CANCELING runs end, and every run has a maximum runtime."""
+    text = (DEPLOY / "dagster.yaml").read_text().replace("/opt/dagster", str(tmp_path / "opt"))
+    with loaded_instance(tmp_path / "home", text) as instance:
+        assert instance.run_monitoring_enabled
+        assert "MONITORING" in instance.get_required_daemon_types()
+        assert 0 < instance.run_monitoring_cancel_timeout_seconds <= 600
+        assert 0 < instance.run_monitoring_start_timeout_seconds <= 600
+        assert instance.run_monitoring_max_runtime_seconds > 0
+
+
+DAGSTER_SERVICES = ("pollen-code-server", "dagster-webserver", "dagster-daemon")
+
+
+def _command_option(command: list[str], *flags: str) -> str:
+    return command[max(command.index(flag) for flag in flags if flag in command) + 1]
+
+
+def test_webserver_and_daemon_launch_runs_on_the_code_server_over_grpc(
+    compose: dict[str, Any],
+) -> None:
+    """Runs launched by either process carry the code server's host and port (the
+    DefaultRunLauncher's grpc_info tag), so the webserver can terminate the daemon's runs."""
+    services = compose["services"]
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    server = services["pollen-code-server"]["command"]
+    assert server[:3] == ["dagster", "api", "grpc"]
+    for name in ("dagster-webserver", "dagster-daemon"):
+        workspace = _command_option(services[name]["command"], "-w", "--workspace")
+        assert f"COPY deploy/workspace.yaml {workspace}" in dockerfile, name
+        assert services[name]["depends_on"]["pollen-code-server"]["condition"] == "service_healthy"
+    (origin,) = location_origins_from_yaml_paths([str(DEPLOY / "workspace.yaml")])
+    assert isinstance(origin, GrpcServerCodeLocationOrigin)
+    assert origin.host == "pollen-code-server"
+    assert origin.port == int(_command_option(server, "-p", "--port"))
+    assert origin.location_name == "pollen_pipeline"
+
+
+def test_pipeline_services_get_the_source_connection_and_the_report_folder(
+    compose: dict[str, Any],
+) -> None:
+    host_env = {"POLLEN_SOURCE_CLICKHOUSE_URL": "https://u:p@tinybird:443", **DEVELOPMENT_ENV}
+    for name in (*DAGSTER_SERVICES, "pollen-init"):
+        service = compose["services"][name]
+        env = {key: compose_value(value, host_env) for key, value in service["environment"].items()}
+        assert env["POLLEN_SOURCE_CLICKHOUSE_URL"] == host_env["POLLEN_SOURCE_CLICKHOUSE_URL"]
+        assert env["POLLEN_SOURCE_TABLE"] == ""  # unset: the store's own generation_event
+        mounts = _volume_mounts(service)
+        report_dir = Path(env["POLLEN_REPORT_DIR"])
+        volume = next(target for target in mounts if report_dir.is_relative_to(target))
+        assert mounts[volume] in compose["volumes"], "reports must be on a named volume"
+
+
+def test_empty_source_variables_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compose passes an unset host variable as "": the settings read that as no source."""
+    monkeypatch.setenv("POLLEN_SOURCE_CLICKHOUSE_URL", "")
+    monkeypatch.setenv("POLLEN_SOURCE_TABLE", "")
+    monkeypatch.setenv("POLLEN_CLICKHOUSE_URL", "http://pollen:pollen@clickhouse:8123")
+    settings = load_settings()
+    assert settings.source_clickhouse_url is None
+    assert settings.raw_table == "pollen.generation_event"
+
+
+def test_ports_are_published_on_localhost_only(compose: dict[str, Any]) -> None:
+    published = [
+        (name, port) for name, svc in compose["services"].items() for port in svc.get("ports", [])
+    ]
+    assert {name for name, _ in published} >= {"clickhouse", "dagster-webserver"}
+    for name, port in published:
+        assert str(port).startswith("127.0.0.1:"), (name, port)
+
+
+PASSWORDS = ("POLLEN_CLICKHOUSE_PASSWORD", "GRAFANA_CLICKHOUSE_PASSWORD", "GRAFANA_ADMIN_PASSWORD")
+
+
+def test_compose_refuses_to_start_without_passwords(compose: dict[str, Any]) -> None:
+    values = [
+        value
+        for service in compose["services"].values()
+        for value in (service.get("environment") or {}).values()
+    ]
+    for password in PASSWORDS:
+        uses = [value for value in values if password in str(value)]
+        assert uses, password
+        for value in uses:  # every use is `${X:?...}`: no default password anywhere
+            with pytest.raises(KeyError, match=password):
+                compose_value(value, {name: "x" for name in PASSWORDS if name != password})
+    assert set(DEVELOPMENT_ENV) == set(PASSWORDS)
+
+
+def _locked_versions() -> dict[str, str]:
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    return {package["name"]: package["version"] for package in lock["package"]}
+
+
+def test_image_installs_the_locked_environment() -> None:
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    instructions = [line for line in dockerfile.splitlines() if not line.startswith("#")]
+    pip = [line for line in instructions if "pip install" in line]
+    assert len(pip) == 1 and "uv==" in pip[0], pip  # pip installs uv, and nothing else
+    assert sum(line.startswith("RUN uv sync --frozen") for line in instructions) == 2
+    uv_version = re.search(r"^UV_VERSION := (\S+)", makefile, re.M).group(1)
+    assert f"uv=={uv_version}" in dockerfile
+    assert "PATH=/opt/pollen/.venv/bin:" in dockerfile
+    assert "UV_PROJECT_ENVIRONMENT=/opt/pollen/.venv" in dockerfile
+
+
+def test_compose_commands_are_scripts_of_the_locked_environment(compose: dict[str, Any]) -> None:
+    """The test environment is installed from the same uv.lock as the image."""
+    scripts = Path(sys.executable).parent
+    commands = {svc["command"][0] for svc in compose["services"].values() if "command" in svc}
+    assert commands == {"pollen", "dagster", "dagster-webserver", "dagster-daemon"}
+    for command in commands:
+        assert shutil.which(command, path=str(scripts)), command
+
+
+def test_helm_image_libraries_are_the_release_of_the_locked_dagster() -> None:
+    locked = _locked_versions()
+    dagster_patch = locked["dagster"].split(".")[2]
+    for library in ("dagster-postgres", "dagster-k8s"):
+        assert locked[library] == f"0.29.{dagster_patch}", library
+
+
 def test_repository_instance_config_loads(tmp_path: Path) -> None:
     with loaded_instance(tmp_path, (ROOT / "dagster.yaml").read_text()) as instance:
         concurrency = instance.get_concurrency_config()
@@ -405,20 +599,33 @@ def test_clickhouse_first_start_has_no_temporary_init_server(compose: dict[str, 
     assert init["depends_on"]["clickhouse"]["condition"] == "service_healthy"
 
 
-def test_grafana_plugin_is_pinned_and_installed_before_provisioning(
-    compose: dict[str, Any],
-) -> None:
+def test_grafana_installs_only_the_pinned_plugin_synchronously(compose: dict[str, Any]) -> None:
+    """Grafana's pkg/setting/setting_plugins.go (readPluginSettings): preinstall_sync plugins are
+    installed before provisioning and a failure stops Grafana; preinstall_async=false would move
+    Grafana's own default apps into that synchronous list, and preinstall_disabled=true skips
+    preinstall_sync as well. preinstall_sync exists from Grafana 12.1 on."""
     grafana = compose["services"]["grafana"]
     environment = grafana["environment"]
-    assert "GF_INSTALL_PLUGINS" not in environment  # deprecated
-    assert re.fullmatch(r"grafana/grafana-oss:\d+\.\d+\.\d+", grafana["image"])
-    plugins = dict(entry.split("@", 1) for entry in environment["GF_PLUGINS_PREINSTALL"].split(","))
+    major, minor, _ = re.fullmatch(
+        r"grafana/grafana-oss:(\d+)\.(\d+)\.(\d+)", grafana["image"]
+    ).groups()
+    assert (int(major), int(minor)) >= (12, 1), grafana["image"]
+    for setting in ("GF_INSTALL_PLUGINS", "GF_PLUGINS_PREINSTALL_ASYNC", "GF_PLUGINS_PREINSTALL"):
+        assert setting not in environment, setting
+    assert str(environment.get("GF_PLUGINS_PREINSTALL_DISABLED", "false")).lower() == "false"
+    plugins = dict(
+        entry.split("@", 1) for entry in environment["GF_PLUGINS_PREINSTALL_SYNC"].split(",")
+    )
+    assert list(plugins) == ["grafana-clickhouse-datasource"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", plugins["grafana-clickhouse-datasource"])
-    # Grafana 11.6: preinstall is asynchronous unless preinstall_async is false, and the
-    # datasource and alert rules are provisioned at start-up.
-    assert str(environment["GF_PLUGINS_PREINSTALL_ASYNC"]).lower() == "false"
 
 
+def _env_file(path: Path) -> dict[str, str]:
+    lines = (line.strip() for line in path.read_text().splitlines())
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+DEVELOPMENT_ENV = _env_file(DEPLOY / "development.env")
 GRAFANA_VAR = re.compile(r"\$(|__\w+){([^}]+)}|\$([A-Za-z_][A-Za-z0-9_]*)")
 COMPOSE_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}")
 GO_BOOLS = {"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}
@@ -509,9 +716,9 @@ def test_datasource_variables_all_come_from_the_compose_environment(
         f"GRAFANA_CLICKHOUSE_{name}"
         for name in ("HOST", "PORT", "PROTOCOL", "SECURE", "USER", "DATABASE", "PASSWORD")
     }
-    # The compose stack with nothing set on the host: every variable gets a working value.
+    # The compose stack with the development passwords only: every variable gets a working value.
     environment = compose["services"]["grafana"]["environment"]
-    grafana_env = {key: compose_value(value, {}) for key, value in environment.items()}
+    grafana_env = {key: compose_value(value, DEVELOPMENT_ENV) for key, value in environment.items()}
     for name in names:
         assert grafana_env.get(name), f"{name} is unset or empty in the compose grafana service"
     expanded = _expand_tree(source, grafana_env)
@@ -569,3 +776,56 @@ def test_deploy_readme_covers_storage_passwords_and_grafana_variables() -> None:
         "GRAFANA_CLICKHOUSE_PORT",
     ):
         assert needle in readme, needle
+
+
+# --- The walkthroughs, as written -------------------------------------------------------------
+
+
+def _shell_lines(markdown: str) -> list[str]:
+    """The commands of a document's ```sh blocks, continuation lines joined, comments out."""
+    blocks = re.findall(r"```sh\n(.*?)```", markdown, re.S)
+    text = "\n".join(blocks).replace("\\\n", " ")
+    return [line.strip() for line in text.splitlines() if line.strip() and line.strip()[0] != "#"]
+
+
+def test_helm_walkthrough_runs_in_order_from_an_empty_cluster_and_the_repository_root() -> None:
+    commands = _shell_lines((DEPLOY / "helm" / "README.md").read_text())
+    namespaced = [
+        i for i, line in enumerate(commands) if re.search(r"(-n|--namespace) pollen", line)
+    ]
+    created = [i for i, line in enumerate(commands) if line == "kubectl create namespace pollen"]
+    assert created and created[0] < namespaced[0], "a command uses the namespace before it exists"
+    for line in commands:  # every file a command names exists from the repository root
+        for path in re.findall(r"(?:^|\s)-f (\S+)", line):
+            assert path == "-" or (ROOT / path).is_file(), line
+    (install,) = [line for line in commands if line.startswith("helm upgrade --install")]
+    assert f"--version {_locked_versions()['dagster']}" in install
+    build = next(line for line in commands if line.startswith("docker build"))
+    assert "--build-arg POLLEN_EXTRAS=k8s" in build and build.endswith(" .")
+
+
+def test_compose_walkthrough_loads_data_with_a_command_of_the_image(
+    compose: dict[str, Any],
+) -> None:
+    for document in (DEPLOY / "README.md", ROOT / "README.md"):
+        commands = _shell_lines(document.read_text()) + re.findall(
+            r"^docker compose .*$", document.read_text(), re.M
+        )
+        up = [line for line in commands if line.endswith("up -d --build")]
+        assert any("--env-file deploy/development.env" in line for line in up), document
+        (service, program) = next(
+            re.search(r" exec (\S+) (\S+) demo", line).groups()
+            for line in commands
+            if re.search(r" exec \S+ \S+ demo", line)
+        )
+        assert service in compose["services"] and program == "pollen", document
+
+
+def test_docs_say_one_clickhouse_host_and_cluster_writes_work() -> None:
+    documents = [ROOT / "README.md", DEPLOY / "README.md", DEPLOY / "helm" / "README.md"]
+    documents.append(HELM_VALUES)
+    for document in documents:
+        text = document.read_text()
+        assert "not implemented yet" not in text, document
+        for sentence in re.findall(r"[^.]*load balancer[^.]*", text):
+            assert re.search(r"\b(not|never)\b", sentence), (document, sentence)

@@ -595,10 +595,13 @@ def test_compose_wires_clickhouse_grafana_and_dagster():
     services = compose["services"]
     assert {"clickhouse", "grafana", "dagster-webserver", "dagster-daemon"} <= set(services)
     assert "grafana-clickhouse-datasource" in json.dumps(services["grafana"]["environment"])
-    for name in ("dagster-webserver", "dagster-daemon"):
+    for name in ("pollen-code-server", "dagster-webserver", "dagster-daemon"):
         environment = services[name]["environment"]
         assert "clickhouse" in environment["POLLEN_CLICKHOUSE_URL"]
-        assert "clickhouse" in services[name]["depends_on"]
+    # the webserver and daemon start once the code server (which waits for ClickHouse) is up
+    assert "clickhouse" in services["pollen-code-server"]["depends_on"]
+    for name in ("dagster-webserver", "dagster-daemon"):
+        assert "pollen-code-server" in services[name]["depends_on"]
     for service in services.values():
         for volume in service.get("volumes", []):
             source = volume.split(":")[0]
