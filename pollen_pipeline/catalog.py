@@ -23,6 +23,9 @@ DEFS = PACKAGE / "defs"
 SQL = PACKAGE / "sql"
 
 RAW_TABLE = "generation_event"
+# The team's current raw table (event_source.py: read from POLLEN_V2_FROM on).
+RAW_V2_TABLE = "generation_event_v2"
+RAW_TABLES = (RAW_TABLE, RAW_V2_TABLE)
 # Written by `pollen load`: lines that could not be loaded, and the files already loaded.
 REJECTED_TABLE = "generation_event_rejected"
 LEDGER_TABLE = "load_ledger"
@@ -74,7 +77,7 @@ def create_statements(name: str, store: Store) -> list[str]:
     template = ddl_template(name)
     if store.cluster is None:
         return [string.Template(template).substitute(database=store.database)]
-    if name == RAW_TABLE:  # raw events are the one big table: sharded behind a Distributed one
+    if name in RAW_TABLES:  # raw events are the big tables: sharded behind a Distributed one
         return cluster.sharded_table_ddl(template, store.database, store.cluster, name)
     return cluster.replicated_table_ddl(template, store.database, store.cluster, name)
 
@@ -106,7 +109,7 @@ def init_store(store: Store) -> list[str]:
         store.command(f"DROP TABLE {store.table(name)}")
         existing.discard(name)
     created = []
-    for name in (RAW_TABLE, *STORE_TABLES, *summaries):
+    for name in (*RAW_TABLES, *STORE_TABLES, *summaries):
         if name not in existing:
             for statement in create_statements(name, store):
                 store.command(statement)

@@ -236,7 +236,8 @@ def cmd_sql(args: argparse.Namespace) -> None:
     window = Window(_midnight(first), _midnight(last + dt.timedelta(days=1)))
     long_run = plan.is_long(window)
     try:
-        select = plan.render(store, raw, resource.settings().raw_table, long_run=long_run)
+        events = resource.settings().event_tables.relation(raw)
+        select = plan.render(store, raw, events, long_run=long_run)
     except TemplateError as error:
         raise CommandError(str(error)) from error
     params = store.bind({**window.params(), **select.params})

@@ -89,6 +89,12 @@ def params(excluded_github_ids: Sequence[str] = ()) -> dict[str, Any]:
 
 # Production events of every status (the health table's scope) and successful requests.
 RAW_PRODUCTION_EVENTS = "environment = {production_environment:String}"
+# Which rows of the two raw tables are events (event_source.py). v2 writes one final row per
+# request and, before it, a row per fallback attempt (is_final = false, no price): requests are
+# the final rows. v2 never holds cache hits nor anonymous requests (the team's populate pipe
+# copied authenticated, non-cached rows; direct v2 writes exclude cache hits): v1 keeps those.
+RAW_COUNTED_V2_ROWS = "is_final"
+RAW_V1_ONLY_ROWS = "cache_hit OR user_id IN ('', 'undefined')"
 RAW_SUCCESS = "response_status >= 200 AND response_status < 300"
 
 # Status classes, counted as columns by the health and on-call tables (and their checks):

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pollen_pipeline.event_source import EventTables
+
 DEFAULT_START_DATE = "2025-11-12"  # first day with meter data in the real system
 DEFAULT_QUERY_TIMEOUT_SECONDS = 600  # a day-chunk scan takes seconds; this stops runaways
 # More distinct messages a day than this means the normalisation no longer folds a new message
@@ -33,6 +35,10 @@ class Settings:
     source_clickhouse_url: str | None
     source_table: str | None
     start_date: dt.date
+    # POLLEN_SOURCE_TABLE_V2 (default <database>.generation_event_v2) and POLLEN_V2_FROM, the
+    # first UTC day v2 is authoritative (unset: v1 alone): event_source.py
+    source_table_v2: str | None = None
+    v2_from: dt.date | None = None
     cluster: str | None = None  # POLLEN_CLICKHOUSE_CLUSTER: DDL runs ON CLUSTER when set
     query_timeout_seconds: int = DEFAULT_QUERY_TIMEOUT_SECONDS
 
@@ -40,6 +46,12 @@ class Settings:
     def raw_table(self) -> str:
         """Fully qualified name of the raw events table the aggregating scan reads."""
         return self.source_table or f"{self.database}.generation_event"
+
+    @property
+    def event_tables(self) -> EventTables:
+        """The raw event tables and how they combine (``relation(raw)`` is what scans read)."""
+        current = self.source_table_v2 or f"{self.database}.generation_event_v2"
+        return EventTables(self.raw_table, current, self.v2_from)
 
 
 def default_store_url() -> str:
@@ -106,6 +118,15 @@ def error_message_limit() -> int:
     return _positive_integer("POLLEN_ERROR_MESSAGE_LIMIT", DEFAULT_ERROR_MESSAGE_LIMIT)
 
 
+def v2_from() -> dt.date | None:
+    """The first UTC day generation_event_v2 is authoritative (``POLLEN_V2_FROM``), or None."""
+    value = os.environ.get("POLLEN_V2_FROM") or None
+    try:
+        return None if value is None else dt.date.fromisoformat(value)
+    except ValueError:
+        raise SettingsError(f"POLLEN_V2_FROM={value!r} is not a date (YYYY-MM-DD)") from None
+
+
 def clickhouse_cluster() -> str | None:
     """The ClickHouse cluster DDL runs ``ON CLUSTER`` (``POLLEN_CLICKHOUSE_CLUSTER``), or None."""
     value = os.environ.get("POLLEN_CLICKHOUSE_CLUSTER") or None
@@ -119,6 +140,7 @@ def load_settings(url: str | None = None, database: str | None = None) -> Settin
     """Read the environment now; call this at run time, not at import. ``url`` and
     ``database`` (a resource's fields) take precedence over their variables."""
     source_table = os.environ.get("POLLEN_SOURCE_TABLE") or None
+    source_table_v2 = os.environ.get("POLLEN_SOURCE_TABLE_V2") or None
     return Settings(
         clickhouse_url=check_url(
             url or os.environ.get("POLLEN_CLICKHOUSE_URL") or default_store_url(),
@@ -132,6 +154,9 @@ def load_settings(url: str | None = None, database: str | None = None) -> Settin
         )
         or None,
         source_table=source_table and check_identifier(source_table, "POLLEN_SOURCE_TABLE"),
+        source_table_v2=source_table_v2
+        and check_identifier(source_table_v2, "POLLEN_SOURCE_TABLE_V2"),
+        v2_from=v2_from(),
         start_date=partition_start_date(),
         cluster=clickhouse_cluster(),
         query_timeout_seconds=query_timeout_seconds(),

@@ -19,7 +19,13 @@ from pollen_pipeline.runs import materialize_days
 from pollen_pipeline.store import Store
 
 # Settings a developer's shell may carry that would point a test somewhere else.
-FOREIGN_SETTINGS = ("POLLEN_SOURCE_CLICKHOUSE_URL", "POLLEN_SOURCE_TABLE", "DAGSTER_HOME")
+FOREIGN_SETTINGS = (
+    "POLLEN_SOURCE_CLICKHOUSE_URL",
+    "POLLEN_SOURCE_TABLE",
+    "POLLEN_SOURCE_TABLE_V2",
+    "POLLEN_V2_FROM",
+    "DAGSTER_HOME",
+)
 
 
 @contextmanager

@@ -56,8 +56,10 @@ def event(start: str, **fields: Any) -> dict[str, Any]:
     return row
 
 
-def insert_events(store: Store, events: list[dict[str, Any]]) -> None:
-    """Insert events into the store's raw table (columns not given take their defaults)."""
+def insert_events(
+    store: Store, events: list[dict[str, Any]], table: str = "generation_event"
+) -> None:
+    """Insert events into a raw table of the store (columns not given take their defaults)."""
     columns = sorted({name for row in events for name in row})
     data = [[row.get(name, DEFAULTS.get(name)) for name in columns] for row in events]
-    store.client.insert(store.table("generation_event"), data, column_names=columns)
+    store.client.insert(store.table(table), data, column_names=columns)

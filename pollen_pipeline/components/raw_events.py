@@ -85,12 +85,13 @@ class RawEvents(Component, Resolvable):
             store = clickhouse.store()
             now = dt.datetime.now(dt.UTC)
             window = Window(now - dt.timedelta(hours=freshness.lookback_hours), now)
+            raw = clickhouse.source() or store
             ctx = CheckContext(
                 store,
                 table,
                 window,
-                clickhouse.source() or store,
-                settings.raw_table,
+                raw,
+                settings.event_tables.relation(raw),
                 context.run.run_id,
             )
             verdict = function(ctx, **freshness.params)

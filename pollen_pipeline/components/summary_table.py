@@ -357,15 +357,16 @@ class TablePlan:
         store, source = clickhouse.store(), clickhouse.source()
         window = _window(context)
         raw = source or store
-        select = self.render(store, raw, settings.raw_table, long_run=self.is_long(window))
-        parts = self.parts(window, raw, settings.raw_table)
+        events = settings.event_tables.relation(raw)
+        select = self.render(store, raw, events, long_run=self.is_long(window))
+        parts = self.parts(window, raw, events)
         scan_source = source if self.scans_raw else None
         written = store.replace_window(
             self.table, window, select.sql, source=scan_source, parts=parts, params=select.params
         )
         context.log.info(f"{self.table.name}: {written} rows for {window.start} .. {window.end}")
         ctx = checks.CheckContext(
-            store, self.table, window, raw, settings.raw_table, context.run.run_id, select.params
+            store, self.table, window, raw, events, context.run.run_id, select.params
         )
         results = self.evaluate(ctx)
         record_history(context, store, self.table.name, _run_partition(context), results)

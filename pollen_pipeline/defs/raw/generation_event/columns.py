@@ -9,22 +9,11 @@ from pollen_pipeline.store import Store
 from pollen_pipeline.table_sql import provides
 
 
-def has_newer_key_columns(raw: Store, raw_table: str) -> bool:
-    """Whether ``raw_table`` (a validated identifier) has every newer key column."""
-    database, _, table = raw_table.rpartition(".")
-    present = {
-        row[0]
-        for row in raw.rows(
-            "SELECT name FROM system.columns WHERE database = {database:String} "
-            "AND table = {table:String} AND name IN {names:Array(String)}",
-            {
-                "database": database or raw.database,
-                "table": table,
-                "names": list(contract.NEWER_KEY_COLUMNS),
-            },
-        )
-    }
-    return present == set(contract.NEWER_KEY_COLUMNS)
+def has_newer_key_columns(raw: Store, events: str) -> bool:
+    """Whether ``events`` (a raw table, or the v1/v2 relation of event_source.py) has every
+    newer key column."""
+    present = {row[0] for row in raw.rows(f"DESCRIBE (SELECT * FROM {events})")}
+    return set(contract.NEWER_KEY_COLUMNS) <= present
 
 
 @provides("raw_key_origin", "key_columns")

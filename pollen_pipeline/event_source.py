@@ -1,0 +1,73 @@
+"""Where raw events come from: the team's v2 table from the day it is authoritative, the v1
+archive before that day and for the rows v2 never holds.
+
+``generation_event_v2`` is where the gateway writes now; ``generation_event`` (v1) is retired.
+v2 was backfilled from v1 for twelve months with authenticated, non-cached rows only, so on a
+day both cover, the same request is in both: reading both naively counts it twice. The rule
+(contract.py: ``RAW_COUNTED_V2_ROWS``, ``RAW_V1_ONLY_ROWS``), per event:
+
+- from ``v2_from`` on: v2's final rows (one per request; fallback attempts are not requests
+  and carry no price), plus v1's cache hits and anonymous requests, which v2 never holds;
+- before ``v2_from``: v1 alone.
+
+Every summary reads this one relation where it used to read the raw table, with the archive's
+columns (and the newer key columns when v2 has them), so each table keeps its meaning on either
+source. Without ``v2_from`` it is the v1 table itself, as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pollen_pipeline import contract
+from pollen_pipeline.store import Store
+
+
+class EventSourceError(RuntimeError):
+    """The event tables cannot be combined as configured; the message says why."""
+
+
+@dataclass(frozen=True)
+class EventTables:
+    """The raw event tables (validated identifiers) and the day v2 takes over."""
+
+    archive: str  # v1
+    current: str  # v2
+    v2_from: dt.date | None  # None: v1 alone
+
+    def relation(self, raw: Store) -> str:
+        """What a scan reads ``FROM``: the v1 table, or the v1/v2 combination as a subquery."""
+        if self.v2_from is None:
+            return self.archive
+        archive, current = _columns(raw, self.archive), _columns(raw, self.current)
+        if not current:
+            raise EventSourceError(f"POLLEN_V2_FROM is set but {self.current} does not exist")
+        missing = [name for name in archive if name not in current]
+        if missing:
+            raise EventSourceError(f"{self.current} lacks v1 columns {missing}")
+        # v2's newer key columns: v1 rows take the column's default (no origin known)
+        newer = [
+            name for name in contract.NEWER_KEY_COLUMNS if name in current and name not in archive
+        ]
+        from_v1 = [*archive, *(f"CAST({current[n][1]} AS {current[n][0]}) AS {n}" for n in newer)]
+        # a validated date of the configuration, formatted like the identifiers around it: the
+        # relation is a name every scan and check puts after FROM, with parameters of its own
+        since = f"toDateTime('{self.v2_from.isoformat()} 00:00:00', 'UTC')"
+        return (
+            f"(SELECT {', '.join([*archive, *newer])} FROM {self.current} "
+            f"WHERE start_time >= {since} AND {contract.RAW_COUNTED_V2_ROWS} "
+            f"UNION ALL SELECT {', '.join(from_v1)} FROM {self.archive} "
+            f"WHERE start_time < {since} OR {contract.RAW_V1_ONLY_ROWS})"
+        )
+
+
+def _columns(raw: Store, table: str) -> dict[str, tuple[str, str]]:
+    """Column name -> (type, default expression) of ``table``, in table order ({} if absent)."""
+    database, _, name = table.rpartition(".")
+    rows = raw.rows(
+        "SELECT name, type, default_expression FROM system.columns "
+        "WHERE database = {database:String} AND table = {table:String} ORDER BY position",
+        {"database": database or raw.database, "table": name},
+    )
+    return {row[0]: (row[1], row[2] or f"defaultValueOfTypeName('{row[1]}')") for row in rows}
