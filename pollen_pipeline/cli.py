@@ -158,7 +158,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     init_store(store)
     try:
         paths = [Path(path) for path in args.paths]
-        results = load_files(store, paths, partition_start_date(), args.format, _say)
+        results = load_files(
+            store, paths, partition_start_date(), args.format, _say, table=args.table
+        )
     except LoadError as error:
         raise CommandError(str(error)) from error
     return 1 if any(result.rejected for result in results) else 0
@@ -292,8 +294,16 @@ def build_parser() -> argparse.ArgumentParser:
         "'key:user_daily+' (default: every summary table)",
     )
     materialize.set_defaults(run=cmd_materialize)
-    load = commands.add_parser("load", help="load event files (NDJSON, CSV, Parquet; .gz)")
+    load = commands.add_parser(
+        "load", help="load files into a raw table (NDJSON, CSV, Parquet; .gz)"
+    )
     load.add_argument("paths", nargs="+", metavar="PATH")
+    load.add_argument(
+        "--table",
+        default="generation_event",
+        metavar="TABLE",
+        help="the raw table: generation_event (default) or a side source, e.g. d1_user",
+    )
     load.add_argument("--format", choices=("ndjson", "csv", "parquet"), help="default: by name")
     load.set_defaults(run=cmd_load)
     exclude = commands.add_parser(

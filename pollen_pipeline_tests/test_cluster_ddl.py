@@ -26,7 +26,7 @@ from pollen_pipeline_tests.events import at
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "cluster_ddl"
 HELM_VALUES = Path(__file__).resolve().parents[1] / "deploy" / "helm" / "values.yaml"
 DATABASE, CLUSTER = "pollen", "pollen_cluster"
-DDL_NAMES = sorted([*catalog.table_folders(), *catalog.STORE_TABLES])
+DDL_NAMES = sorted([*catalog.table_folders(), *catalog.rejected_tables(), *catalog.STORE_TABLES])
 
 
 class RecordingStore(Store):
