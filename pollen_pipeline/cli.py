@@ -73,7 +73,7 @@ def _stderr_console():
 
 def cmd_generate(args: argparse.Namespace) -> None:
     from pollen_pipeline.catalog import init_store
-    from pollen_pipeline.synthetic import generate_events
+    from pollen_pipeline.synthetic import generate_events, generate_side_sources
 
     store = _store()
     init_store(store)
@@ -88,6 +88,12 @@ def cmd_generate(args: argparse.Namespace) -> None:
             progress=update,
         )
     _say(f"generated {total:,} events from {args.start} over {args.days} days")
+    tables = generate_side_sources(
+        store.client, store.database, args.start, args.days, args.events_per_day, args.seed
+    )
+    rows = {table: store.scalar(f"SELECT count() FROM {store.table(table)}") for table in tables}
+    if rows:
+        _say("side sources: " + ", ".join(f"{table} {n:,} rows" for table, n in rows.items()))
 
 
 def materialize_range(first: dt.date, last: dt.date, select: Sequence[str] | None = None) -> None:
@@ -134,10 +140,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def _clear_synthetic_events(store: Store) -> None:
-    """Empty the raw table before the demo generates its events again: the events are made anew
-    on every run, so keeping the last run's would count each event twice. A store that holds
-    loaded files is refused instead, never cleared."""
-    from pollen_pipeline.catalog import LEDGER_TABLE, RAW_TABLE
+    """Empty the raw tables (events and side sources) before the demo generates them again: they
+    are made anew on every run, so keeping the last run's would count each row twice. A store
+    that holds loaded files is refused instead, never cleared."""
+    from pollen_pipeline.catalog import LEDGER_TABLE, raw_tables
 
     loaded = store.scalar(f"SELECT count() FROM {store.table(LEDGER_TABLE)}")
     if loaded:
@@ -145,7 +151,8 @@ def _clear_synthetic_events(store: Store) -> None:
             f"{store.database} holds {loaded} loaded file(s) (load_ledger): the demo replaces "
             "every raw event with synthetic ones; point POLLEN_CLICKHOUSE_URL at another store"
         )
-    store.command(f"TRUNCATE TABLE {store.table(RAW_TABLE)}")
+    for table in raw_tables():
+        store.command(f"TRUNCATE TABLE {store.table(table)}")
 
 
 def cmd_load(args: argparse.Namespace) -> int:
