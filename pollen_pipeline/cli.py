@@ -244,8 +244,10 @@ def cmd_sql(args: argparse.Namespace) -> None:
     plan = plan_of(args.table)
     window = Window(_midnight(first), _midnight(last + dt.timedelta(days=1)))
     long_run = plan.is_long(window)
+    settings = resource.settings()
+    sides = {name: settings.side_table(name) for name in plan.side_sources}
     try:
-        select = plan.render(store, raw, resource.settings().raw_table, long_run=long_run)
+        select = plan.render(store, raw, settings.raw_table, long_run=long_run, sides=sides)
     except TemplateError as error:
         raise CommandError(str(error)) from error
     params = store.bind({**window.params(), **select.params})
@@ -255,7 +257,7 @@ def cmd_sql(args: argparse.Namespace) -> None:
     _say(f"-- bound parameters, inlined below: {', '.join(used) or 'none'}")
     _say(inline_params(select.sql.strip(), params))
     if args.preview:
-        runs_on = source if plan.scans_raw and source else store
+        runs_on = source if plan.reads_source and source else store
         rows = runs_on.frame(f"SELECT * FROM ({select.sql}\n) LIMIT {args.preview}", params)
         _say(f"-- the first {len(rows)} rows:")
         _say(rows.to_markdown(index=False))
