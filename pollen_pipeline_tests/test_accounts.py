@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from pollen_pipeline.resources import ClickHouseResource
+from pollen_pipeline.store import Store
 from pollen_pipeline_tests.databases import materialize
 
 DAY1, DAY2 = dt.date(2026, 1, 5), dt.date(2026, 1, 6)
@@ -162,3 +164,54 @@ def test_side_sources_are_read_on_the_source_and_an_absent_one_leaves_its_table_
         f"polar_event absent on the source ({store.table('no_polar_event')}): no rows"
     )
     assert notes["user_accounts_daily"] is None
+
+
+class ReadOnlyClient:
+    """A client that refuses what Tinybird's read-only ClickHouse interface refuses: any write
+    and any setting changed by a query; it records what it was asked to read."""
+
+    def __init__(self, client: Any, reads: list[str]) -> None:
+        self._client, self.reads = client, reads
+
+    def _read(self, method: str, sql: str, parameters: Any = None, **kwargs: Any) -> Any:
+        if kwargs.get("settings"):
+            raise PermissionError(f"read-only source: settings {kwargs['settings']}")
+        self.reads.append(sql)
+        return getattr(self._client, method)(sql, parameters=parameters, **kwargs)
+
+    def query(self, sql: str, parameters: Any = None, **kwargs: Any) -> Any:
+        return self._read("query", sql, parameters, **kwargs)
+
+    def query_arrow(self, sql: str, parameters: Any = None, **kwargs: Any) -> Any:
+        return self._read("query_arrow", sql, parameters, **kwargs)
+
+    def query_df(self, sql: str, parameters: Any = None, **kwargs: Any) -> Any:
+        return self._read("query_df", sql, parameters, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:  # command, insert*, set_client_setting ...
+        raise PermissionError(f"read-only source: {name}")
+
+
+def test_side_sources_load_through_a_source_that_refuses_writes_and_settings(
+    separate_source, monkeypatch
+):
+    store, reads = separate_source, []
+    monkeypatch.delenv("POLLEN_SOURCE_POLAR_EVENT_TABLE")
+    connect_source = ClickHouseResource.source
+
+    def read_only_source(resource: ClickHouseResource) -> Store:
+        source = connect_source(resource)
+        client = ReadOnlyClient(source.client, reads)
+        return Store(client, source.database, excluded_github_ids=source.excluded)
+
+    monkeypatch.setattr(ClickHouseResource, "source", read_only_source)
+    insert(store, "d1_user", ACCOUNTS)
+    insert(store, "stripe_event", STRIPE)
+    insert(store, "polar_event", POLAR)
+    result = materialize(DAY1, DAY2, "user_accounts_daily", "payments_daily")
+    assert all(passed_checks(result).values())
+    assert table_rows(store, "user_accounts_daily", 2) == expected_accounts(ACCOUNTS)
+    assert store.scalar(f"SELECT sum(amount) FROM {store.table('payments_daily')}") == 120.0
+    # both SELECTs and the recount ran on the source, reading the side tables there
+    for table in ("d1_user", "stripe_event", "polar_event"):
+        assert any(f"FROM {store.table(table)}" in sql for sql in reads), table
