@@ -8,9 +8,11 @@ import json
 import re
 
 import pytest
+from dagster import AssetKey
 
 from pollen_pipeline import catalog
 from pollen_pipeline.cli import main
+from pollen_pipeline_tests.databases import definitions
 from pollen_pipeline_tests.event_files import write_csv, write_ndjson
 
 SIDE_SOURCES = [
@@ -49,6 +51,16 @@ def test_every_side_source_is_a_raw_table_with_its_datasource_columns(store):
             expected.append(("synced_at", "DateTime"))
         assert described(store, name) == expected, name
         assert described(store, f"{name}_rejected") == described(store, catalog.REJECTED_TABLE)
+
+
+def test_dagster_shows_each_side_source_as_a_source_asset_it_never_materializes():
+    graph = definitions().resolve_asset_graph()
+    for name in SIDE_SOURCES:
+        node = graph.get(AssetKey(name))
+        assert (node.is_materializable, node.group_name) == (False, "raw"), name
+        assert node.metadata["kind"] in ("snapshot", "events"), name
+    readers = {key.path[-1] for key in graph.get(AssetKey("d1_user")).child_keys}
+    assert readers == {"user_accounts_daily"}
 
 
 USERS = [
