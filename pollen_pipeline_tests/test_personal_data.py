@@ -7,7 +7,12 @@ column of one of these names would carry it out of the raw table.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pollen_pipeline import catalog
+from pollen_pipeline.cli import main
+from pollen_pipeline.components.summary_table import plan_of
+from pollen_pipeline_tests.databases import materialize
 
 PERSONAL = {
     "d1_user": {"name", "email", "image", "github_id", "github_username", "ban_reason"},
@@ -47,3 +52,36 @@ def test_a_summary_carrying_an_email_would_be_caught(store):
         "ENGINE = MergeTree ORDER BY day"
     )
     assert leaks(store, ["probe_daily", "user_daily"]) == {"probe_daily": ["email"]}
+
+
+def test_no_value_of_a_personal_column_reaches_the_tables_reading_side_sources(store):
+    """On synthetic data: every string cell of every table built from a side source is
+    compared with every value of every personal column."""
+    start, days = dt.date(2025, 11, 25), 10
+    assert main(["generate", "--start", str(start), "--days", str(days), "--seed", "3"]) == 0
+    readers = [name for name in catalog.summary_tables() if plan_of(name).side_sources]
+    assert sorted(readers) == ["payments_daily", "user_accounts_daily"]
+    materialize(start, start + dt.timedelta(days=days - 1), *readers)
+    personal = set()
+    for source, names in PERSONAL.items():
+        for name in names:
+            personal |= {
+                row[0]
+                for row in store.rows(
+                    f"SELECT DISTINCT toString({name}) FROM {store.table(source)} "
+                    f"WHERE {name} IS NOT NULL AND toString({name}) != ''"
+                )
+            }
+    assert len(personal) > 100  # e-mails, names, usernames, payloads of the synthetic users
+    for table in readers:
+        strings = [
+            row[0]
+            for row in store.rows(f"DESCRIBE TABLE {store.table(table)}")
+            if "String" in row[1]
+        ]
+        cells = {
+            value
+            for column in strings
+            for (value,) in store.rows(f"SELECT DISTINCT {column} FROM {store.table(table)}")
+        }
+        assert cells and not cells & personal, table
