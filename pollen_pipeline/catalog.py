@@ -23,17 +23,19 @@ DEFS = PACKAGE / "defs"
 SQL = PACKAGE / "sql"
 
 RAW_TABLE = "generation_event"
-# The team's current raw table (event_source.py: read from POLLEN_V2_FROM on).
+# The team's current raw event table (event_source.py: read from POLLEN_V2_FROM on).
 RAW_V2_TABLE = "generation_event_v2"
-RAW_TABLES = (RAW_TABLE, RAW_V2_TABLE)
-# Written by `pollen load`: lines that could not be loaded, and the files already loaded.
-REJECTED_TABLE = "generation_event_rejected"
+EVENT_TABLES = (RAW_TABLE, RAW_V2_TABLE)
+# Written by `pollen load`: the files already loaded, and per raw table the lines that could not
+# be loaded (<raw table>_rejected, from sql/rejected.sql).
 LEDGER_TABLE = "load_ledger"
+REJECTED_SUFFIX = "_rejected"
+REJECTED_DDL = "rejected"
 # Every asset-check evaluation, written from inside the run, for Grafana.
 CHECK_RESULTS_TABLE = "pipeline_check_results"
 # Users the team keeps out of every usage and economics number (`pollen exclude`).
 EXCLUDED_TABLE = "excluded_users"
-STORE_TABLES = (REJECTED_TABLE, LEDGER_TABLE, CHECK_RESULTS_TABLE, EXCLUDED_TABLE)
+STORE_TABLES = (LEDGER_TABLE, CHECK_RESULTS_TABLE, EXCLUDED_TABLE)
 
 DECLARATION_FILE = "defs.yaml"
 
@@ -49,10 +51,35 @@ def summary_tables(root: Path = DEFS) -> list[str]:
     return [name for name, folder in table_folders(root).items() if (folder / SELECT_FILE).exists()]
 
 
+def raw_tables(root: Path = DEFS) -> list[str]:
+    """The tables the pipeline reads but never computes (raw events, side sources): the folders
+    without a SELECT. ``pollen load`` fills them."""
+    return [
+        name for name, folder in table_folders(root).items() if not (folder / SELECT_FILE).exists()
+    ]
+
+
+def rejected_table(raw: str) -> str:
+    """Where ``pollen load`` keeps the lines of raw table ``raw`` it could not load."""
+    return f"{raw}{REJECTED_SUFFIX}"
+
+
+REJECTED_TABLE = rejected_table(RAW_TABLE)
+
+
+def rejected_tables(root: Path = DEFS) -> list[str]:
+    return [rejected_table(raw) for raw in raw_tables(root)]
+
+
+def declaration(name: str, root: Path = DEFS) -> dict:
+    """The attributes table folder ``name`` declares in its ``defs.yaml``."""
+    text = (table_folders(root)[name] / DECLARATION_FILE).read_text()
+    return yaml.safe_load(text)["attributes"]
+
+
 def table(name: str, root: Path = DEFS) -> Table:
     """Summary table ``name`` with the grain its ``defs.yaml`` declares."""
-    declaration = yaml.safe_load((table_folders(root)[name] / DECLARATION_FILE).read_text())
-    return Table(name, GRAINS[declaration["attributes"]["grain"]])
+    return Table(name, GRAINS[declaration(name, root)["grain"]])
 
 
 def table_sql(name: str, root: Path = DEFS) -> TableSql:
@@ -63,9 +90,14 @@ def table_sql(name: str, root: Path = DEFS) -> TableSql:
 
 def ddl_template(name: str, root: Path = DEFS) -> str:
     """The DDL of table ``name`` with its ``${database}`` placeholder: a table folder's
-    ``table.sql`` with its fragments filled, or a store table's file in ``sql/``."""
+    ``table.sql`` with its fragments filled, or a store table's file in ``sql/`` (a raw
+    table's rejected lines: ``sql/rejected.sql`` under its name)."""
     if name in table_folders(root):
         return table_sql(name, root).ddl_template()
+    if name in rejected_tables(root):
+        return string.Template((SQL / f"{REJECTED_DDL}.sql").read_text()).safe_substitute(
+            rejected=name
+        )
     return (SQL / f"{name}.sql").read_text()
 
 
@@ -77,7 +109,7 @@ def create_statements(name: str, store: Store) -> list[str]:
     template = ddl_template(name)
     if store.cluster is None:
         return [string.Template(template).substitute(database=store.database)]
-    if name in RAW_TABLES:  # raw events are the big tables: sharded behind a Distributed one
+    if name in EVENT_TABLES:  # raw events are the big tables: sharded behind a Distributed one
         return cluster.sharded_table_ddl(template, store.database, store.cluster, name)
     return cluster.replicated_table_ddl(template, store.database, store.cluster, name)
 
@@ -91,7 +123,7 @@ def _database_ddl(store: Store) -> str:
 def init_store(store: Store) -> list[str]:
     """Create the database and every missing table; return the tables that were created.
 
-    Idempotent. An existing raw table is never altered: it belongs to whoever loads events. A
+    Idempotent. An existing raw table is never altered: it belongs to whoever loads it. A
     summary table whose columns differ from its DDL (left by an older version) is recreated
     empty and listed as created: re-materialize it.
     """
@@ -109,7 +141,8 @@ def init_store(store: Store) -> list[str]:
         store.command(f"DROP TABLE {store.table(name)}")
         existing.discard(name)
     created = []
-    for name in (*RAW_TABLES, *STORE_TABLES, *summaries):
+    raw = raw_tables()
+    for name in (*raw, *map(rejected_table, raw), *STORE_TABLES, *summaries):
         if name not in existing:
             for statement in create_statements(name, store):
                 store.command(statement)

@@ -58,11 +58,16 @@ class CheckContext:
     raw_table: str
     run_id: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)  # the table's own bound parameters
+    sides: Mapping[str, str] = field(default_factory=dict)  # side source -> its name on raw
 
     @property
     def qualified(self) -> str:
         """The table's qualified name, for SQL."""
         return self.store.table(self.table.name)
+
+    def side(self, name: str) -> str:
+        """Where side source ``name`` is read (on ``raw``), for SQL."""
+        return self.sides.get(name) or self.raw.table(name)
 
     @property
     def in_window(self) -> str:

@@ -73,7 +73,7 @@ def _stderr_console():
 
 def cmd_generate(args: argparse.Namespace) -> None:
     from pollen_pipeline.catalog import init_store
-    from pollen_pipeline.synthetic import generate_events
+    from pollen_pipeline.synthetic import generate_events, generate_side_sources
 
     store = _store()
     init_store(store)
@@ -88,6 +88,12 @@ def cmd_generate(args: argparse.Namespace) -> None:
             progress=update,
         )
     _say(f"generated {total:,} events from {args.start} over {args.days} days")
+    tables = generate_side_sources(
+        store.client, store.database, args.start, args.days, args.events_per_day, args.seed
+    )
+    rows = {table: store.scalar(f"SELECT count() FROM {store.table(table)}") for table in tables}
+    if rows:
+        _say("side sources: " + ", ".join(f"{table} {n:,} rows" for table, n in rows.items()))
 
 
 def materialize_range(first: dt.date, last: dt.date, select: Sequence[str] | None = None) -> None:
@@ -134,10 +140,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def _clear_synthetic_events(store: Store) -> None:
-    """Empty the raw table before the demo generates its events again: the events are made anew
-    on every run, so keeping the last run's would count each event twice. A store that holds
-    loaded files is refused instead, never cleared."""
-    from pollen_pipeline.catalog import LEDGER_TABLE, RAW_TABLE
+    """Empty the raw tables (events and side sources) before the demo generates them again: they
+    are made anew on every run, so keeping the last run's would count each row twice. A store
+    that holds loaded files is refused instead, never cleared."""
+    from pollen_pipeline.catalog import LEDGER_TABLE, raw_tables
 
     loaded = store.scalar(f"SELECT count() FROM {store.table(LEDGER_TABLE)}")
     if loaded:
@@ -145,7 +151,8 @@ def _clear_synthetic_events(store: Store) -> None:
             f"{store.database} holds {loaded} loaded file(s) (load_ledger): the demo replaces "
             "every raw event with synthetic ones; point POLLEN_CLICKHOUSE_URL at another store"
         )
-    store.command(f"TRUNCATE TABLE {store.table(RAW_TABLE)}")
+    for table in raw_tables():
+        store.command(f"TRUNCATE TABLE {store.table(table)}")
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -158,7 +165,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     init_store(store)
     try:
         paths = [Path(path) for path in args.paths]
-        results = load_files(store, paths, partition_start_date(), args.format, _say)
+        results = load_files(
+            store, paths, partition_start_date(), args.format, _say, table=args.table
+        )
     except LoadError as error:
         raise CommandError(str(error)) from error
     return 1 if any(result.rejected for result in results) else 0
@@ -235,9 +244,11 @@ def cmd_sql(args: argparse.Namespace) -> None:
     plan = plan_of(args.table)
     window = Window(_midnight(first), _midnight(last + dt.timedelta(days=1)))
     long_run = plan.is_long(window)
+    settings = resource.settings()
+    sides = {name: settings.side_table(name) for name in plan.side_sources}
     try:
-        events = resource.settings().event_tables.relation(raw)
-        select = plan.render(store, raw, events, long_run=long_run)
+        events = settings.event_tables.relation(raw)
+        select = plan.render(store, raw, events, long_run=long_run, sides=sides)
     except TemplateError as error:
         raise CommandError(str(error)) from error
     params = store.bind({**window.params(), **select.params})
@@ -247,7 +258,7 @@ def cmd_sql(args: argparse.Namespace) -> None:
     _say(f"-- bound parameters, inlined below: {', '.join(used) or 'none'}")
     _say(inline_params(select.sql.strip(), params))
     if args.preview:
-        runs_on = source if plan.scans_raw and source else store
+        runs_on = source if plan.reads_source and source else store
         rows = runs_on.frame(f"SELECT * FROM ({select.sql}\n) LIMIT {args.preview}", params)
         _say(f"-- the first {len(rows)} rows:")
         _say(rows.to_markdown(index=False))
@@ -293,8 +304,16 @@ def build_parser() -> argparse.ArgumentParser:
         "'key:user_daily+' (default: every summary table)",
     )
     materialize.set_defaults(run=cmd_materialize)
-    load = commands.add_parser("load", help="load event files (NDJSON, CSV, Parquet; .gz)")
+    load = commands.add_parser(
+        "load", help="load files into a raw table (NDJSON, CSV, Parquet; .gz)"
+    )
     load.add_argument("paths", nargs="+", metavar="PATH")
+    load.add_argument(
+        "--table",
+        default="generation_event",
+        metavar="TABLE",
+        help="the raw table: generation_event (default) or a side source, e.g. d1_user",
+    )
     load.add_argument("--format", choices=("ndjson", "csv", "parquet"), help="default: by name")
     load.set_defaults(run=cmd_load)
     exclude = commands.add_parser(

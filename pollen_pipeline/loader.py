@@ -1,12 +1,15 @@
-"""``pollen load``: real event files into ``generation_event``, losing nothing and doubling nothing.
+"""``pollen load``: real files into a raw table (``generation_event`` by default, or a side source
+such as ``d1_user``), losing nothing and doubling nothing.
 
 Accepted files: NDJSON in the Events-API shape (camelCase keys, ``id`` for ``event_id``) or with
 the table's snake_case columns, CSV with a header of snake_case columns, and Parquet; ``.gz``
 for NDJSON and CSV. Whatever the format, Python only cuts the file into chunks of raw records
 (an NDJSON line as is; a CSV record or a Parquet row as a JSON object) and ships each chunk to a
 staging table of ``(line, raw)``. ClickHouse does the typing and the validation in one SELECT
-per chunk (``validation_sql``): good rows go to a staging copy of ``generation_event``, bad ones
-to a staging copy of ``generation_event_rejected`` with the reason. Only when the whole file went
+per chunk (``validation_sql``): good rows go to a staging copy of the raw table, bad ones to a
+staging copy of its ``<table>_rejected`` with the reason. What a record must give and which time
+is bounded are the table's ``load`` rules (its ``defs.yaml``); its JSON keys are the ones of the
+team's ``.datasource`` file beside it. Only when the whole file went
 through are both staging tables attached to the real ones (``ATTACH PARTITION ... FROM``, a
 metadata operation) and the file recorded in ``load_ledger`` by content hash, so a load that
 dies half-way leaves nothing behind and the same file loaded again adds nothing.
@@ -33,7 +36,9 @@ from typing import IO, Any
 import pyarrow as pa
 from clickhouse_connect.driver.exceptions import ClickHouseError
 
-from pollen_pipeline.catalog import LEDGER_TABLE, RAW_TABLE, REJECTED_TABLE
+from pollen_pipeline import catalog
+from pollen_pipeline.catalog import LEDGER_TABLE, RAW_TABLE
+from pollen_pipeline.components.raw_source import LoadRules
 from pollen_pipeline.store import Store
 
 CHUNK_BYTES = 32 * 1024 * 1024  # raw text per chunk: bounds the memory of Python and ClickHouse
@@ -184,6 +189,29 @@ def camel_key(column: str) -> str:
     return first + "".join(part.capitalize() for part in rest)
 
 
+# A column of a datasource's SCHEMA > block and its JSON path: `id` String `json:$.id`, or the
+# seed's unquoted form event_id String json:$.id
+_DATASOURCE_PATH = re.compile(r"^\s*`?(\w+)`?\s+.+?\s+`?json:\$\.(\w+)", re.M)
+
+
+def json_keys(table: str) -> dict[str, str]:
+    """Column -> JSON key, from the team's ``<table>.datasource`` beside the table's DDL."""
+    datasource = catalog.table_folders()[table] / f"{table}.datasource"
+    schema = datasource.read_text().split("SCHEMA >", 1)[1].split("ENGINE", 1)[0]
+    return dict(_DATASOURCE_PATH.findall(schema))
+
+
+def load_rules(table: str) -> LoadRules:
+    """What a record of ``table`` must give (its ``defs.yaml``: ``loading``)."""
+    tables = catalog.raw_tables()
+    if table not in tables:
+        raise LoadError(f"no raw table {table!r}; the raw tables: {', '.join(tables)}")
+    rules = catalog.declaration(table).get("loading")
+    if rules is None:
+        raise LoadError(f"{table} declares no load rules (defs.yaml: loading)")
+    return LoadRules.resolve_from_dict(rules)
+
+
 @dataclass(frozen=True)
 class Column:
     """One raw-table column and how a record's value text becomes its typed value."""
@@ -192,6 +220,7 @@ class Column:
     name: str
     type: str
     default: str  # SQL default expression from the table ('' if none)
+    key: str  # its JSON key in the team's files (the snake_case name is accepted too)
 
     @property
     def base_type(self) -> str:
@@ -211,15 +240,14 @@ class Column:
 
     @property
     def label(self) -> str:
-        key = camel_key(self.name)
-        return key if key == self.name else f"{key}/{self.name}"
+        return self.key if self.key == self.name else f"{self.key}/{self.name}"
 
     def params(self) -> dict[str, str]:
         i = self.index
-        return {f"k{i}": camel_key(self.name), f"s{i}": self.name, f"y{i}": self.base_type}
+        return {f"k{i}": self.key, f"s{i}": self.name, f"y{i}": self.base_type}
 
     def found_sql(self) -> str:
-        """The raw JSON value under the camelCase or the snake_case key, NULL if absent/null."""
+        """The raw JSON value under its JSON key or the snake_case name, NULL if absent/null."""
         i = self.index
         found = f"if(mapContains(m, {{k{i}:String}}), m[{{k{i}:String}}], m[{{s{i}:String}}])"
         return f"nullIf(nullIf({found}, ''), 'null')"
@@ -299,17 +327,22 @@ class Column:
         return f"ifNull(p{i}, {default})"
 
 
-def raw_columns(store: Store) -> list[Column]:
-    """The columns of the store's raw table, in order."""
+def raw_columns(store: Store, table: str = RAW_TABLE) -> list[Column]:
+    """The columns of the store's raw table ``table``, in order. A column the datasource file
+    does not list (a newer event version's) has its Events-API camelCase key."""
     rows = store.rows(
         "SELECT name, type, default_expression FROM system.columns "
         "WHERE database = {database:String} AND table = {table:String} ORDER BY position",
-        {"database": store.database, "table": RAW_TABLE},
+        {"database": store.database, "table": table},
     )
     for name, *_ in rows:
         if not _IDENTIFIER.match(name):
             raise LoadError(f"raw table column {name!r} is not a plain identifier")
-    return [Column(i, name, kind, default) for i, (name, kind, default) in enumerate(rows)]
+    keys = json_keys(table)
+    return [
+        Column(i, name, kind, default, keys.get(name, camel_key(name)))
+        for i, (name, kind, default) in enumerate(rows)
+    ]
 
 
 def _first_line(error: Exception) -> str:
@@ -322,16 +355,17 @@ def _by_name(columns: list[Column], name: str) -> Column:
     return next(column for column in columns if column.name == name)
 
 
-def reason_sql(columns: list[Column]) -> str:
+def reason_sql(columns: list[Column], rules: LoadRules) -> str:
     """Why a record is rejected ('' when it loads), first reason first."""
-    start, request = _by_name(columns, "start_time"), _by_name(columns, "request_id")
+    start = _by_name(columns, rules.time_column)
     checks = [
         ("note != ''", "note"),
         ("NOT isValidJSON(raw)", "'not valid JSON'"),
         ("JSONType(raw) != 'Object'", "'not a JSON object'"),
-        (f"ifNull(t{request.index}, '') = ''", "'missing requestId'"),
-        (f"t{start.index} IS NULL", "'missing startTime'"),
     ]
+    for name in rules.required:
+        i = _by_name(columns, name).index
+        checks.append((f"ifNull(t{i}, '') = ''", f"concat('missing ', {{k{i}:String}})"))
     for column in columns:
         i = column.index
         message = (
@@ -339,16 +373,15 @@ def reason_sql(columns: list[Column]) -> str:
         )
         checks.append((column.bad_sql(), message))
     p = f"p{start.index}"
+    time = f"concat({{k{start.index}:String}}, ' ', toString(toDateTime({p}, 'UTC')))"
     checks += [
         (
             f"{p} < toDateTime64({{start_date:Date}}, 3, 'UTC')",
-            "concat('startTime ', toString(toDateTime(" + p + ", 'UTC')), "
-            "' UTC is before POLLEN_START_DATE ', toString({start_date:Date}))",
+            f"concat({time}, ' UTC is before POLLEN_START_DATE ', toString({{start_date:Date}}))",
         ),
         (
             f"{p} > now64(3, 'UTC') + INTERVAL {FUTURE_SLACK.days} DAY",
-            "concat('startTime ', toString(toDateTime(" + p + ", 'UTC')), "
-            "' UTC is more than a day in the future')",
+            f"concat({time}, ' UTC is more than a day in the future')",
         ),
     ]
     # Not multiIf: with ~70 branches its short-circuit evaluation is slower by orders of
@@ -359,7 +392,7 @@ def reason_sql(columns: list[Column]) -> str:
     return f"if({first} = 0, '', arrayElement([{messages}], {first}))"
 
 
-def validation_sql(columns: list[Column], lines_table: str) -> str:
+def validation_sql(columns: list[Column], lines_table: str, rules: LoadRules) -> str:
     """One row per non-blank staged record: line, raw, reason and every typed column value.
 
     ``m`` holds the record's top-level keys and raw values, parsed once per record; ``r``,
@@ -367,7 +400,7 @@ def validation_sql(columns: list[Column], lines_table: str) -> str:
     to insert. One subquery per step keeps the query text small: ClickHouse spends a second
     analysing it when every alias is written out in full.
     """
-    start = _by_name(columns, "start_time")
+    start = _by_name(columns, rules.time_column)
     keep = "line, raw, note"
     steps = [
         [f"{column.found_sql()} AS r{column.index}" for column in columns],
@@ -375,7 +408,7 @@ def validation_sql(columns: list[Column], lines_table: str) -> str:
         [f"{column.parsed_sql()} AS p{column.index}" for column in columns],
         [
             *(f"{column.value_sql(start)} AS v{column.index}" for column in columns),
-            f"{reason_sql(columns)} AS reason",
+            f"{reason_sql(columns, rules)} AS reason",
         ],
     ]
     sql = (
@@ -419,6 +452,7 @@ class _Staging:
 
     store: Store
     content_hash: str
+    target: str  # the raw table
     names: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -432,10 +466,11 @@ class _Staging:
             f"CREATE TABLE {self.names['lines']} (line UInt64, raw String, note String) "
             "ENGINE = Memory"
         )
-        self.store.command(f"CREATE TABLE {self.names['events']} AS {self.store.table(RAW_TABLE)}")
+        rejected = self.store.table(catalog.rejected_table(self.target))
         self.store.command(
-            f"CREATE TABLE {self.names['rejected']} AS {self.store.table(REJECTED_TABLE)}"
+            f"CREATE TABLE {self.names['events']} AS {self.store.table(self.target)}"
         )
+        self.store.command(f"CREATE TABLE {self.names['rejected']} AS {rejected}")
 
     def drop(self) -> None:
         for name in self.names.values():
@@ -443,15 +478,21 @@ class _Staging:
 
 
 class Loader:
-    """Loads files into one store; ``say`` receives progress and summary lines."""
+    """Loads files into one raw table of a store; ``say`` receives progress and summary lines."""
 
     def __init__(
-        self, store: Store, start_date: dt.date, say: Callable[[str], None] = print
+        self,
+        store: Store,
+        start_date: dt.date,
+        say: Callable[[str], None] = print,
+        table: str = RAW_TABLE,
     ) -> None:
         self.store = store
         self.start_date = start_date
         self.say = say
-        self.columns = raw_columns(store)
+        self.table = table
+        self.rules = load_rules(table)
+        self.columns = raw_columns(store, table)
         self.params = validation_params(self.columns, start_date)
 
     def load(self, path: Path, fmt: str | None = None) -> LoadResult:
@@ -466,7 +507,7 @@ class Loader:
             result.already = f"{loaded_at} UTC as {first_path}"
             return result
         started = time.monotonic()
-        staging = _Staging(self.store, result.content_hash)
+        staging = _Staging(self.store, result.content_hash, self.table)
         try:
             staging.create()
             self._stage_file(path, fmt, result, staging)
@@ -512,7 +553,8 @@ class Loader:
         self.store.command(f"DROP TABLE IF EXISTS {checked}")
         self.store.command(
             f"CREATE TABLE {checked} ENGINE = Memory AS "
-            f"SELECT line, raw, reason, {values} FROM ({validation_sql(self.columns, lines)})",
+            f"SELECT line, raw, reason, {values} "
+            f"FROM ({validation_sql(self.columns, lines, self.rules)})",
             self.params,
         )
         names = ", ".join(f"`{column.name}`" for column in self.columns)
@@ -532,8 +574,8 @@ class Loader:
         """Attach the staged rows to the real tables, then record the file in the ledger."""
         result.loaded = self.store.scalar(f"SELECT count() FROM {staging.names['events']}")
         result.rejected = self.store.scalar(f"SELECT count() FROM {staging.names['rejected']}")
-        self._attach(staging.names["events"], RAW_TABLE)
-        self._attach(staging.names["rejected"], REJECTED_TABLE)
+        self._attach(staging.names["events"], self.table)
+        self._attach(staging.names["rejected"], catalog.rejected_table(self.table))
         self.store.command(
             f"INSERT INTO {self.store.table(LEDGER_TABLE)} "
             "(content_hash, path, format, loaded_at, rows, rejected) VALUES "
@@ -578,8 +620,10 @@ def load_files(
     start_date: dt.date,
     fmt: str | None = None,
     say: Callable[[str], None] = print,
+    table: str = RAW_TABLE,
 ) -> list[LoadResult]:
-    """Load every file (all are checked to exist first) and report; returns what each did.
+    """Load every file (all are checked to exist first) into raw table ``table`` and report;
+    returns what each did.
 
     A file whose lines were rejected, now or when it was first loaded, counts as rejected,
     so a script sees the same outcome however often it loads a file.
@@ -590,7 +634,7 @@ def load_files(
     if fmt is None:
         for path in paths:
             detect_format(path)  # every name is understood before anything is loaded
-    loader = Loader(store, start_date, say)
+    loader = Loader(store, start_date, say, table)
     results = []
     for path in paths:
         results.append(loader.load(path, fmt))
@@ -600,7 +644,7 @@ def load_files(
         hashes = ", ".join(f"'{result.content_hash}'" for result in rejected)
         say(
             f"{sum(result.rejected for result in rejected):,} rejected lines (file, line, raw, "
-            f"reason): SELECT * FROM {store.table(REJECTED_TABLE)} "
+            f"reason): SELECT * FROM {store.table(catalog.rejected_table(table))} "
             f"WHERE content_hash IN ({hashes}) ORDER BY file, line"
         )
     return results

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pollen_pipeline.event_source import EventTables
@@ -20,6 +20,9 @@ DEFAULT_QUERY_TIMEOUT_SECONDS = 600  # a day-chunk scan takes seconds; this stop
 # format's ids into '#': the messages table then grows with traffic, not with kinds of error.
 DEFAULT_ERROR_MESSAGE_LIMIT = 5000
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# POLLEN_SOURCE_<SIDE SOURCE>_TABLE, e.g. POLLEN_SOURCE_D1_USER_TABLE: where one side source is
+# read on the source ClickHouse, when not beside the raw events under its own name.
+_SIDE_TABLE_VARIABLE = re.compile(r"^POLLEN_SOURCE_([A-Z0-9_]+)_TABLE$")
 
 
 class SettingsError(ValueError):
@@ -41,6 +44,8 @@ class Settings:
     v2_from: dt.date | None = None
     cluster: str | None = None  # POLLEN_CLICKHOUSE_CLUSTER: DDL runs ON CLUSTER when set
     query_timeout_seconds: int = DEFAULT_QUERY_TIMEOUT_SECONDS
+    # side source -> its name on the source (POLLEN_SOURCE_<NAME>_TABLE), where one is given
+    source_side_tables: dict[str, str] = field(default_factory=dict)
 
     @property
     def raw_table(self) -> str:
@@ -52,6 +57,17 @@ class Settings:
         """The raw event tables and how they combine (``relation(raw)`` is what scans read)."""
         current = self.source_table_v2 or f"{self.database}.generation_event_v2"
         return EventTables(self.raw_table, current, self.v2_from)
+
+    def side_table(self, name: str) -> str:
+        """Where side source ``name`` (its Tinybird name) is read: in the store, or on the
+        source ClickHouse beside the raw events (the database of ``raw_table``) unless its
+        ``POLLEN_SOURCE_<NAME>_TABLE`` names it."""
+        if self.source_clickhouse_url is None:
+            return f"{self.database}.{name}"
+        if name in self.source_side_tables:
+            return self.source_side_tables[name]
+        database = self.raw_table.rpartition(".")[0]
+        return f"{database}.{name}" if database else name
 
 
 def default_store_url() -> str:
@@ -136,6 +152,17 @@ def clickhouse_cluster() -> str | None:
     return value
 
 
+def source_side_tables() -> dict[str, str]:
+    """The side sources named on the source by ``POLLEN_SOURCE_<NAME>_TABLE`` (e.g.
+    ``POLLEN_SOURCE_D1_USER_TABLE=tinybird.d1_user``)."""
+    named = {}
+    for variable, value in os.environ.items():
+        match = _SIDE_TABLE_VARIABLE.match(variable)
+        if match and value:
+            named[match.group(1).lower()] = check_identifier(value, variable)
+    return named
+
+
 def load_settings(url: str | None = None, database: str | None = None) -> Settings:
     """Read the environment now; call this at run time, not at import. ``url`` and
     ``database`` (a resource's fields) take precedence over their variables."""
@@ -160,4 +187,5 @@ def load_settings(url: str | None = None, database: str | None = None) -> Settin
         start_date=partition_start_date(),
         cluster=clickhouse_cluster(),
         query_timeout_seconds=query_timeout_seconds(),
+        source_side_tables=source_side_tables(),
     )

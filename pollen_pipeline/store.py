@@ -215,6 +215,18 @@ class Store:
     def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.rows(sql, params)[0][0]
 
+    def has_table(self, name: str) -> bool:
+        """Whether table ``name`` (``database.table``, or a table of the connection's default
+        database) exists here."""
+        database, _, table = name.rpartition(".")
+        return bool(
+            self.scalar(
+                "SELECT count() FROM system.tables WHERE name = {table:String} "
+                "AND database = if({database:String} = '', currentDatabase(), {database:String})",
+                {"database": database, "table": table},
+            )
+        )
+
     def frame(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         return self.client.query_df(sql, parameters=self.bind(params))
 

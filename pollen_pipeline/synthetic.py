@@ -25,6 +25,12 @@ What the data looks like, and why:
 Every value is derived from hashes of ``(seed, day, row)``, so a seed always produces the
 same data. Python only loops over days; each day is one ``INSERT ... SELECT`` over
 ``numbers(events)`` that runs server-side (about a million rows per second or more).
+
+The side sources (``generate_side_sources``) describe the same population: one ``INSERT ...
+SELECT`` per table (``sql/synthetic_side/<table>.sql``) over the accounts by rank, sharing the
+events' user profile, app and key expressions (``sql/synthetic_{population,user,app}.sql``), so
+D1 snapshots, the app directory, tier events, payments and scores name the users, GitHub
+accounts, keys and apps the events do, and the payments fund the packs the events spend.
 """
 
 from __future__ import annotations
@@ -36,7 +42,13 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-SQL_PATH = Path(__file__).parent / "sql" / "synthetic_events.sql"
+SQL_DIR = Path(__file__).parent / "sql"
+SQL_PATH = SQL_DIR / "synthetic_events.sql"
+SIDE_DIR = SQL_DIR / "synthetic_side"  # <table>.sql: one statement; _<name>.sql: a $<name>
+# The side statements' pieces, each able to use the ones before it.
+SIDE_PIECES = ("users", "snapshot_users", "user_apps", "payments")
+# The pieces events and side sources share: $population (WITH), $user_columns, $app_columns.
+SHARED = {"population": "population", "user_columns": "user", "app_columns": "app"}
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -45,11 +57,39 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ROWS_PER_STATEMENT = 2_000_000
 
 
-def render_sql(database: str) -> str:
-    """Return the INSERT statement (consecutive days) for ``database``."""
+def _shared() -> dict[str, str]:
+    return {
+        name: (SQL_DIR / f"synthetic_{file}.sql").read_text().rstrip()
+        for name, file in SHARED.items()
+    }
+
+
+def _fill(path: Path, names: dict[str, str]) -> str:
+    return Template(path.read_text().rstrip()).substitute(names)
+
+
+def _checked(database: str) -> str:
     if not _IDENTIFIER.fullmatch(database):
         raise ValueError(f"invalid database name: {database!r}")
-    return Template(SQL_PATH.read_text()).substitute(database=database)
+    return database
+
+
+def render_sql(database: str) -> str:
+    """Return the INSERT statement (consecutive days) for ``database``."""
+    return _fill(SQL_PATH, {"database": _checked(database), **_shared()})
+
+
+def side_tables() -> list[str]:
+    """The side sources with a synthetic statement."""
+    return sorted(path.stem for path in SIDE_DIR.glob("[!_]*.sql"))
+
+
+def render_side_sql(table: str, database: str) -> str:
+    """The INSERT filling side source ``table`` of ``database`` for a whole range."""
+    names = {"database": _checked(database), **_shared()}
+    for piece in SIDE_PIECES:
+        names[piece] = _fill(SIDE_DIR / f"_{piece}.sql", names)
+    return _fill(SIDE_DIR / f"{table}.sql", names)
 
 
 def batch_parameters(
@@ -100,3 +140,25 @@ def generate_events(
         if progress is not None:
             progress(first + batch, days)
     return days * events_per_day
+
+
+def generate_side_sources(
+    client: Any,
+    database: str,
+    start: datetime.date,
+    days: int,
+    events_per_day: int,
+    seed: int,
+) -> list[str]:
+    """Fill every side source of ``database`` for the range ``generate_events`` was given the
+    same arguments for (the same users, keys and apps); returns the tables filled.
+
+    The tables must exist; each is one statement over the whole range (the population is the
+    events' users, so a range's side rows are a few per user and day)."""
+    if events_per_day <= 0 or days <= 0:
+        return []
+    parameters = batch_parameters(start, 0, days, days, events_per_day, seed)
+    del parameters["first_day_index"]  # the side statements cover the range from its start
+    for table in side_tables():
+        client.command(render_side_sql(table, database), parameters=parameters)
+    return side_tables()

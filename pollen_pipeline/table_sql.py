@@ -38,7 +38,8 @@ DDL_FILE = "table.sql"
 SELECT_FILE = "select.sql"
 RULES_MODULE = "rules.py"
 RAW_TABLE_NAME = "raw_table"  # $raw_table: raw events, on the source when one is configured
-RAW_ASSET = "generation_event"  # the asset $raw_table stands for
+RAW_ASSET = "generation_event"  # the asset $raw_table stands for, with v2 (event_source.py)
+RAW_V2_ASSET = "generation_event_v2"
 DATABASE_NAME = "database"  # ${database} of table.sql, filled when the DDL runs
 # Parameters every SELECT is given: the window and the contract's own.
 WINDOW_PARAMS = frozenset({"start", "end"})
@@ -148,7 +149,7 @@ class TableSql:
         ``$raw_table``; in order of first use."""
         names = placeholders(self.text(SELECT_FILE))
         tables = [name for name in names if name in self.tables and name not in self.fragments]
-        return tables + ([RAW_ASSET] if RAW_TABLE_NAME in names else [])
+        return tables + ([RAW_ASSET, RAW_V2_ASSET] if RAW_TABLE_NAME in names else [])
 
     def validate(self) -> None:
         """Raise :class:`TemplateError` when either file uses an undefined ``$name``, or the

@@ -26,7 +26,7 @@ from pollen_pipeline_tests.events import at
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "cluster_ddl"
 HELM_VALUES = Path(__file__).resolve().parents[1] / "deploy" / "helm" / "values.yaml"
 DATABASE, CLUSTER = "pollen", "pollen_cluster"
-DDL_NAMES = sorted([*catalog.table_folders(), *catalog.STORE_TABLES])
+DDL_NAMES = sorted([*catalog.table_folders(), *catalog.rejected_tables(), *catalog.STORE_TABLES])
 
 
 class RecordingStore(Store):
@@ -89,8 +89,8 @@ def test_every_snapshot_belongs_to_a_table() -> None:
     assert sorted(path.stem for path in SNAPSHOTS.glob("*.sql")) == DDL_NAMES
 
 
-def test_raw_events_are_sharded_behind_a_distributed_table() -> None:
-    name = catalog.RAW_TABLE
+@pytest.mark.parametrize("name", catalog.EVENT_TABLES)
+def test_raw_events_are_sharded_behind_a_distributed_table(name: str) -> None:
     local, distributed = generated(name)
     assert f"CREATE TABLE IF NOT EXISTS pollen.{name}_local ON CLUSTER {CLUSTER}\n" in local
     replicated = f"ReplicatedMergeTree('/clickhouse/tables/{{shard}}/pollen/{name}_local', "
@@ -103,7 +103,7 @@ def test_raw_events_are_sharded_behind_a_distributed_table() -> None:
     assert after_engine(distributed) == []
 
 
-@pytest.mark.parametrize("name", [name for name in DDL_NAMES if name != catalog.RAW_TABLE])
+@pytest.mark.parametrize("name", [name for name in DDL_NAMES if name not in catalog.EVENT_TABLES])
 def test_every_other_table_is_one_shard_replicated_on_every_host(name: str) -> None:
     (statement,) = generated(name)
     assert f"CREATE TABLE IF NOT EXISTS pollen.{name} ON CLUSTER {CLUSTER}\n" in statement

@@ -2,6 +2,7 @@
 its ``defs.yaml``."""
 
 from pollen_pipeline.components.raw_events import RawEvents
+from pollen_pipeline.components.raw_source import RawSource
 from pollen_pipeline.components.summary_table import SummaryTable
 
-__all__ = ["RawEvents", "SummaryTable"]
+__all__ = ["RawEvents", "RawSource", "SummaryTable"]

@@ -29,6 +29,7 @@ from pollen_pipeline.components.folder import (
     described,
     resolve_check,
 )
+from pollen_pipeline.components.raw_source import LoadRules
 from pollen_pipeline.components.summary_table import OWNERS
 from pollen_pipeline.grain import GRAINS
 from pollen_pipeline.resources import ClickHouseResource
@@ -58,6 +59,9 @@ class RawEvents(Component, Resolvable):
 
     description: described(str, "What the raw table holds and where it comes from.")
     freshness: described(FreshnessCheck, "The check that raw events keep arriving.")
+    loading: described(
+        LoadRules | None, "How pollen load accepts the records of its files (None: not loadable)."
+    ) = None
 
     def build_defs(self, context: ComponentLoadContext) -> Definitions:
         name = context.path.name

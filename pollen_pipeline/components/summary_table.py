@@ -14,7 +14,7 @@ finds the folders; nothing else lists tables.
 """
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -334,6 +334,19 @@ class TablePlan:
         """Whether the SELECT reads raw events (on the source ClickHouse when one is set)."""
         return RAW_ASSET in self.upstream
 
+    @property
+    def side_sources(self) -> list[str]:
+        """The side sources the SELECT reads: where raw events are read, under their names
+        there (``Settings.side_table``)."""
+        sides = set(catalog.raw_tables()) - set(catalog.EVENT_TABLES)  # events: event_source.py
+        return [name for name in self.sql.upstream() if name in sides]
+
+    @property
+    def reads_source(self) -> bool:
+        """Whether the SELECT runs where raw tables are (the source ClickHouse when one is
+        set): it reads raw events or a side source."""
+        return self.scans_raw or bool(self.side_sources)
+
     def materialize(
         self, context: AssetExecutionContext, clickhouse: ClickHouseResource
     ) -> MaterializeResult:
@@ -357,35 +370,79 @@ class TablePlan:
         store, source = clickhouse.store(), clickhouse.source()
         window = _window(context)
         raw = source or store
+        sides = {name: settings.side_table(name) for name in self.side_sources}
         events = settings.event_tables.relation(raw)
-        select = self.render(store, raw, events, long_run=self.is_long(window))
-        parts = self.parts(window, raw, events)
-        scan_source = source if self.scans_raw else None
+        select, parts, scan_source, note = self._run_sql(store, source, events, window, sides)
+        if note:
+            context.log.warning(f"{self.table.name}: {note}: the window is left empty")
         written = store.replace_window(
             self.table, window, select.sql, source=scan_source, parts=parts, params=select.params
         )
         context.log.info(f"{self.table.name}: {written} rows for {window.start} .. {window.end}")
         ctx = checks.CheckContext(
-            store, self.table, window, raw, events, context.run.run_id, select.params
+            store,
+            self.table,
+            window,
+            raw,
+            events,
+            context.run.run_id,
+            select.params,
+            sides,
         )
         results = self.evaluate(ctx)
         record_history(context, store, self.table.name, _run_partition(context), results)
-        return MaterializeResult(
-            metadata=_run_metadata(context, ctx, written, select), check_results=results
-        )
+        metadata = _run_metadata(context, ctx, written, select)
+        if note:
+            metadata["note"] = MetadataValue.text(f"{note}: no rows")
+        return MaterializeResult(metadata=metadata, check_results=results)
+
+    def _run_sql(
+        self,
+        store: Store,
+        source: Store | None,
+        events: str,
+        window: Window,
+        sides: Mapping[str, str],
+    ) -> tuple[RenderedSelect, list[Window], Store | None, str]:
+        """What this run executes: the SELECT, the parts of the window it runs over, the source
+        it runs on (None: the store), and a note. A side source absent where it is read leaves
+        the window empty, with the note saying so, rather than failing the run."""
+        raw = source or store
+        absent = [name for name, where in sides.items() if not raw.has_table(where)]
+        if absent:
+            place = "on the source" if source else "in the store"
+            note = "; ".join(f"{name} absent {place} ({sides[name]})" for name in absent)
+            nothing = RenderedSelect(f"SELECT * FROM {store.table(self.table.name)} WHERE 0", {})
+            return nothing, [window], None, note
+        long_run = self.is_long(window)
+        select = self.render(store, raw, events, long_run=long_run, sides=sides)
+        parts = self.parts(window, raw, events)
+        return select, parts, source if self.reads_source else None, ""
 
     def is_long(self, window: Window) -> bool:
         """Whether ``window`` is a long run, computed with the ``long_runs`` fragments."""
         return self.long_runs is not None and len(window.days()) >= self.long_runs.min_days
 
     def render(
-        self, store: Store, raw: Store, raw_table: str, *, long_run: bool = False
+        self,
+        store: Store,
+        raw: Store,
+        raw_table: str,
+        *,
+        long_run: bool = False,
+        sides: Mapping[str, str] | None = None,
     ) -> RenderedSelect:
         """The SELECT as this run executes it: the fragments the raw table's columns call for
-        (and those of long runs on one), the parameters the table binds (configuration read
-        now, at run start)."""
+        (and those of long runs on one), side sources under the names ``sides`` gives (where
+        they are read; default: in the store), the parameters the table binds (configuration
+        read now, at run start)."""
         chosen = self.fragments(raw, raw_table) if self.fragments else {}
-        sql = self.sql.select(store.table, raw_table, chosen, long_run=long_run)
+        named = dict(sides or {})
+
+        def qualified(name: str) -> str:
+            return named.get(name) or store.table(name)
+
+        sql = self.sql.select(qualified, raw_table, chosen, long_run=long_run)
         return RenderedSelect(sql, self.parameters() if self.parameters else {})
 
     def parts(self, window: Window, raw: Store, raw_table: str) -> list[Window]:

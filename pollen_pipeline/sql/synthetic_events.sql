@@ -69,25 +69,14 @@ WITH
     [28000, 17000, 1500, 4000, 9000, 6000, 3000, 1500, 500, 7000, 3000, 2000, 2500,
      8500, 2500, 2000, 1100, 850, 50] AS model_weight,
     arrayCumSum(model_weight) AS model_cdf,
-    -- Word lists for readable usernames and app names.
-    ['alex', 'sam', 'nova', 'pixel', 'luna', 'kai', 'zen', 'echo', 'river', 'sky',
-     'max', 'leo', 'mia', 'ivy', 'finn', 'aria', 'jade', 'orion', 'sage', 'milo'] AS name_first,
-    ['dev', 'codes', 'ai', 'labs', 'maker', 'builder', 'art', 'hq', 'studio', 'bot'] AS name_second,
-    ['pixel', 'story', 'dream', 'chat', 'magic', 'quick', 'lunar', 'neon', 'tiny', 'deep',
-     'cosmic', 'happy'] AS app_first,
-    ['forge', 'bot', 'canvas', 'buddy', 'writer', 'lab', 'studio', 'tutor', 'quest',
-     'gen', 'mate', 'verse'] AS app_second,
+    $population,
     -- Calendar facts of the real system.
     toDateTime('2025-12-01 00:00:00', 'UTC') AS local_meters_from,
     toDateTime('2025-12-15 00:00:00', 'UTC') AS undefined_key_names_until,
     toDateTime('2026-01-01 00:00:00', 'UTC') AS temporary_keys_from,
     toDateTime('2025-12-30 16:59:45', 'UTC') AS combined_bug_from,
     toDateTime('2026-01-08 18:19:58', 'UTC') AS combined_bug_until,
-    -- User base: scales with the daily volume; 40% exist from day 0, the rest sign up
-    -- evenly over the range. Users are ranked by sign-up, so the users signed up by
-    -- the end of a day are the ranks below users_today.
-    greatest(20, intDiv({events:UInt64}, 50)) AS n_users,
-    intDiv(n_users * 2, 5) AS n_base_users,
+    -- Users signed up by the end of a day are the ranks below users_today.
     least(n_users, n_base_users + intDiv((day_index + 1) * (n_users - n_base_users)
         + {total_days:UInt32} - 1, {total_days:UInt32})) AS users_today,
     least(n_users, n_base_users + intDiv(day_index * (n_users - n_base_users)
@@ -273,15 +262,7 @@ FROM
             -- The app (and so the key) behind the call and the model it asks for.
             SELECT
                 *,
-                transform(tier, ['microbe', 'spore', 'seed', 'flower', 'nectar', 'router'],
-                          [0.1, 1., 3., 10., 20., 500.], 0.) AS tier_grant,
-                concat(app_first[1 + cityHash64(app_h, 'a1') % length(app_first)], '-',
-                       app_second[1 + cityHash64(app_h, 'a2') % length(app_second)]) AS app_name,
-                -- One key per (user, app); a BYOP key also depends on the end user.
-                if(is_anon, 'undefined',
-                   lower(hex(sipHash128(app_h, if(is_byop, hu, 0), 'key')))) AS key_id,
-                multiIf(is_anon, 'undefined', is_byop, 'temporary', is_router, 'secret',
-                        cityHash64(app_h, 'key-type') % 10 < 6, 'secret', 'publishable') AS key_type,
+                $app_columns,
                 cityHash64(app_h, 'key-name') % 100 AS key_name_roll,
                 multiIf(is_anon, 'undefined', is_router, 'pollen-router', is_byop, app_name,
                         key_name_roll < 4, if(ts < undefined_key_names_until, 'undefined', ''),
@@ -302,30 +283,7 @@ FROM
                 -- Stable per-user profile, derived only from the user hash.
                 SELECT
                     *,
-                    cityHash64(hu, 'tier') % 100 AS tier_roll,
-                    -- The five heaviest users cover the paying tiers so even tiny data
-                    -- sets contain every tier.
-                    multiIf(is_anon, 'anonymous', is_router, 'router',
-                            user_rank < 5,
-                            ['nectar', 'flower', 'seed', 'spore', 'microbe'][user_rank + 1],
-                            tier_roll < 10, 'microbe', tier_roll < 45, 'spore',
-                            tier_roll < 75, 'seed', tier_roll < 93, 'flower', 'nectar') AS tier,
-                    if(is_anon, 'undefined', lower(hex(sipHash128(hu, 'user-id')))) AS uid,
-                    multiIf(is_anon, 'undefined', is_router, '241978997',
-                            toString(100000 + cityHash64(hu, 'github') % 250000000)) AS github_id,
-                    multiIf(is_anon, 'undefined', is_router, 'pollen-router',
-                            concat(name_first[1 + cityHash64(hu, 'n1') % length(name_first)],
-                                   name_second[1 + cityHash64(hu, 'n2') % length(name_second)],
-                                   toString(cityHash64(hu, 'n3') % 1000))) AS github_username,
-                    -- ~25% of users buy a pack 1..40 days after sign-up; on those days the
-                    -- tier grant runs out at a random time of day and later calls use the pack.
-                    -- Three of the heaviest users always do, so even a small demo has
-                    -- developers above the seed's 10-Pollen momentum threshold.
-                    NOT is_router AND NOT is_anon
-                        AND (user_rank BETWEEN 1 AND 3 OR cityHash64(hu, 'convert') % 100 < 25)
-                        AS converted,
-                    signup_day + 1 + cityHash64(hu, 'delay') % 40 AS pack_from_day,
-                    [5., 10., 25., 50., 100.][1 + cityHash64(hu, 'pack') % 5] AS pack_size,
+                    $user_columns,
                     converted AND day_index >= pack_from_day
                         AND sec > 86400 * (0.02 + 0.33
                             * (cityHash64(hu, day_index, 'exhaust') % 1000) / 1000)
@@ -353,11 +311,6 @@ FROM
                         toUInt64(if(u_new < 0.04 AND users_today > users_before,
                                     users_before + floor(u_user * (users_today - users_before)),
                                     floor(users_today * pow(u_user, 3)))) AS user_rank,
-                        if(is_router, cityHash64({seed:UInt64}, 'router'),
-                           cityHash64({seed:UInt64}, 'user', user_rank)) AS hu,
-                        if(user_rank < n_base_users, 0,
-                           intDiv((user_rank - n_base_users) * {total_days:UInt32},
-                                  n_users - n_base_users)) AS signup_day,
                         multiIf(is_router OR u_env < 0.92, 'production',
                                 u_env < 0.97, 'development', 'test') AS env,
                         multiIf(u_status < 0.905, 200, u_status < 0.91, 201, u_status < 0.94, 400,

@@ -1,5 +1,6 @@
--- Lines of loaded files that could not become a generation_event row (pollen load), kept with
--- the file, the line number, the raw text and the reason, so nothing a file held is lost.
+-- Lines of loaded files that could not become a row of a raw table (pollen load), kept with
+-- the file, the line number, the raw text and the reason, so nothing a file held is lost. One
+-- such table per raw table: <raw table>_rejected.
 CREATE TABLE IF NOT EXISTS pollen.generation_event_rejected ON CLUSTER pollen_cluster
 (
     file String,

@@ -1,0 +1,17 @@
+-- The team's Polar webhooks: payments, subscriptions, benefits (polar_event.datasource, SCHEMA >
+-- block): column for column, type for type. pollen init creates it only when missing and never
+-- alters it. Personal data (payload: the whole webhook; customer_id) stays here.
+CREATE TABLE IF NOT EXISTS pollen.polar_event ON CLUSTER pollen_cluster
+(
+    timestamp DateTime DEFAULT now(),
+    event_type LowCardinality(String) DEFAULT '',
+    user_id String DEFAULT '',
+    customer_id String DEFAULT '',
+    product_id String DEFAULT '',
+    data_id String DEFAULT '',
+    payload String
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/polar_event', '{replica}')
+PARTITION BY toYYYYMM(timestamp)
+PRIMARY KEY (timestamp, event_type)
+ORDER BY (timestamp, event_type, user_id)
