@@ -95,6 +95,28 @@ RAW_PRODUCTION_EVENTS = "environment = {production_environment:String}"
 # copied authenticated, non-cached rows; direct v2 writes exclude cache hits): v1 keeps those.
 RAW_COUNTED_V2_ROWS = "is_final"
 RAW_V1_ONLY_ROWS = "cache_hit OR user_id IN ('', 'undefined')"
+
+# The team's classification of events (pollinations/pollinations: the generation_events_classified
+# pipe @ 1781e1c8 and the generation_usage_hourly view @ 776b5d1d), the dimensions their current
+# dashboards filter on. traffic_group matches exact key ids, lists the team keeps
+# (usage_classified_hourly/traffic_groups.yaml, POLLEN_TRAFFIC_GROUPS), bound as parameters.
+RAW_TRAFFIC_GROUP = (
+    "multiIf(api_key_id IN {legacy_keys:Array(String)}, 'legacy', "
+    "api_key_id IN {internal_keys:Array(String)}, 'internal', 'regular')"
+)
+RAW_CLASSIFIED_MODEL = (
+    "coalesce(nullIf(nullIf(resolved_model_requested, ''), 'undefined'), "
+    "nullIf(nullIf(model_used, ''), 'undefined'), "
+    "nullIf(nullIf(model_requested, ''), 'undefined'), 'unknown')"
+)
+RAW_WORKLOAD = "if(event_type IN ('', 'undefined'), 'unknown', event_type)"
+RAW_FUNDING_SOURCE = (
+    "multiIf(selected_meter_slug IN ('v1:meter:pack', 'local:pack'), 'paid', "
+    "selected_meter_slug IN ('v1:meter:tier', 'local:tier'), 'quest', 'unfunded')"
+)
+RAW_IS_BYOP = "toUInt8(api_key_client_id NOT IN ('', 'undefined'))"
+RAW_IS_COMMUNITY = "toUInt8(model_provider_used = 'community')"
+RAW_BUSINESS_STREAM = "multiIf(is_byop = 1, 'byop', is_community = 1, 'community_direct', 'core')"
 RAW_SUCCESS = "response_status >= 200 AND response_status < 300"
 
 # Status classes, counted as columns by the health and on-call tables (and their checks):
@@ -280,6 +302,13 @@ def fragments() -> dict[str, str]:
         "raw_production_events": RAW_PRODUCTION_EVENTS,
         "raw_production_user_events": RAW_PRODUCTION_USER_EVENTS,
         "raw_success": RAW_SUCCESS,
+        "raw_traffic_group": RAW_TRAFFIC_GROUP,
+        "raw_classified_model": RAW_CLASSIFIED_MODEL,
+        "raw_workload": RAW_WORKLOAD,
+        "raw_funding_source": RAW_FUNDING_SOURCE,
+        "raw_is_byop": RAW_IS_BYOP,
+        "raw_is_community": RAW_IS_COMMUNITY,
+        "raw_business_stream": RAW_BUSINESS_STREAM,
         "raw_error_status": RAW_ERROR_STATUS,
         "raw_error_events": RAW_ERROR_EVENTS,
         "raw_refused_for_balance": RAW_REFUSED_FOR_BALANCE,

@@ -10,9 +10,9 @@ day both cover, the same request is in both: reading both naively counts it twic
   and carry no price), plus v1's cache hits and anonymous requests, which v2 never holds;
 - before ``v2_from``: v1 alone.
 
-Every summary reads this one relation where it used to read the raw table, with the archive's
-columns (and the newer key columns when v2 has them), so each table keeps its meaning on either
-source. Without ``v2_from`` it is the v1 table itself, as before.
+Every summary reads this one relation where it used to read the raw table, with v2's columns (v1
+rows take v2's defaults for those it lacks), so each table keeps its meaning on either source.
+Without ``v2_from`` it is the v1 table itself, as before.
 """
 
 from __future__ import annotations
@@ -46,10 +46,9 @@ class EventTables:
         missing = [name for name in archive if name not in current]
         if missing:
             raise EventSourceError(f"{self.current} lacks v1 columns {missing}")
-        # v2's newer key columns: v1 rows take the column's default (no origin known)
-        newer = [
-            name for name in contract.NEWER_KEY_COLUMNS if name in current and name not in archive
-        ]
+        # the columns v2 added (key origin, prices, rewards, usage kinds): v1 rows take v2's
+        # default for them, as v2's own rows written before a column existed did
+        newer = [name for name in current if name not in archive]
         from_v1 = [*archive, *(f"CAST({current[n][1]} AS {current[n][0]}) AS {n}" for n in newer)]
         # a validated date of the configuration, formatted like the identifiers around it: the
         # relation is a name every scan and check puts after FROM, with parameters of its own

@@ -99,9 +99,8 @@ def test_every_table_folder_is_an_asset_and_every_summary_is_scheduled():
     assert set(described["jobs"]["pollen_daily"]) == set(catalog.summary_tables())
     assert described["jobs"]["pollen_weekly_report"] == [report]
     # the hourly run rebuilds the minute table health_hourly is grouped from, before it
-    assert {"usage_hourly", "health_hourly", "errors_hourly", "load_minutely"} == set(
-        described["jobs"]["pollen_hourly"]
-    )
+    hour_grain = {"usage_hourly", "usage_classified_hourly", "health_hourly", "errors_hourly"}
+    assert hour_grain | {"load_minutely"} == set(described["jobs"]["pollen_hourly"])
     assert "pollen_weekly_report_schedule 30 3 * * 1 pollen_weekly_report" in described["schedules"]
 
 

@@ -523,8 +523,13 @@ def _run_metadata(
 def _described_rows(ctx: checks.CheckContext, select: RenderedSelect) -> dict[str, Any]:
     """The table's columns, a preview of the window's rows and the SELECT that made them."""
     columns = ctx.store.rows(f"DESCRIBE TABLE {ctx.qualified}")
+    # an aggregate state (a uniq of users) has no value of its own to show: its result does
+    shown = ", ".join(
+        f"finalizeAggregation({name}) AS {name}" if type_.startswith("AggregateFunction") else name
+        for name, type_, *_ in columns
+    )
     preview = ctx.store.frame(
-        f"SELECT * FROM {ctx.qualified} WHERE {ctx.in_window} "
+        f"SELECT {shown} FROM {ctx.qualified} WHERE {ctx.in_window} "
         f"ORDER BY {ctx.table.time_column} LIMIT {PREVIEW_ROWS}",
         ctx.params(),
     )

@@ -1,0 +1,72 @@
+-- The team's generation_usage_hourly over our events relation (event_source.py: v2's final rows,
+-- the v1 archive where v2 has none), every environment kept as a dimension. Its measures as
+-- theirs (pollinations/pollinations, generation_usage_hourly_mv.pipe @ 776b5d1d): calls are
+-- requests; served, billed, Pollen, rewards and usage count 2xx rows; users and apps are uniq
+-- states. total_pollen (every status) is ours: it reconciles with raw events.
+SELECT
+    toStartOfHour(start_time, 'UTC') AS hour,
+    environment,
+    $raw_traffic_group AS traffic_group,
+    $raw_classified_model AS model,
+    $raw_workload AS workload,
+    $raw_funding_source AS funding_source,
+    $raw_is_byop AS is_byop,
+    $raw_is_community AS is_community,
+    $raw_business_stream AS business_stream,
+    count() AS all_calls,
+    countIf($raw_success) AS successful_calls,
+    countIf(billed) AS billed_calls,
+    uniqState(user_id) AS users,
+    uniqIfState(api_key_client_id, is_byop) AS apps,
+    sum(total_price) AS total_pollen,
+    sumIf(total_price, billed) AS gross_consumption,
+    sumIf(
+        total_price - dev_price,
+        billed AND is_byop = 1 AND api_key_created_for_user_id NOT IN ('', 'undefined')
+            AND total_price > dev_price
+    ) AS byop_reward,
+    sumIf(
+        community_model_reward_amount,
+        billed AND community_model_reward_user_id NOT IN ('', 'undefined')
+            AND community_model_reward_amount > 0
+    ) AS community_reward,
+    sumIf(toUInt64(token_count_prompt_text), $raw_success) AS prompt_text_tokens,
+    sumIf(toUInt64(token_count_prompt_cached), $raw_success) AS prompt_cached_tokens,
+    sumIf(toUInt64(token_count_prompt_cache_write), $raw_success) AS prompt_cache_write_tokens,
+    sumIf(toUInt64(token_count_completion_text), $raw_success) AS completion_text_tokens,
+    sumIf(toUInt64(token_count_completion_reasoning), $raw_success) AS completion_reasoning_tokens,
+    sumIf(toUInt64(token_count_prompt_image), $raw_success) AS prompt_image_tokens,
+    sumIf(toUInt64(token_count_completion_image), $raw_success) AS completion_image_tokens,
+    sumIf(toUInt64(token_count_completion_video_tokens), $raw_success) AS completion_video_tokens,
+    sumIf(token_count_prompt_audio_seconds, $raw_success) AS prompt_audio_seconds,
+    sumIf(token_count_completion_audio_seconds, $raw_success) AS completion_audio_seconds,
+    sumIf(token_count_completion_video_seconds, $raw_success) AS completion_video_seconds
+FROM
+(
+    SELECT
+        start_time,
+        environment,
+        api_key_id,
+        resolved_model_requested,
+        model_used,
+        model_requested,
+        event_type,
+        selected_meter_slug,
+        model_provider_used,
+        response_status,
+        user_id,
+        total_price,
+        token_count_prompt_text,
+        token_count_prompt_cached,
+        token_count_completion_text,
+        token_count_completion_reasoning,
+        token_count_prompt_image,
+        token_count_completion_image,
+        $optional_columns,
+        $raw_success AND is_billed_usage AS billed
+    FROM $raw_table
+    WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')}
+)
+GROUP BY
+    hour, environment, traffic_group, model, workload, funding_source, is_byop, is_community,
+    business_stream

@@ -1,0 +1,39 @@
+-- Per hour and the team's classification (environment, traffic group, model, workload, funding
+-- source, BYOP, community model, business stream): their generation_usage_hourly's measures, so
+-- each of their current dashboards' scopes is a WHERE here. users and apps are uniq states, as
+-- theirs: a range's users are uniqMerge(users), the number their panels show.
+CREATE TABLE IF NOT EXISTS pollen.usage_classified_hourly ON CLUSTER pollen_cluster
+(
+    hour DateTime('UTC'),
+    environment LowCardinality(String),
+    traffic_group LowCardinality(String),
+    model LowCardinality(String),
+    workload LowCardinality(String),
+    funding_source LowCardinality(String),
+    is_byop UInt8,
+    is_community UInt8,
+    business_stream LowCardinality(String),
+    all_calls UInt64,
+    successful_calls UInt64,
+    billed_calls UInt64,
+    users AggregateFunction(uniq, String),
+    apps AggregateFunction(uniqIf, String, UInt8),
+    total_pollen Float64,
+    gross_consumption Float64,
+    byop_reward Float64,
+    community_reward Float64,
+    prompt_text_tokens UInt64,
+    prompt_cached_tokens UInt64,
+    prompt_cache_write_tokens UInt64,
+    completion_text_tokens UInt64,
+    completion_reasoning_tokens UInt64,
+    prompt_image_tokens UInt64,
+    completion_image_tokens UInt64,
+    completion_video_tokens UInt64,
+    prompt_audio_seconds Float64,
+    completion_audio_seconds Float64,
+    completion_video_seconds Float64
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/usage_classified_hourly', '{replica}')
+PARTITION BY toDate(hour)
+ORDER BY (hour, environment, traffic_group, funding_source, business_stream, model, workload)

@@ -1,0 +1,128 @@
+"""usage_classified_hourly: the team's classification and measures (their generation_usage_hourly)
+over hand-made v2 events and a v1 cache hit; every expected number is counted by hand below."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pollen_pipeline.settings import SettingsError
+from pollen_pipeline.store import Store
+from pollen_pipeline_tests.databases import materialize
+from pollen_pipeline_tests.events import event, insert_events
+
+DAY = dt.date(2026, 2, 10)
+LEGACY_KEY, INTERNAL_KEY = "lIa3Q9Wdq2jAw1mkdI38g5zpsaZr45qz", "OHD2QWIGKWUHr1GVM403RKgUIWl2nLQS"
+PACK, TIER = "local:pack", "local:tier"
+
+
+def v2(start: str, **fields: object) -> dict:
+    """A final v2 row of every v2 column the test sets (alice's key k1 unless given)."""
+    defaults = {"is_final": True, "api_key_client_id": "undefined", "dev_price": 0.0}
+    defaults |= {
+        "community_model_reward_user_id": "undefined",
+        "community_model_reward_amount": 0.0,
+    }
+    return event(start, **{**defaults, "api_key_created_for_user_id": "undefined", **fields})
+
+
+CURRENT = [
+    # a paid request of alice, and before it a failed attempt of the same request (not a call)
+    v2(
+        "2026-02-10 10:00:00", request_id="r1", is_final=False, response_status=500, total_price=0.0
+    ),
+    v2("2026-02-10 10:00:01", request_id="r1", selected_meter_slug=PACK, total_price=1.0),
+    v2("2026-02-10 10:01:00", api_key_id=LEGACY_KEY, selected_meter_slug=TIER, total_price=0.2),
+    v2("2026-02-10 10:02:00", api_key_id=INTERNAL_KEY, selected_meter_slug=TIER, total_price=0.1),
+    # BYOP: carol's app key, the end user pays 0.5 of which 0.4 is the developer price
+    v2(
+        "2026-02-10 10:03:00",
+        user_id="u3",
+        api_key_id="k3",
+        api_key_client_id="app-1",
+        api_key_created_for_user_id="u9",
+        selected_meter_slug=PACK,
+        total_price=0.5,
+        dev_price=0.4,
+    ),
+    # a community model: its owner u8 is rewarded 0.05 of alice's 0.3
+    v2(
+        "2026-02-10 10:04:00",
+        model_provider_used="community",
+        community_model_reward_user_id="u8",
+        community_model_reward_amount=0.05,
+        selected_meter_slug=TIER,
+        total_price=0.3,
+    ),
+    # bob refused for lack of Pollen: a call, unfunded, not served
+    v2(
+        "2026-02-10 10:05:00",
+        user_id="u2",
+        api_key_id="k2",
+        response_status=402,
+        selected_meter_slug="undefined",
+        is_billed_usage=False,
+        total_price=0.0,
+    ),
+    v2("2026-02-10 10:06:00", environment="staging", total_price=0.7),
+]
+# a cache hit, which only v1 holds: alice's, on her tier
+ARCHIVE = [event("2026-02-10 10:07:00", cache_hit=True, selected_meter_slug=TIER, total_price=0.1)]
+
+
+def sums(store: Store, where: str) -> tuple:
+    [row] = store.rows(
+        "SELECT sum(all_calls), sum(successful_calls), sum(billed_calls), uniqMerge(users), "
+        "uniqIfMerge(apps), round(sum(gross_consumption), 9), round(sum(byop_reward), 9), "
+        "round(sum(community_reward), 9), sum(prompt_text_tokens) "
+        f"FROM {store.table('usage_classified_hourly')} WHERE {where}"
+    )
+    return row
+
+
+@pytest.fixture
+def classified(store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
+    insert_events(store, CURRENT, "generation_event_v2")
+    insert_events(store, ARCHIVE)
+    monkeypatch.setenv("POLLEN_V2_FROM", DAY.isoformat())
+    materialize(DAY, DAY, "usage_classified_hourly")
+    return store
+
+
+def test_regular_production_traffic_as_the_team_counts_it(classified: Store):
+    regular = "environment = 'production' AND traffic_group = 'regular'"
+    # calls: r1 once, carol's, the community call, bob's 402, the cache hit; served: not bob's;
+    # users: alice, carol, bob; one BYOP app; Pollen of served billed calls 1 + 0.5 + 0.3 + 0.1;
+    # prompt tokens: 100 for each of the four served calls
+    assert sums(classified, regular) == (5, 4, 4, 3, 1, 1.9, 0.1, 0.05, 400)
+    assert sums(classified, "traffic_group = 'legacy'")[:2] == (1, 1)
+    assert sums(classified, "traffic_group = 'internal'")[:2] == (1, 1)
+    assert sums(classified, "environment = 'staging'")[0] == 1
+
+
+def test_funding_and_business_stream(classified: Store):
+    rows = classified.rows(
+        "SELECT funding_source, business_stream, sum(all_calls), round(sum(gross_consumption), 9) "
+        f"FROM {classified.table('usage_classified_hourly')} "
+        "WHERE environment = 'production' AND traffic_group = 'regular' GROUP BY ALL ORDER BY ALL"
+    )
+    assert rows == [
+        ("paid", "byop", 1, 0.5),
+        ("paid", "core", 1, 1.0),
+        ("quest", "community_direct", 1, 0.3),
+        ("quest", "core", 1, 0.1),
+        ("unfunded", "core", 1, 0.0),
+    ]
+
+
+def test_a_traffic_groups_file_with_an_unknown_group_is_refused(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+):
+    from pollen_pipeline.defs.usage.usage_classified_hourly.rules import traffic_groups
+
+    path = tmp_path / "groups.yaml"
+    path.write_text("legacy: [a]\nvip: [b]\n")
+    monkeypatch.setenv("POLLEN_TRAFFIC_GROUPS", str(path))
+    with pytest.raises(SettingsError, match="not \\['vip'\\]"):
+        traffic_groups()
