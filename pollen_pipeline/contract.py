@@ -309,6 +309,7 @@ def fragments() -> dict[str, str]:
         "raw_is_byop": RAW_IS_BYOP,
         "raw_is_community": RAW_IS_COMMUNITY,
         "raw_business_stream": RAW_BUSINESS_STREAM,
+        "raw_v1_only_rows": RAW_V1_ONLY_ROWS,
         "raw_error_status": RAW_ERROR_STATUS,
         "raw_error_events": RAW_ERROR_EVENTS,
         "raw_refused_for_balance": RAW_REFUSED_FOR_BALANCE,

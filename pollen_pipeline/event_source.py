@@ -41,8 +41,9 @@ class EventTables:
         if self.v2_from is None:
             return self.archive
         archive, current = _columns(raw, self.archive), _columns(raw, self.current)
-        if not current:
-            raise EventSourceError(f"POLLEN_V2_FROM is set but {self.current} does not exist")
+        for table, columns in ((self.current, current), (self.archive, archive)):
+            if not columns:
+                raise EventSourceError(f"POLLEN_V2_FROM is set but {table} does not exist")
         missing = [name for name in archive if name not in current]
         if missing:
             raise EventSourceError(f"{self.current} lacks v1 columns {missing}")
@@ -67,6 +68,6 @@ def _columns(raw: Store, table: str) -> dict[str, tuple[str, str]]:
     rows = raw.rows(
         "SELECT name, type, default_expression FROM system.columns "
         "WHERE database = {database:String} AND table = {table:String} ORDER BY position",
-        {"database": database or raw.database, "table": name},
+        {"database": database or raw.database, "table": name},  # unqualified: the store's
     )
     return {row[0]: (row[1], row[2] or f"defaultValueOfTypeName('{row[1]}')") for row in rows}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pollen_pipeline.event_source import EventTables
 
+V2 = "generation_event_v2"  # the team's current raw event table (event_source.py)
 DEFAULT_START_DATE = "2025-11-12"  # first day with meter data in the real system
 DEFAULT_QUERY_TIMEOUT_SECONDS = 600  # a day-chunk scan takes seconds; this stops runaways
 # More distinct messages a day than this means the normalisation no longer folds a new message
@@ -55,19 +56,25 @@ class Settings:
     @property
     def event_tables(self) -> EventTables:
         """The raw event tables and how they combine (``relation(raw)`` is what scans read)."""
-        current = self.source_table_v2 or f"{self.database}.generation_event_v2"
-        return EventTables(self.raw_table, current, self.v2_from)
+        return EventTables(
+            self.raw_table, self.source_table_v2 or self._beside_raw(V2), self.v2_from
+        )
+
+    def _beside_raw(self, name: str) -> str:
+        """Table ``name`` where raw events are read: the store's database, or on the source the
+        database of ``raw_table`` (where Tinybird keeps the workspace's tables)."""
+        if self.source_clickhouse_url is None:
+            return f"{self.database}.{name}"
+        database = self.raw_table.rpartition(".")[0]
+        return f"{database}.{name}" if database else name
 
     def side_table(self, name: str) -> str:
         """Where side source ``name`` (its Tinybird name) is read: in the store, or on the
         source ClickHouse beside the raw events (the database of ``raw_table``) unless its
         ``POLLEN_SOURCE_<NAME>_TABLE`` names it."""
-        if self.source_clickhouse_url is None:
-            return f"{self.database}.{name}"
-        if name in self.source_side_tables:
+        if name in self.source_side_tables and self.source_clickhouse_url is not None:
             return self.source_side_tables[name]
-        database = self.raw_table.rpartition(".")[0]
-        return f"{database}.{name}" if database else name
+        return self._beside_raw(name)
 
 
 def default_store_url() -> str:

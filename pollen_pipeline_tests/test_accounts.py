@@ -215,3 +215,10 @@ def test_side_sources_load_through_a_source_that_refuses_writes_and_settings(
     # both SELECTs and the recount ran on the source, reading the side tables there
     for table in ("d1_user", "stripe_event", "polar_event"):
         assert any(f"FROM {store.table(table)}" in sql for sql in reads), table
+
+
+def test_an_absent_snapshot_table_leaves_accounts_empty_with_their_check_passing(store):
+    store.command(f"DROP TABLE {store.table('d1_user')}")
+    result = materialize(DAY1, DAY2, "user_accounts_daily")
+    assert store.scalar(f"SELECT count() FROM {store.table('user_accounts_daily')}") == 0
+    assert passed_checks(result) and all(passed_checks(result).values())

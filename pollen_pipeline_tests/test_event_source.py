@@ -97,3 +97,21 @@ def test_v2_from_without_a_v2_table_says_so(store: Store, monkeypatch: pytest.Mo
     resource = ClickHouseResource()
     with pytest.raises(EventSourceError, match="no_such_table does not exist"):
         resource.settings().event_tables.relation(store)
+
+
+def test_without_its_archive_the_relation_says_so(store: Store, monkeypatch: pytest.MonkeyPatch):
+    store.command(f"DROP TABLE {store.table(V1)}")
+    monkeypatch.setenv("POLLEN_V2_FROM", V2_FROM.isoformat())
+    with pytest.raises(EventSourceError, match="generation_event does not exist"):
+        ClickHouseResource().settings().event_tables.relation(store)
+
+
+def test_on_a_source_v2_is_read_beside_the_raw_events(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("POLLEN_SOURCE_CLICKHOUSE_URL", "https://reader@tinybird.example:443")
+    monkeypatch.setenv("POLLEN_SOURCE_TABLE", "workspace.generation_event")
+    monkeypatch.delenv("POLLEN_SOURCE_TABLE_V2", raising=False)
+    tables = ClickHouseResource().settings().event_tables
+    assert (tables.archive, tables.current) == (
+        "workspace.generation_event",
+        "workspace.generation_event_v2",
+    )

@@ -92,10 +92,12 @@ def classified(store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
 
 def test_regular_production_traffic_as_the_team_counts_it(classified: Store):
     regular = "environment = 'production' AND traffic_group = 'regular'"
-    # calls: r1 once, carol's, the community call, bob's 402, the cache hit; served: not bob's;
-    # users: alice, carol, bob; one BYOP app; Pollen of served billed calls 1 + 0.5 + 0.3 + 0.1;
-    # prompt tokens: 100 for each of the four served calls
-    assert sums(classified, regular) == (5, 4, 4, 3, 1, 1.9, 0.1, 0.05, 400)
+    # their scope (v2 rows): calls r1 once, carol's, the community call, bob's 402; served: not
+    # bob's; users: alice, carol, bob; one BYOP app; Pollen of served billed calls 1 + 0.5 + 0.3;
+    # prompt tokens: 100 for each of the three served calls
+    assert sums(classified, f"{regular} AND v1_only = 0") == (4, 3, 3, 3, 1, 1.8, 0.1, 0.05, 300)
+    # the cache hit only v1 holds: its own rows
+    assert sums(classified, f"{regular} AND v1_only = 1") == (1, 1, 1, 1, 0, 0.1, 0.0, 0.0, 100)
     assert sums(classified, "traffic_group = 'legacy'")[:2] == (1, 1)
     assert sums(classified, "traffic_group = 'internal'")[:2] == (1, 1)
     assert sums(classified, "environment = 'staging'")[0] == 1
@@ -105,13 +107,13 @@ def test_funding_and_business_stream(classified: Store):
     rows = classified.rows(
         "SELECT funding_source, business_stream, sum(all_calls), round(sum(gross_consumption), 9) "
         f"FROM {classified.table('usage_classified_hourly')} "
-        "WHERE environment = 'production' AND traffic_group = 'regular' GROUP BY ALL ORDER BY ALL"
+        "WHERE environment = 'production' AND traffic_group = 'regular' AND v1_only = 0 "
+        "GROUP BY ALL ORDER BY ALL"
     )
     assert rows == [
         ("paid", "byop", 1, 0.5),
         ("paid", "core", 1, 1.0),
         ("quest", "community_direct", 1, 0.3),
-        ("quest", "core", 1, 0.1),
         ("unfunded", "core", 1, 0.0),
     ]
 

@@ -41,6 +41,9 @@ def accounts_match_snapshot(ctx: CheckContext) -> Verdict:
         f"FROM {ctx.qualified} WHERE {ctx.in_window} GROUP BY day"
     )
     users = ctx.side("d1_user")
+    # absent: the run left the window empty, with a note; there is nothing to recount
+    if not ctx.raw.has_table(users):
+        return Verdict(True, f"{users} absent: no snapshot, no rows to recount", {})
     expected = (
         "SELECT toDate(u.synced_at, 'UTC') AS day, count(), "
         "countIf(intDiv(u.created_at, 86400) = toUInt16(day)), countIf(u.banned != 0) "

@@ -2,7 +2,8 @@
 -- the v1 archive where v2 has none), every environment kept as a dimension. Its measures as
 -- theirs (pollinations/pollinations, generation_usage_hourly_mv.pipe @ 776b5d1d): calls are
 -- requests; served, billed, Pollen, rewards and usage count 2xx rows; users and apps are uniq
--- states. total_pollen (every status) is ours: it reconciles with raw events.
+-- states. total_pollen (every status) is ours: it reconciles with raw events. The team's scope is
+-- v1_only = 0 (their summary reads v2, which never holds cache hits nor anonymous requests).
 SELECT
     toStartOfHour(start_time, 'UTC') AS hour,
     environment,
@@ -13,6 +14,7 @@ SELECT
     $raw_is_byop AS is_byop,
     $raw_is_community AS is_community,
     $raw_business_stream AS business_stream,
+    toUInt8($raw_v1_only_rows) AS v1_only,
     count() AS all_calls,
     countIf($raw_success) AS successful_calls,
     countIf(billed) AS billed_calls,
@@ -53,6 +55,7 @@ FROM
         event_type,
         selected_meter_slug,
         model_provider_used,
+        cache_hit,
         response_status,
         user_id,
         total_price,
@@ -69,4 +72,4 @@ FROM
 )
 GROUP BY
     hour, environment, traffic_group, model, workload, funding_source, is_byop, is_community,
-    business_stream
+    business_stream, v1_only

@@ -1,7 +1,8 @@
 -- Per hour and the team's classification (environment, traffic group, model, workload, funding
 -- source, BYOP, community model, business stream): their generation_usage_hourly's measures, so
 -- each of their current dashboards' scopes is a WHERE here. users and apps are uniq states, as
--- theirs: a range's users are uniqMerge(users), the number their panels show.
+-- theirs: a range's users are uniqMerge(users), the number their panels show. v1_only = 1: the
+-- cache hits and anonymous requests only v1 holds, which the team's summary (v2) does not count.
 CREATE TABLE IF NOT EXISTS ${database}.usage_classified_hourly
 (
     hour DateTime('UTC'),
@@ -13,6 +14,7 @@ CREATE TABLE IF NOT EXISTS ${database}.usage_classified_hourly
     is_byop UInt8,
     is_community UInt8,
     business_stream LowCardinality(String),
+    v1_only UInt8,
     all_calls UInt64,
     successful_calls UInt64,
     billed_calls UInt64,
