@@ -72,6 +72,8 @@ class Settings:
         """Where side source ``name`` (its Tinybird name) is read: in the store, or on the
         source ClickHouse beside the raw events (the database of ``raw_table``) unless its
         ``POLLEN_SOURCE_<NAME>_TABLE`` names it."""
+        if name == V2:  # its own variable, POLLEN_SOURCE_TABLE_V2
+            return self.event_tables.current
         if name in self.source_side_tables and self.source_clickhouse_url is not None:
             return self.source_side_tables[name]
         return self._beside_raw(name)

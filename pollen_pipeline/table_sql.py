@@ -144,12 +144,17 @@ class TableSql:
     def text(self, file_name: str) -> str:
         return (self.folder / file_name).read_text()
 
-    def upstream(self) -> list[str]:
-        """The tables the SELECT reads: the ``$<table>`` names it uses, and raw events for
-        ``$raw_table``; in order of first use."""
+    def named_tables(self) -> list[str]:
+        """The ``$<table>`` names the SELECT uses, in order of first use."""
         names = placeholders(self.text(SELECT_FILE))
-        tables = [name for name in names if name in self.tables and name not in self.fragments]
-        return tables + ([RAW_ASSET, RAW_V2_ASSET] if RAW_TABLE_NAME in names else [])
+        return [name for name in names if name in self.tables and name not in self.fragments]
+
+    def upstream(self) -> list[str]:
+        """The tables the SELECT reads: the ``$<table>`` names it uses, and raw events (both
+        event tables) for ``$raw_table``; in order of first use."""
+        raw = RAW_TABLE_NAME in placeholders(self.text(SELECT_FILE))
+        named = self.named_tables()
+        return named + [name for name in (RAW_ASSET, RAW_V2_ASSET) if raw and name not in named]
 
     def validate(self) -> None:
         """Raise :class:`TemplateError` when either file uses an undefined ``$name``, or the

@@ -115,3 +115,16 @@ def test_on_a_source_v2_is_read_beside_the_raw_events(monkeypatch: pytest.Monkey
         "workspace.generation_event",
         "workspace.generation_event_v2",
     )
+
+
+def test_fallback_attempts_are_counted_apart_from_requests(store: Store):
+    insert_events(store, CURRENT, V2)
+    result = materialize(BEFORE, V2_FROM, "fallbacks_daily")
+    rows = store.rows(
+        "SELECT day, model_tried, response_status, attempts, requests "
+        f"FROM {store.table('fallbacks_daily')} ORDER BY model_tried"
+    )
+    # r-fb tried m-a, then m-c, each failing with a 500, before m-b served it
+    assert rows == [(V2_FROM, "m-a", 500, 1, 1), (V2_FROM, "m-c", 500, 1, 1)]
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks == {"attempts_match_v2": True}

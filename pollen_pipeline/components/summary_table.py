@@ -336,10 +336,11 @@ class TablePlan:
 
     @property
     def side_sources(self) -> list[str]:
-        """The side sources the SELECT reads: where raw events are read, under their names
-        there (``Settings.side_table``)."""
-        sides = set(catalog.raw_tables()) - set(catalog.EVENT_TABLES)  # events: event_source.py
-        return [name for name in self.sql.upstream() if name in sides]
+        """The raw tables the SELECT names (``$d1_user``; ``$raw_table`` is the events relation,
+        event_source.py): read where raw events are, under their names there
+        (``Settings.side_table``)."""
+        raw = set(catalog.raw_tables()) - {catalog.RAW_TABLE}
+        return [name for name in self.sql.named_tables() if name in raw]
 
     @property
     def reads_source(self) -> bool:
