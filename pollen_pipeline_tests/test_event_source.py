@@ -128,3 +128,26 @@ def test_fallback_attempts_are_counted_apart_from_requests(store: Store):
     assert rows == [(V2_FROM, "m-a", 500, 1, 1), (V2_FROM, "m-c", 500, 1, 1)]
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert checks == {"attempts_match_v2": True}
+
+
+def test_an_agent_run_costs_its_steps(store: Store, monkeypatch: pytest.MonkeyPatch):
+    insert_events(store, ARCHIVE, V1)
+    insert_events(store, CURRENT, V2)
+    monkeypatch.setenv("POLLEN_V2_FROM", V2_FROM.isoformat())
+    result = materialize(BEFORE, V2_FROM, "agent_runs_daily")
+    rows = store.rows(
+        "SELECT day, user_id, runs, steps, round(run_pollen, 9) "
+        f"FROM {store.table('agent_runs_daily')}"
+    )
+    # run-1: its free parent row is no step; step-1 and step-2 cost 0.2 + 0.3
+    assert rows == [(V2_FROM, "u1", 1, 2, 0.5)]
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks == {"steps_match_raw": True}
+
+
+def test_without_v2_there_are_no_agent_runs(store: Store):
+    insert_events(store, ARCHIVE, V1)
+    result = materialize(BEFORE, V2_FROM, "agent_runs_daily")
+    assert store.scalar(f"SELECT count() FROM {store.table('agent_runs_daily')}") == 0
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks == {"steps_match_raw": True}

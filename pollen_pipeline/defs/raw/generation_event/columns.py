@@ -25,3 +25,35 @@ def key_origin_fragments(raw: Store, raw_table: str) -> dict[str, str]:
         "raw_key_origin": contract.RAW_KEY_ORIGIN_NEWER if newer else contract.RAW_KEY_ORIGIN_SEED,
         "key_columns": "1" if newer else "0",
     }
+
+
+# --- v2's columns on any raw table ------------------------------------------------------------
+# Tables reading columns v2 added (key client id, developer price, rewards, usage kinds, agent
+# runs) list them as ``$optional_columns``: on a raw table without one (the seed's v1 schema) its
+# v2 default stands in, so the table means the same on either.
+# v2 column -> its value where the raw table lacks it (the datasource's default)
+OPTIONAL_COLUMNS = {
+    "api_key_client_id": "'undefined'",
+    "api_key_created_for_user_id": "'undefined'",
+    "dev_price": "toFloat64(0)",
+    "community_model_reward_user_id": "'undefined'",
+    "community_model_reward_amount": "toFloat64(0)",
+    "token_count_prompt_cache_write": "toUInt32(0)",
+    "token_count_completion_video_tokens": "toUInt32(0)",
+    "token_count_prompt_audio_seconds": "toFloat64(0)",
+    "token_count_completion_audio_seconds": "toFloat64(0)",
+    "token_count_completion_video_seconds": "toFloat64(0)",
+    "parent_request_id": "''",
+}
+
+
+@provides("optional_columns")
+def optional_columns(raw: Store, events: str) -> dict[str, str]:
+    """``$optional_columns``: each column of ``OPTIONAL_COLUMNS``, or its default under its name
+    where ``events`` (the raw relation) lacks it."""
+    present = {row[0] for row in raw.rows(f"DESCRIBE (SELECT * FROM {events})")}
+    columns = [
+        name if name in present else f"{default} AS {name}"
+        for name, default in OPTIONAL_COLUMNS.items()
+    ]
+    return {"optional_columns": ",\n        ".join(columns)}
