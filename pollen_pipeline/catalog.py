@@ -147,6 +147,12 @@ def init_store(store: Store) -> list[str]:
             for statement in create_statements(name, store):
                 store.command(statement)
             created.append(name)
+    if LEDGER_TABLE in existing:  # a ledger of an older version: every file it holds is v1's
+        on_cluster = f" ON CLUSTER {store.cluster}" if store.cluster else ""
+        store.command(
+            f"ALTER TABLE {store.table(LEDGER_TABLE)}{on_cluster} ADD COLUMN IF NOT EXISTS "
+            f"table_name LowCardinality(String) DEFAULT '{RAW_TABLE}'"
+        )
     return created
 
 

@@ -524,11 +524,14 @@ class Loader:
         return result
 
     def _ledger_entry(self, digest: str) -> tuple | None:
+        """When and as which file this content went into this table, if it did: the same file
+        loaded into another raw table (a v2 export first sent to v1 by mistake) loads there."""
         rows = self.store.rows(
             "SELECT toString(loaded_at), path, rows, rejected "
             f"FROM {self.store.table(LEDGER_TABLE)} "
-            "WHERE content_hash = {hash:String} ORDER BY loaded_at LIMIT 1",
-            {"hash": digest},
+            "WHERE content_hash = {hash:String} AND table_name = {table:String} "
+            "ORDER BY loaded_at LIMIT 1",
+            {"hash": digest, "table": self.table},
         )
         return rows[0] if rows else None
 
@@ -578,10 +581,11 @@ class Loader:
         self._attach(staging.names["rejected"], catalog.rejected_table(self.table))
         self.store.command(
             f"INSERT INTO {self.store.table(LEDGER_TABLE)} "
-            "(content_hash, path, format, loaded_at, rows, rejected) VALUES "
+            "(content_hash, path, format, loaded_at, rows, rejected, table_name) VALUES "
             "({hash:String}, {path:String}, {format:String}, now(), {rows:UInt64}, "
-            "{rejected:UInt64})",
+            "{rejected:UInt64}, {table:String})",
             {
+                "table": self.table,
                 "hash": result.content_hash,
                 "path": str(path),
                 "format": fmt,

@@ -284,3 +284,25 @@ def test_demo_regenerates_into_an_empty_raw_table_and_never_clears_loaded_files(
     assert main(["demo", "--days", "1", "--events-per-day", "50"]) == 1
     assert "holds 1 loaded file(s)" in capsys.readouterr().err
     assert count(store, RAW_TABLE) == 10
+
+
+def test_a_file_loads_once_per_raw_table(store, tmp_path, capsys):
+    """A v2 export first loaded into v1 by mistake still loads into v2; then once only."""
+    path = write_ndjson(tmp_path / "v2.ndjson", good_events(10))
+    assert main(["load", str(path)]) == 0
+    assert main(["load", "--table", "generation_event_v2", str(path)]) == 0
+    assert "already loaded on" not in capsys.readouterr().out
+    assert main(["load", "--table", "generation_event_v2", str(path)]) == 0
+    assert "already loaded on" in capsys.readouterr().out
+    assert (count(store, RAW_TABLE), count(store, "generation_event_v2")) == (10, 10)
+
+
+def test_an_older_ledger_gains_the_table_column_and_keeps_its_files(store, tmp_path, capsys):
+    path = write_ndjson(tmp_path / "old.ndjson", good_events(5))
+    assert main(["load", str(path)]) == 0
+    ledger = store.table("load_ledger")
+    store.command(f"ALTER TABLE {ledger} DROP COLUMN table_name")  # as an older version left it
+    assert main(["init"]) == 0
+    assert main(["load", str(path)]) == 0
+    assert "already loaded on" in capsys.readouterr().out
+    assert count(store, RAW_TABLE) == 5
