@@ -32,7 +32,10 @@ ARCHIVE = [
 
 def v2(start: str, **fields: object) -> dict:
     """A v2 row: final and without a parent unless given (every row names every column)."""
-    return event(start, **{"is_final": True, "parent_request_id": "", **fields})
+    none: dict = {}
+    defaults = {"is_final": True, "parent_request_id": ""}
+    defaults |= {"adjustment_costs": none, "adjustment_units": none}
+    return event(start, **{**defaults, **fields})
 
 
 FAILED_ATTEMPT = {"is_final": False, "response_status": 500, "total_price": 0.0, "total_cost": 0.0}
@@ -40,7 +43,14 @@ FAILED_ATTEMPT = {"is_final": False, "response_status": 500, "total_price": 0.0,
 # model m-b served it, and an agent run (a free parent row, two priced children).
 CURRENT = [
     v2("2026-02-09 10:00:00", request_id="r-before", total_price=0.5),
-    v2("2026-02-10 09:00:00", request_id="r-both", total_price=0.25),
+    v2(
+        "2026-02-10 09:00:00",
+        request_id="r-both",
+        total_price=0.25,
+        # two web searches, already inside its price: 0.002 USD each
+        adjustment_costs={"google.search_query.v1": 0.004},
+        adjustment_units={"google.search_query.v1": 2.0},
+    ),
     v2("2026-02-10 13:00:00", request_id="r-fb", model_used="m-a", **FAILED_ATTEMPT),
     v2("2026-02-10 13:00:01", request_id="r-fb", model_used="m-c", **FAILED_ATTEMPT),
     v2("2026-02-10 13:00:02", request_id="r-fb", model_used="m-b", total_price=0.4),
@@ -151,3 +161,17 @@ def test_without_v2_there_are_no_agent_runs(store: Store):
     assert store.scalar(f"SELECT count() FROM {store.table('agent_runs_daily')}") == 0
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert checks == {"steps_match_raw": True}
+
+
+def test_adjustments_by_rule(store: Store, monkeypatch: pytest.MonkeyPatch):
+    insert_events(store, ARCHIVE, V1)
+    insert_events(store, CURRENT, V2)
+    monkeypatch.setenv("POLLEN_V2_FROM", V2_FROM.isoformat())
+    result = materialize(BEFORE, V2_FROM, "adjustments_daily")
+    rows = store.rows(
+        f"SELECT day, rule_id, requests, cost_usd, units FROM {store.table('adjustments_daily')}"
+    )
+    # r-both's two searches, counted once (v1's copy of r-both has no adjustments column)
+    assert rows == [(V2_FROM, "google.search_query.v1", 1, 0.004, 2.0)]
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks == {"costs_match_raw": True}

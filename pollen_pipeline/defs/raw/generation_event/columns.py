@@ -29,8 +29,8 @@ def key_origin_fragments(raw: Store, raw_table: str) -> dict[str, str]:
 
 # --- v2's columns on any raw table ------------------------------------------------------------
 # Tables reading columns v2 added (key client id, developer price, rewards, usage kinds, agent
-# runs) list them as ``$optional_columns``: on a raw table without one (the seed's v1 schema) its
-# v2 default stands in, so the table means the same on either.
+# runs, adjustments) list them as ``$optional_columns``: on a raw table without one (the seed's
+# v1 schema) its v2 default stands in, so the table means the same on either.
 # v2 column -> its value where the raw table lacks it (the datasource's default)
 OPTIONAL_COLUMNS = {
     "api_key_client_id": "'undefined'",
@@ -44,6 +44,8 @@ OPTIONAL_COLUMNS = {
     "token_count_completion_audio_seconds": "toFloat64(0)",
     "token_count_completion_video_seconds": "toFloat64(0)",
     "parent_request_id": "''",
+    "adjustment_costs": "CAST(map(), 'Map(String, Float64)')",
+    "adjustment_units": "CAST(map(), 'Map(String, Float64)')",
 }
 
 
