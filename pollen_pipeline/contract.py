@@ -234,6 +234,12 @@ RAW_ERROR_MEASURES = """count() AS events,
 DAYS_IN_RUN = (
     "day >= toDate({start:DateTime('UTC')}, 'UTC') AND day < toDate({end:DateTime('UTC')}, 'UTC')"
 )
+# Every UTC day of the run's window, as an array (tables with a row per day even when their
+# sources have none that day).
+RUN_DAYS = (
+    "arrayMap(i -> toDate({start:DateTime('UTC')}, 'UTC') + i, "
+    "range(toUInt32(dateDiff('day', {start:DateTime('UTC')}, {end:DateTime('UTC')}))))"
+)
 FACTS_USAGE_ROWS = f"filter_status = '{PASSED}'"
 FACTS_ECONOMICS_ROWS = f"{FACTS_USAGE_ROWS} AND is_router = 0"
 
@@ -250,6 +256,8 @@ METER_COLUMNS = (
     ("tokens", "UInt64", "sum(token_sum)"),
 )
 FACTS_METER_SUMS = ",\n    ".join(f"{sql} AS {name}" for name, _, sql in METER_COLUMNS)
+# The same columns summed again over rows of an economics table (a rollup of a summary).
+METER_RESUMS = ",\n    ".join(f"sum({name}) AS {name}" for name, _, _ in METER_COLUMNS)
 
 
 def column_definitions(columns: Sequence[tuple[str, str]]) -> str:
@@ -320,6 +328,8 @@ def fragments() -> dict[str, str]:
         "usage_rows": FACTS_USAGE_ROWS,
         "economics_rows": FACTS_ECONOMICS_ROWS,
         "meter_sums": FACTS_METER_SUMS,
+        "meter_resums": METER_RESUMS,
+        "run_days": RUN_DAYS,
         "meter_columns": column_definitions([(name, type_) for name, type_, _ in METER_COLUMNS]),
         "enduser_pollen": FACTS_ENDUSER_POLLEN,
         "developer_pollen": FACTS_DEVELOPER_POLLEN,

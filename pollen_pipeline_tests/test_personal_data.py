@@ -25,6 +25,10 @@ PERSONAL = {
 }
 
 
+# The synthetic key snapshots hold no BYOP end-user key (README, "Synthetic data"): no row.
+EMPTY_ON_SYNTHETIC_DATA = {"byop_key_daily"}
+
+
 def columns(store, table: str) -> set[str]:
     return {row[0] for row in store.rows(f"DESCRIBE TABLE {store.table(table)}")}
 
@@ -62,7 +66,12 @@ def test_no_value_of_a_personal_column_reaches_the_tables_reading_side_sources(s
     readers = [
         name for name in catalog.summary_tables() if set(plan_of(name).side_sources) & set(PERSONAL)
     ]
-    assert sorted(readers) == ["payments_daily", "user_accounts_daily"]
+    assert sorted(readers) == [
+        "byop_key_daily",
+        "directory_app_daily",
+        "payments_daily",
+        "user_accounts_daily",
+    ]
     materialize(start, start + dt.timedelta(days=days - 1), *readers)
     personal = set()
     for source, names in PERSONAL.items():
@@ -86,4 +95,5 @@ def test_no_value_of_a_personal_column_reaches_the_tables_reading_side_sources(s
             for column in strings
             for (value,) in store.rows(f"SELECT DISTINCT {column} FROM {store.table(table)}")
         }
-        assert cells and not cells & personal, table
+        assert cells or table in EMPTY_ON_SYNTHETIC_DATA, table
+        assert not cells & personal, table
