@@ -35,6 +35,7 @@ from pollen_pipeline.dashboards import (
     platform_health,
     tiers_pricing,
     usage_cost,
+    workspace,
 )
 
 DASHBOARDS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -44,6 +45,7 @@ DASHBOARDS: dict[str, Callable[[], dict[str, Any]]] = {
     "pollen-data-quality.json": data_quality.dashboard,
     "pollen-operations.json": operations.dashboard,
     "pollen-tiers-pricing.json": tiers_pricing.dashboard,
+    "pollen-workspace.json": workspace.dashboard,
 }
 
 
