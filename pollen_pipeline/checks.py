@@ -44,6 +44,7 @@ RAW_SCOPES = {
     "production": contract.RAW_PRODUCTION_EVENTS,  # every status: health_hourly
     "production_users": contract.RAW_PRODUCTION_USER_EVENTS,  # balances
     "errors": contract.RAW_ERROR_EVENTS,  # production errors: errors_hourly, messages
+    "listed": contract.RAW_LISTED_EVENTS,  # users on an exclusion list: exclusions_daily
 }
 
 

@@ -16,7 +16,9 @@ Rules (seed ``000``, "Global Data Filters", and ``shared/REFERENCE.md``):
   economics metric; the usage table keeps it, flagged, so its share can be shown;
 * users the team excludes (``excluded_users``, e.g. banned ones: ``pollen exclude``) are out of
   every usage and economics number from the next materialization on, counted apart as the last
-  filter (``excluded``); the list reaches queries as the bound ``excluded_github_ids``.
+  filter (``excluded``); the list reaches queries as the bound ``excluded_github_ids``. D1's
+  banned accounts join that list only when the operator opts in (``POLLEN_EXCLUDE_D1_BANNED``):
+  by default the hand list alone decides, and the numbers are the seed's.
 
 Meters: ``pack`` (paid) is ``local:pack`` / ``v1:meter:pack``, ``tier`` (free) is ``local:tier``
 / ``v1:meter:tier``; every other slug (``local:combined``, dev meters, ``undefined``) is
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 UTC = dt.UTC
@@ -66,11 +69,31 @@ TIER = "tier"
 OTHER = "other"
 
 
-def params(excluded_github_ids: Sequence[str] = ()) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Exclusions:
+    """Who the last filter (``excluded``) removes, by GitHub id: the team's hand list
+    (``excluded_users``) and, only when the operator opts in, the accounts banned in D1's latest
+    snapshot. Both lists are bound apart too, so a table can say which one removed whom."""
+
+    hand_list: Sequence[str] = ()
+    d1_banned: Sequence[str] = ()
+    apply_d1_banned: bool = False  # POLLEN_EXCLUDE_D1_BANNED
+
+    @property
+    def applied(self) -> list[str]:
+        """The GitHub ids the contract removes."""
+        d1_banned = self.d1_banned if self.apply_d1_banned else ()
+        return sorted({*self.hand_list, *d1_banned})
+
+
+def params(exclusions: Exclusions | None = None) -> dict[str, Any]:
     """Bound parameters that the fragments below refer to; merge into every query's params.
-    ``excluded_github_ids``: the ``excluded_users`` list, read from the store by the resource."""
+    ``exclusions``: the lists read by the resource when a run starts (none: nobody)."""
+    exclusions = exclusions or Exclusions()
     return {
-        "excluded_github_ids": sorted(excluded_github_ids),
+        "excluded_github_ids": exclusions.applied,
+        "hand_list_github_ids": sorted(exclusions.hand_list),
+        "d1_banned_github_ids": sorted(exclusions.d1_banned),
         "production_environment": PRODUCTION_ENVIRONMENT,
         "bug_window_start": BUG_WINDOW_START,
         "bug_window_end": BUG_WINDOW_END,
@@ -140,6 +163,15 @@ RAW_FILTER_STATUS = f"""multiIf(
     '{PASSED}')"""
 
 RAW_IS_ROUTER = "toUInt8(user_github_id = {router_github_id:String})"
+
+# On either exclusion list, whether or not the contract applies it (D1's is opt-in): with the
+# filter status, which events each list removes or would remove (exclusions_daily).
+IS_LISTED = (
+    "(has({hand_list_github_ids:Array(String)}, user_github_id) "
+    "OR has({d1_banned_github_ids:Array(String)}, user_github_id))"
+)
+_PASSED_BUT_EXCLUSION = f"IN ('{PASSED}', '{EXCLUDED}')"
+RAW_LISTED_EVENTS = f"{RAW_FILTER_STATUS} {_PASSED_BUT_EXCLUSION} AND {IS_LISTED}"
 
 # Production events (any status) of the developers economics counts: no ROUTER, no excluded
 # user. Their balances are what balance_daily reads.
@@ -242,6 +274,7 @@ RUN_DAYS = (
 )
 FACTS_USAGE_ROWS = f"filter_status = '{PASSED}'"
 FACTS_ECONOMICS_ROWS = f"{FACTS_USAGE_ROWS} AND is_router = 0"
+FACTS_LISTED_ROWS = f"filter_status {_PASSED_BUT_EXCLUSION} AND {IS_LISTED}"
 
 # The money columns every economics table carries, in table order: name, ClickHouse type and
 # the aggregate over event_facts_daily rows; total = pack + tier + other. The DDL
@@ -327,6 +360,7 @@ def fragments() -> dict[str, str]:
         "days_in_run": DAYS_IN_RUN,
         "usage_rows": FACTS_USAGE_ROWS,
         "economics_rows": FACTS_ECONOMICS_ROWS,
+        "listed_rows": FACTS_LISTED_ROWS,
         "meter_sums": FACTS_METER_SUMS,
         "meter_resums": METER_RESUMS,
         "run_days": RUN_DAYS,

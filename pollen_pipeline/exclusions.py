@@ -1,5 +1,7 @@
 """The team's list of excluded users (``excluded_users``): out of every usage and economics
-number, like ROUTER, from the next materialization on (the contract's ``excluded`` filter)."""
+number, like ROUTER, from the next materialization on (the contract's ``excluded`` filter).
+D1's banned accounts are a second list, applied only when the operator opts in
+(``contract.Exclusions``)."""
 
 from __future__ import annotations
 
@@ -34,3 +36,17 @@ def listed(store: Store) -> list[tuple[str, str, dt.datetime]]:
         f"SELECT user_github_id, reason, added_at FROM {store.table(EXCLUDED_TABLE)} FINAL "
         "ORDER BY added_at, user_github_id"
     )
+
+
+def d1_banned(raw: Store, d1_user: str) -> list[str]:
+    """GitHub ids of the accounts banned in the latest snapshot of ``d1_user`` (a qualified name
+    on ``raw``, where side sources are read); none when the table is absent. They are ids the
+    events carry (``user_github_id``), so they match the hand list's."""
+    if not raw.has_table(d1_user):
+        return []
+    rows = raw.rows(
+        f"SELECT DISTINCT toString(github_id) FROM {d1_user} "
+        f"WHERE synced_at = (SELECT max(synced_at) FROM {d1_user}) "
+        "AND banned = 1 AND github_id IS NOT NULL"
+    )
+    return [row[0] for row in rows]

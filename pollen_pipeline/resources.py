@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dagster import ConfigurableResource
 
+from pollen_pipeline import exclusions
 from pollen_pipeline.catalog import EXCLUDED_TABLE
+from pollen_pipeline.contract import Exclusions
 from pollen_pipeline.settings import Settings, load_settings
 from pollen_pipeline.store import Store, connect
+
+D1_USER = "d1_user"  # the side source whose banned flag is the second exclusion list
 
 
 def excluded_github_ids(store: Store) -> list[str]:
@@ -37,17 +41,32 @@ class ClickHouseResource(ConfigurableResource):
         return load_settings(url=self.url, database=self.database)
 
     def store(self) -> Store:
+        """The store, its queries binding both exclusion lists: the hand list (in the store)
+        and D1's banned accounts (read where side sources are), the latter applied only when
+        ``POLLEN_EXCLUDE_D1_BANNED`` opts in."""
         settings = self.settings()
         client = connect(settings.clickhouse_url, settings.query_timeout_seconds)
         store = Store(client, settings.database, settings.cluster)
-        excluded = excluded_github_ids(store)
-        return Store(client, settings.database, settings.cluster, excluded) if excluded else store
+        raw = self._source(settings) or store
+        lists = Exclusions(
+            hand_list=excluded_github_ids(store),
+            d1_banned=exclusions.d1_banned(raw, settings.side_table(D1_USER)),
+            apply_d1_banned=settings.exclude_d1_banned,
+        )
+        return Store(client, settings.database, settings.cluster, lists)
 
     def source(self) -> Store | None:
         """The remote raw-event source, or None when raw events live in the store itself. Its
-        queries bind the store's excluded users: the list lives in the store."""
+        queries bind the store's exclusion lists: the hand list lives in the store."""
         settings = self.settings()
+        source = self._source(settings)
+        if source is None:
+            return None
+        return Store(source.client, settings.database, exclusions=self.store().exclusions)
+
+    @staticmethod
+    def _source(settings: Settings) -> Store | None:
         if settings.source_clickhouse_url is None:
             return None
         client = connect(settings.source_clickhouse_url, settings.query_timeout_seconds)
-        return Store(client, settings.database, excluded_github_ids=self.store().excluded)
+        return Store(client, settings.database)

@@ -47,6 +47,9 @@ class Settings:
     query_timeout_seconds: int = DEFAULT_QUERY_TIMEOUT_SECONDS
     # side source -> its name on the source (POLLEN_SOURCE_<NAME>_TABLE), where one is given
     source_side_tables: dict[str, str] = field(default_factory=dict)
+    # POLLEN_EXCLUDE_D1_BANNED: D1's banned accounts join excluded_users (off: the seed's
+    # contract, the hand list alone)
+    exclude_d1_banned: bool = False
 
     @property
     def raw_table(self) -> str:
@@ -161,6 +164,15 @@ def clickhouse_cluster() -> str | None:
     return value
 
 
+def exclude_d1_banned() -> bool:
+    """Whether D1's banned accounts are excluded like the hand-kept list
+    (``POLLEN_EXCLUDE_D1_BANNED``: 1/true/yes; unset or 0/false/no: not)."""
+    value = os.environ.get("POLLEN_EXCLUDE_D1_BANNED", "").strip().lower()
+    if value not in ("", "0", "false", "no", "1", "true", "yes"):
+        raise SettingsError(f"POLLEN_EXCLUDE_D1_BANNED={value!r} is not 1/true/yes or 0/false/no")
+    return value in ("1", "true", "yes")
+
+
 def source_side_tables() -> dict[str, str]:
     """The side sources named on the source by ``POLLEN_SOURCE_<NAME>_TABLE`` (e.g.
     ``POLLEN_SOURCE_D1_USER_TABLE=tinybird.d1_user``)."""
@@ -197,4 +209,5 @@ def load_settings(url: str | None = None, database: str | None = None) -> Settin
         cluster=clickhouse_cluster(),
         query_timeout_seconds=query_timeout_seconds(),
         source_side_tables=source_side_tables(),
+        exclude_d1_banned=exclude_d1_banned(),
     )

@@ -185,15 +185,15 @@ class Store:
         client: Client,
         database: str,
         cluster: str | None = None,
-        excluded_github_ids: Sequence[str] = (),
+        exclusions: contract.Exclusions | None = None,
     ) -> None:
         self.client = client
         self.database = database
         # Set: tables were created ON CLUSTER (pollen_pipeline.cluster), see _create_stage.
         self.cluster = cluster
-        # The contract's parameters, with the team's excluded users: bound to every query.
-        self.excluded = sorted(excluded_github_ids)
-        self.contract_params = contract.params(self.excluded)
+        # The contract's parameters, with the excluded users' lists: bound to every query.
+        self.exclusions = exclusions or contract.Exclusions()
+        self.contract_params = contract.params(self.exclusions)
 
     def bind(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
         return {**self.contract_params, **(params or {})}

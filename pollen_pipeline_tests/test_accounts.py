@@ -202,7 +202,7 @@ def test_side_sources_load_through_a_source_that_refuses_writes_and_settings(
     def read_only_source(resource: ClickHouseResource) -> Store:
         source = connect_source(resource)
         client = ReadOnlyClient(source.client, reads)
-        return Store(client, source.database, excluded_github_ids=source.excluded)
+        return Store(client, source.database, exclusions=source.exclusions)
 
     monkeypatch.setattr(ClickHouseResource, "source", read_only_source)
     insert(store, "d1_user", ACCOUNTS)

@@ -381,8 +381,10 @@ def test_economics_tables_read_summaries_only():
         for name in ECONOMICS
     }
     assert parents["spikes_daily"] == {"user_windows", "app_windows", "model_windows"}
-    # the app and referrer rankings' ranges also read referrer_daily, a daily summary too
-    summaries = {"user_daily", "app_daily", "model_daily", "referrer_daily", *ECONOMICS}
+    # the app and referrer rankings' ranges also read referrer_daily, a daily summary too, and
+    # the sign-up cohorts D1's accounts (account_daily, the summary of d1_user)
+    daily = {"user_daily", "app_daily", "model_daily", "referrer_daily", "account_daily"}
+    summaries = {*daily, *ECONOMICS}
     assert all(upstream <= summaries for upstream in parents.values())
     for name in ECONOMICS:  # no raw events and no fine facts, not even in the SQL text
         select = (catalog.table_folders()[name] / "select.sql").read_text()

@@ -67,9 +67,11 @@ def test_no_value_of_a_personal_column_reaches_the_tables_reading_side_sources(s
         name for name in catalog.summary_tables() if set(plan_of(name).side_sources) & set(PERSONAL)
     ]
     assert sorted(readers) == [
+        "account_daily",
         "byop_key_daily",
         "directory_app_daily",
         "payments_daily",
+        "tier_moves_daily",
         "user_accounts_daily",
     ]
     materialize(start, start + dt.timedelta(days=days - 1), *readers)

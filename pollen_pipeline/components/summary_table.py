@@ -71,9 +71,19 @@ class Reconcile(Resolvable):
     """The table adds up to raw events in ``scope`` (``checks.RAW_SCOPES``), per period."""
 
     scope: described(
-        Literal["all", "usage", "economics", "free", "production", "production_users", "errors"],
+        Literal[
+            "all",
+            "usage",
+            "economics",
+            "free",
+            "production",
+            "production_users",
+            "errors",
+            "listed",
+        ],
         "Which raw events the table must add up to (checks.RAW_SCOPES): 'economics' = the "
-        "contract's events without ROUTER, 'usage' = with it, 'all' = every raw event.",
+        "contract's events without ROUTER, 'usage' = with it, 'all' = every raw event, "
+        "'listed' = usage events of users on an exclusion list, removed or not.",
     )
     events: described(str, "The column counting raw events.") = "requests"
     pollen: described(str, "The column summing total_price.") = "total_pollen"

@@ -1,0 +1,24 @@
+"""Checks the accounts tables share: recounts of the D1 snapshots they are read from."""
+
+from __future__ import annotations
+
+from pollen_pipeline.checks import CheckContext, Verdict, compare, window_days
+
+
+def accounts_match_snapshot(ctx: CheckContext, counts: str) -> Verdict:
+    """Per day: accounts, sign-ups and banned accounts (``counts``: the three as SQL over the
+    table's rows of a day) recounted from the day's last snapshot (the latest synced_at of
+    each day, by a join rather than IN)."""
+    actual = f"SELECT day, {counts} FROM {ctx.qualified} WHERE {ctx.in_window} GROUP BY day"
+    users = ctx.side("d1_user")
+    # absent: the run left the window empty, with a note; there is nothing to recount
+    if not ctx.raw.has_table(users):
+        return Verdict(True, f"{users} absent: no snapshot, no rows to recount", {})
+    expected = (
+        "SELECT toDate(u.synced_at, 'UTC') AS day, count(), "
+        "countIf(intDiv(u.created_at, 86400) = toUInt16(day)), countIf(u.banned != 0) "
+        f"FROM {users} AS u INNER JOIN (SELECT max(synced_at) AS last FROM {users} "
+        "WHERE toDate(synced_at, 'UTC') IN {days:Array(Date)} "
+        "GROUP BY toDate(synced_at, 'UTC')) AS l ON u.synced_at = l.last GROUP BY day"
+    )
+    return compare(ctx.store, actual, expected, window_days(ctx), what="days", expected_on=ctx.raw)

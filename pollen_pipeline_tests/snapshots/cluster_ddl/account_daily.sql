@@ -1,0 +1,16 @@
+-- Per UTC day and D1 account: what that day's last d1_user snapshot says of it, by id only (no
+-- name, e-mail or GitHub account). The store's side of D1: the tables joining accounts to usage
+-- read this one.
+CREATE TABLE IF NOT EXISTS pollen.account_daily ON CLUSTER pollen_cluster
+(
+    day Date,
+    user_id String,
+    tier LowCardinality(String),
+    banned UInt8,
+    signup_day Nullable(Date),
+    tier_balance Float64,
+    pack_balance Float64
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/account_daily', '{replica}')
+PARTITION BY day
+ORDER BY (day, user_id)
