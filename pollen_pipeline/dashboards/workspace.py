@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from pollen_pipeline.dashboards.grafana import (
     DAYS,
+    RANGE_END,
     TABLE_ROWS,
     JsonDict,
     any_of,
     as_time_series,
     datasource_variable,
+    day_range,
     envelope,
     query_variable,
     stat,
@@ -32,12 +34,12 @@ HOURS = f"$__timeFilter(hour) AND {ENVIRONMENT}"
 NOTES = """
 Each panel reads one summary table. **No data** means its source is not loaded yet:
 
-| panels | table(s) | source |
-|---|---|---|
-| Accounts | `user_accounts_daily` | D1 `d1_user` snapshots |
-| Payments, liability | `payments_daily`, `pack_liability_daily` | `stripe_event`, `polar_event` |
-| Apps | `app_category_daily`, `byop_app_owner_daily` | `app_directory`, `d1_apikey` |
-| Classified usage, fallbacks, agent runs, adjustments | `usage_classified_hourly`, `fallbacks_daily`, `agent_runs_daily`, `adjustments_daily` | `generation_event_v2` |
+| panels | source |
+|---|---|
+| Accounts, activity, sign-up cohorts, tier moves | D1 `d1_user`, `tier_event`, `scoring_snapshot` |
+| Payments, liability | `stripe_event`, `polar_event` |
+| Apps | `app_directory`, `d1_apikey` |
+| Traffic groups, funding, fallbacks, agent runs, adjustments | `generation_event_v2` |
 
 Load a file with `pollen load --table <source> FILE`, or read the team's workspace by name
 through `POLLEN_SOURCE_CLICKHOUSE_URL` (README, "Side sources"). Summaries hold ids only.
@@ -57,6 +59,44 @@ FROM user_accounts_daily
 WHERE {DAYS}
 GROUP BY day
 ORDER BY time"""
+
+ACTIVITY = f"""
+SELECT {DAY_TIME}, sum(active_users) AS daily_active_users_count,
+    sum(weekly_active_users) AS weekly_active_users_count,
+    sum(active_accounts) / nullIf(sum(accounts), 0) AS active_share
+FROM user_activity_daily
+WHERE {DAYS}
+GROUP BY day
+ORDER BY time"""
+
+ACTIVE_BALANCES = f"""
+SELECT tier, argMax(tier_balance_p95, day) AS tier_balance_p95_pollen,
+    argMax(tier_balance_p99, day) AS tier_balance_p99_pollen,
+    argMax(pack_balance_p95, day) AS pack_balance_p95_pollen,
+    argMax(pack_balance_p99, day) AS pack_balance_p99_pollen,
+    argMax(negative_balances, day) AS negative_balances_count
+FROM user_activity_daily
+WHERE {DAYS}
+GROUP BY tier
+ORDER BY tier"""
+
+SIGNUP_COHORTS = f"""
+SELECT signup_day, signups AS signups_count, used_7d / nullIf(signups, 0) AS used_7d_share,
+    packed_30d / nullIf(signups, 0) AS first_pack_30d_share,
+    proxy_converted_30d / nullIf(proxy_users, 0) AS proxy_converted_30d_share
+FROM signup_cohort
+WHERE as_of = (SELECT max(as_of) FROM signup_cohort WHERE as_of <= {RANGE_END})
+    AND {day_range("signup_day")}
+ORDER BY signup_day DESC"""
+
+TIER_MOVES = f"""
+SELECT tier, sum(registrations) AS registrations_count, sum(tier_changes) AS tier_changes_count,
+    sum(refills) AS refills_count, sum(refill_pollen) AS refill_pollen,
+    sum(score_moves_out) AS score_moves_out_count, sum(score_moves_in) AS score_moves_in_count
+FROM tier_moves_daily
+WHERE {DAYS}
+GROUP BY tier
+ORDER BY tier"""
 
 SOLD_VS_SPENT = f"""
 SELECT {DAY_TIME}, sold_pollen, pack_pollen AS pack_spent_pollen
@@ -186,6 +226,37 @@ def _accounts_and_payments() -> list[JsonDict]:
             SIGNUPS_AND_BANS,
             "Accounts created that day, and accounts banned on the day's snapshot.",
             ("sum", "lastNotNull"),
+        ),
+        timeseries(
+            "Daily and weekly active developers",
+            ACTIVITY,
+            "Developers in user_daily (the contract's users) per day and over 7 days; the "
+            "active share of D1 accounts.",
+            ("mean", "lastNotNull"),
+        ),
+        table(
+            "Balances of active accounts (last day)",
+            ACTIVE_BALANCES,
+            "D1 balances of the range's last day's active accounts per tier: p95, p99 and how "
+            "many are negative.",
+            "tier",
+            size=(12, 8),
+        ),
+        table(
+            "Sign-up cohorts",
+            SIGNUP_COHORTS,
+            "Per D1 sign-up day: accounts, share that used the platform within 7 days and "
+            "reached a first pack event within 30, beside the seed's first-use proxy.",
+            "signup_day",
+            size=(12, 8),
+        ),
+        table(
+            "Tier moves",
+            TIER_MOVES,
+            "Registrations, tier changes and refills (tier_event), and users the day's score "
+            "moves out of or into each tier (scoring_snapshot).",
+            "tier",
+            size=(24, 7),
         ),
         timeseries(
             "Packs sold vs pack Pollen spent",
