@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -197,3 +198,22 @@ def test_a_new_table_folder_is_a_new_asset_with_its_checks(tmp_path):
         "group": "usage",
         "in_init": True,
     }
+
+
+def test_readme_counts_the_summary_tables_there_are():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    claimed = re.search(r"them; (\d+) tables share one component class", readme)
+    assert claimed, "README no longer says how many tables share the component class"
+    assert int(claimed.group(1)) == len(catalog.summary_tables())
+
+
+def test_readme_lists_every_summary_table():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    tables = readme.split("## Tables", 1)[1].split("\n## ", 1)[0]
+    listed = {
+        name
+        for row in tables.splitlines()
+        if row.startswith("| `")
+        for name in re.findall(r"`(\w+)`", row.split("|")[1])
+    }
+    assert set(catalog.summary_tables()) <= listed, set(catalog.summary_tables()) - listed
