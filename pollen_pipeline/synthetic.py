@@ -42,8 +42,11 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from pollen_pipeline.defs.usage.usage_classified_hourly.rules import traffic_groups
+
 SQL_DIR = Path(__file__).parent / "sql"
 SQL_PATH = SQL_DIR / "synthetic_events.sql"
+V2_SQL_PATH = SQL_DIR / "synthetic_events_v2.sql"
 SIDE_DIR = SQL_DIR / "synthetic_side"  # <table>.sql: one statement; _<name>.sql: a $<name>
 # The side statements' pieces, each able to use the ones before it.
 SIDE_PIECES = ("users", "snapshot_users", "user_apps", "payments")
@@ -79,6 +82,11 @@ def render_sql(database: str) -> str:
     return _fill(SQL_PATH, {"database": _checked(database), **_shared()})
 
 
+def render_v2_sql(database: str) -> str:
+    """Return the INSERT making ``database``'s v2 rows from its v1 events."""
+    return _fill(V2_SQL_PATH, {"database": _checked(database), **_shared()})
+
+
 def side_tables() -> list[str]:
     """The side sources with a synthetic statement."""
     return sorted(path.stem for path in SIDE_DIR.glob("[!_]*.sql"))
@@ -103,13 +111,19 @@ def batch_parameters(
     """Server-side query parameters for ``batch_days`` days from day ``first_day_index``."""
     day = start + datetime.timedelta(days=first_day_index)
     return {
-        "first_day_start": datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC),
+        "first_day_start": _midnight(day),
         "first_day_index": first_day_index,
         "days": batch_days,
         "events": events_per_day,
         "seed": seed,
         "total_days": total_days,
+        # the team's legacy and internal accounts call through these key ids (synthetic_app.sql)
+        **{f"{group}_keys": keys for group, keys in traffic_groups().items()},
     }
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
 
 
 def generate_events(
@@ -162,3 +176,35 @@ def generate_side_sources(
     for table in side_tables():
         client.command(render_side_sql(table, database), parameters=parameters)
     return side_tables()
+
+
+def default_v2_from(start: datetime.date, days: int) -> datetime.date:
+    """The first day of v2 in a generated range when none is given: its middle, so the range
+    has days read from v1 alone and days read from v2."""
+    return start + datetime.timedelta(days=days // 2)
+
+
+def generate_v2_events(
+    client: Any,
+    database: str,
+    start: datetime.date,
+    days: int,
+    events_per_day: int,
+    seed: int,
+    v2_from: datetime.date,
+) -> int:
+    """Fill ``database.generation_event_v2`` from the v1 events ``generate_events`` made with the
+    same arguments, for the days from ``v2_from`` to the range's end (none when it is outside):
+    one statement, inside ClickHouse (``sql/synthetic_events_v2.sql``). Returns the rows made."""
+    end = start + datetime.timedelta(days=days)
+    if events_per_day <= 0 or not start <= v2_from < end:
+        return 0
+    parameters = batch_parameters(start, 0, days, days, events_per_day, seed)
+    parameters |= {"v2_from": _midnight(v2_from), "until": _midnight(end)}
+    client.command(render_v2_sql(database), parameters=parameters)
+    counted = client.query(
+        f"SELECT count() FROM {_checked(database)}.generation_event_v2 "
+        "WHERE start_time >= {v2_from:DateTime('UTC')} AND start_time < {until:DateTime('UTC')}",
+        parameters=parameters,
+    )
+    return int(counted.result_rows[0][0])
