@@ -26,6 +26,12 @@ Every value is derived from hashes of ``(seed, day, row)``, so a seed always pro
 same data. Python only loops over days; each day is one ``INSERT ... SELECT`` over
 ``numbers(events)`` that runs server-side (about a million rows per second or more).
 
+``generate_v2_events`` then makes ``generation_event_v2`` from those v1 events in one ``INSERT
+... SELECT`` (``sql/synthetic_events_v2.sql``), as the team's populate pipe did: v1's
+authenticated, non-cached requests from v2's first day on, at v1's prices, with what only v2
+records (fallback attempts, agent runs, adjustments, BYOP markups, community rewards). The
+team's legacy and internal key ids (``traffic_groups.yaml``) are a few heavy accounts' keys.
+
 The side sources (``generate_side_sources``) describe the same population: one ``INSERT ...
 SELECT`` per table (``sql/synthetic_side/<table>.sql``) over the accounts by rank, sharing the
 events' user profile, app and key expressions (``sql/synthetic_{population,user,app}.sql``), so
