@@ -331,7 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--v2-from",
         type=_date,
-        help="first UTC day of generation_event_v2 (default: the range's middle day)",
+        help="first UTC day of generation_event_v2 (default: 14 days before the range's end, or "
+        "its middle day in a shorter range)",
     )
     generate.set_defaults(run=cmd_generate)
     materialize = commands.add_parser("materialize", help="materialize a range of UTC days")
