@@ -193,9 +193,10 @@ CURRENT = [
         total_cost=0.9,
     ),
 ]
-# v1: every request v2 holds once (final rows), plus what only v1 holds.
+RUN_ROWS = ("run-1", "step-1", "step-2")  # agent runs: only v2 records them
+# v1: every other request v2 holds, once (its final row), plus what only v1 holds.
 ARCHIVE = [
-    *(v1_copy(row) for row in CURRENT if row["is_final"] and row["parent_request_id"] == ""),
+    *(v1_copy(row) for row in CURRENT if row["is_final"] and row["request_id"] not in RUN_ROWS),
     v1(
         "2026-02-09 11:00:00",
         request_id="r-old-error",
