@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 import time
 import warnings
@@ -73,7 +74,12 @@ def _stderr_console():
 
 def cmd_generate(args: argparse.Namespace) -> None:
     from pollen_pipeline.catalog import init_store
-    from pollen_pipeline.synthetic import generate_events, generate_side_sources
+    from pollen_pipeline.synthetic import (
+        default_v2_from,
+        generate_events,
+        generate_side_sources,
+        generate_v2_events,
+    )
 
     store = _store()
     init_store(store)
@@ -88,6 +94,12 @@ def cmd_generate(args: argparse.Namespace) -> None:
             progress=update,
         )
     _say(f"generated {total:,} events from {args.start} over {args.days} days")
+    v2_from = args.v2_from or default_v2_from(args.start, args.days)
+    v2_rows = generate_v2_events(
+        store.client, store.database, args.start, args.days, args.events_per_day, args.seed, v2_from
+    )
+    if v2_rows:
+        _say(f"generation_event_v2: {v2_rows:,} rows from {v2_from} (read with POLLEN_V2_FROM)")
     tables = generate_side_sources(
         store.client, store.database, args.start, args.days, args.events_per_day, args.seed
     )
@@ -124,19 +136,43 @@ def cmd_materialize(args: argparse.Namespace) -> None:
 def cmd_demo(args: argparse.Namespace) -> None:
     from pollen_pipeline import report
     from pollen_pipeline.headline import headline_numbers
+    from pollen_pipeline.synthetic import default_v2_from
 
     yesterday = dt.datetime.now(UTC).date() - dt.timedelta(days=1)
     first = yesterday - dt.timedelta(days=args.days - 1)
     cmd_init(args)
     _clear_synthetic_events(_store())
+    v2_from = default_v2_from(first, args.days)
     generate = argparse.Namespace(
-        start=first, days=args.days, events_per_day=args.events_per_day, seed=args.seed
+        start=first,
+        days=args.days,
+        events_per_day=args.events_per_day,
+        seed=args.seed,
+        v2_from=v2_from,
     )
     cmd_generate(generate)
-    materialize_range(first, yesterday)
+    # every table reads v1 before v2's first day, v2 (and v1's cache hits and anonymous calls)
+    # from it on: event_source.py
+    _say(f"POLLEN_V2_FROM={v2_from} for this run")
+    with _environment("POLLEN_V2_FROM", v2_from.isoformat()):
+        materialize_range(first, yesterday)
     _say(headline_numbers(_store(), first, yesterday))
     span = report.last_complete_week(yesterday + report.DAY)
     _write_report(span, report.default_out(span))  # the demo's last week, as a page of charts
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """``name=value`` in the environment (read when a run starts), as before afterwards."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = before
 
 
 def _clear_synthetic_events(store: Store) -> None:
@@ -292,6 +328,12 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--days", type=int, default=1)
     generate.add_argument("--events-per-day", type=int, default=10_000)
     generate.add_argument("--seed", type=int, default=1)
+    generate.add_argument(
+        "--v2-from",
+        type=_date,
+        help="first UTC day of generation_event_v2 (default: 14 days before the range's end, or "
+        "its middle day in a shorter range)",
+    )
     generate.set_defaults(run=cmd_generate)
     materialize = commands.add_parser("materialize", help="materialize a range of UTC days")
     materialize.add_argument("--start", type=_date, required=True)

@@ -26,6 +26,12 @@ Every value is derived from hashes of ``(seed, day, row)``, so a seed always pro
 same data. Python only loops over days; each day is one ``INSERT ... SELECT`` over
 ``numbers(events)`` that runs server-side (about a million rows per second or more).
 
+``generate_v2_events`` then makes ``generation_event_v2`` from those v1 events in one ``INSERT
+... SELECT`` (``sql/synthetic_events_v2.sql``), as the team's populate pipe did: v1's
+authenticated, non-cached requests from v2's first day on, at v1's prices, with what only v2
+records (fallback attempts, agent runs, adjustments, BYOP markups, community rewards). The
+team's legacy and internal key ids (``traffic_groups.yaml``) are a few heavy accounts' keys.
+
 The side sources (``generate_side_sources``) describe the same population: one ``INSERT ...
 SELECT`` per table (``sql/synthetic_side/<table>.sql``) over the accounts by rank, sharing the
 events' user profile, app and key expressions (``sql/synthetic_{population,user,app}.sql``), so
@@ -42,8 +48,11 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from pollen_pipeline.defs.usage.usage_classified_hourly.rules import traffic_groups
+
 SQL_DIR = Path(__file__).parent / "sql"
 SQL_PATH = SQL_DIR / "synthetic_events.sql"
+V2_SQL_PATH = SQL_DIR / "synthetic_events_v2.sql"
 SIDE_DIR = SQL_DIR / "synthetic_side"  # <table>.sql: one statement; _<name>.sql: a $<name>
 # The side statements' pieces, each able to use the ones before it.
 SIDE_PIECES = ("users", "snapshot_users", "user_apps", "payments")
@@ -79,6 +88,11 @@ def render_sql(database: str) -> str:
     return _fill(SQL_PATH, {"database": _checked(database), **_shared()})
 
 
+def render_v2_sql(database: str) -> str:
+    """Return the INSERT making ``database``'s v2 rows from its v1 events."""
+    return _fill(V2_SQL_PATH, {"database": _checked(database), **_shared()})
+
+
 def side_tables() -> list[str]:
     """The side sources with a synthetic statement."""
     return sorted(path.stem for path in SIDE_DIR.glob("[!_]*.sql"))
@@ -103,13 +117,19 @@ def batch_parameters(
     """Server-side query parameters for ``batch_days`` days from day ``first_day_index``."""
     day = start + datetime.timedelta(days=first_day_index)
     return {
-        "first_day_start": datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC),
+        "first_day_start": _midnight(day),
         "first_day_index": first_day_index,
         "days": batch_days,
         "events": events_per_day,
         "seed": seed,
         "total_days": total_days,
+        # the team's legacy and internal accounts call through these key ids (synthetic_app.sql)
+        **{f"{group}_keys": keys for group, keys in traffic_groups().items()},
     }
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
 
 
 def generate_events(
@@ -162,3 +182,42 @@ def generate_side_sources(
     for table in side_tables():
         client.command(render_side_sql(table, database), parameters=parameters)
     return side_tables()
+
+
+# Days of v2 a generated range ends with by default. Every raw scan of a day from v2's first on
+# reads both tables (v1 for its cache hits and anonymous calls), so the demo keeps that to two
+# weeks (the report's week and the one before it) rather than half of its 60 days.
+V2_DAYS = 14
+
+
+def default_v2_from(start: datetime.date, days: int) -> datetime.date:
+    """The first day of v2 in a generated range when none is given: two weeks before its end,
+    or its middle day in a shorter range, so the range has days read from v1 alone and days
+    read from v2."""
+    return start + datetime.timedelta(days=max(days // 2, days - V2_DAYS))
+
+
+def generate_v2_events(
+    client: Any,
+    database: str,
+    start: datetime.date,
+    days: int,
+    events_per_day: int,
+    seed: int,
+    v2_from: datetime.date,
+) -> int:
+    """Fill ``database.generation_event_v2`` from the v1 events ``generate_events`` made with the
+    same arguments, for the days from ``v2_from`` to the range's end (none when it is outside):
+    one statement, inside ClickHouse (``sql/synthetic_events_v2.sql``). Returns the rows made."""
+    end = start + datetime.timedelta(days=days)
+    if events_per_day <= 0 or not start <= v2_from < end:
+        return 0
+    parameters = batch_parameters(start, 0, days, days, events_per_day, seed)
+    parameters |= {"v2_from": _midnight(v2_from), "until": _midnight(end)}
+    client.command(render_v2_sql(database), parameters=parameters)
+    counted = client.query(
+        f"SELECT count() FROM {_checked(database)}.generation_event_v2 "
+        "WHERE start_time >= {v2_from:DateTime('UTC')} AND start_time < {until:DateTime('UTC')}",
+        parameters=parameters,
+    )
+    return int(counted.result_rows[0][0])

@@ -6,11 +6,9 @@ from pollen_pipeline.checks import CheckContext, Verdict, compare, window_days
 
 
 def costs_match_raw(ctx: CheckContext) -> Verdict:
-    """Per day, the adjustments' USD equal the sum of every request's adjustment costs."""
-    actual = (
-        f"SELECT day, round(sum(cost_usd), 9) FROM {ctx.qualified} "
-        f"WHERE {ctx.in_window} GROUP BY day"
-    )
+    """Per day, the adjustments' USD equal the sum of every request's adjustment costs (unrounded:
+    ``compare`` allows for the order sums are added in, where rounding both could split a tie)."""
+    actual = f"SELECT day, sum(cost_usd) FROM {ctx.qualified} WHERE {ctx.in_window} GROUP BY day"
     present = {row[0] for row in ctx.raw.rows(f"DESCRIBE (SELECT * FROM {ctx.raw_table})")}
     if "adjustment_costs" not in present:  # no v2 columns: there can be no adjustments
         rows = ctx.store.scalar(
@@ -18,8 +16,7 @@ def costs_match_raw(ctx: CheckContext) -> Verdict:
         )
         return Verdict(rows == 0, f"no v2 columns in the raw events, {rows} rows", {})
     expected = (
-        "SELECT toDate(start_time, 'UTC') AS day, "
-        "round(sum(arraySum(mapValues(adjustment_costs))), 9) "
+        "SELECT toDate(start_time, 'UTC') AS day, sum(arraySum(mapValues(adjustment_costs))) "
         f"FROM {ctx.raw_table} WHERE toDate(start_time, 'UTC') IN {{days:Array(Date)}} "
         "AND length(adjustment_costs) > 0 GROUP BY day"
     )
