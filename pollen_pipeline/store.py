@@ -142,14 +142,25 @@ class Window:
             yield Window(start, min(start + size, self.end))
             start += size
 
-    def by_volume(self, hour_counts: Sequence[tuple[dt.datetime, int]], limit: int) -> list[Window]:
-        """Consecutive sub-windows of whole hours holding at most ``limit`` events each (an hour
-        with more is a window of its own), from the events per UTC hour: a scan's memory follows
-        its events, so a quiet month is one query and a busy day several."""
+    def by_volume(
+        self,
+        hour_counts: Sequence[tuple[dt.datetime, int]],
+        limit: int,
+        *,
+        whole_days: bool = False,
+    ) -> list[Window]:
+        """Consecutive sub-windows of whole hours (``whole_days``: whole UTC days) holding at most
+        ``limit`` events each (an hour or day with more is a window of its own), from the events
+        per UTC hour: a scan's memory follows its events, so a quiet month is one query and a
+        busy day several (or, by whole days, one)."""
+        per_period: dict[dt.datetime, int] = {}
+        for hour, count in hour_counts:
+            period = hour.replace(hour=0) if whole_days else hour
+            per_period[period] = per_period.get(period, 0) + count
         edges, held = [self.start], 0
-        for hour, count in sorted(hour_counts):
-            if held and held + count > limit and hour > edges[-1]:
-                edges.append(hour)
+        for period, count in sorted(per_period.items()):
+            if held and held + count > limit and period > edges[-1]:
+                edges.append(period)
                 held = 0
             held += count
         edges.append(self.end)

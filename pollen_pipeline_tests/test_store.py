@@ -147,3 +147,28 @@ def test_init_recreates_a_summary_table_left_by_an_older_version(store):
     columns = [row[0] for row in store.rows(f"DESCRIBE TABLE {user_daily}")]
     assert "pack_pollen" in columns and "first_tier_at" in columns
     assert catalog.init_store(store) == []
+
+
+def test_volume_pieces_cut_between_hours_or_only_between_days():
+    window = Window(at("2026-02-01 00:00:00"), at("2026-02-04 00:00:00"))
+    # 3 days: day 1 holds 4 + 4 events, day 2 holds 3, day 3 holds 9 (over the limit of 8)
+    hours = [
+        ("2026-02-01 01:00:00", 4),
+        ("2026-02-01 13:00:00", 4),
+        ("2026-02-02 05:00:00", 3),
+        ("2026-02-03 02:00:00", 5),
+        ("2026-02-03 20:00:00", 4),
+    ]
+    counts = [(at(hour), count) for hour, count in hours]
+    by_days = window.by_volume(counts, 8, whole_days=True)
+    assert [(w.start, w.end) for w in by_days] == [
+        (at("2026-02-01 00:00:00"), at("2026-02-02 00:00:00")),  # 8: day 2's 3 would exceed it
+        (at("2026-02-02 00:00:00"), at("2026-02-03 00:00:00")),  # 3: day 3's 9 would exceed it
+        (at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00")),  # 9: a day is never cut
+    ]
+    by_hours = window.by_volume(counts, 8)
+    assert [w.start for w in by_hours] == [
+        at("2026-02-01 00:00:00"),
+        at("2026-02-02 05:00:00"),
+        at("2026-02-03 20:00:00"),
+    ]  # 4+4 | 3+5 | 4: cut inside day 3

@@ -161,6 +161,11 @@ class SummaryTable(Component, Resolvable):
         "Raw scans: run the SELECT over pieces of the window of at most this many raw events, "
         "to bound one query's memory (None: the whole window at once).",
     ) = None
+    whole_days: described(
+        bool,
+        "With max_events_per_query: cut the window only between UTC days, for tables whose day "
+        "must come from one query (a day with more events is a query of its own).",
+    ) = False
     days_per_query: described(
         int | None,
         "Run the SELECT over pieces of this many days, to bound one query's memory (None: the "
@@ -249,6 +254,7 @@ class SummaryTable(Component, Resolvable):
             parameters=parameters,
             fragments=fragments,
             max_events_per_query=self.max_events_per_query,
+            whole_days=self.whole_days,
             days_per_query=self.days_per_query,
             long_runs=self.long_runs,
             reconcile=self.reconcile,
@@ -329,6 +335,7 @@ class TablePlan:
     parameters: Callable[[], dict[str, Any]] | None
     fragments: Callable[[Store, str], dict[str, str]] | None
     max_events_per_query: int | None
+    whole_days: bool
     days_per_query: int | None
     long_runs: LongRuns | None
     reconcile: Reconcile | None
@@ -472,7 +479,7 @@ class TablePlan:
             window.params(),
         )
         counts = [(checks.utc(hour), count) for hour, count in hour_counts]
-        return window.by_volume(counts, self.max_events_per_query)
+        return window.by_volume(counts, self.max_events_per_query, whole_days=self.whole_days)
 
     def evaluate(self, ctx: checks.CheckContext) -> list[AssetCheckResult]:
         """Every check of the table on the window of ``ctx``, as Dagster results."""
