@@ -1,7 +1,8 @@
 """`make bench`: the pipeline's cost against the one-scan floor, backfill time, and linearity.
 
 Every measured step is a whole process (wall time and peak RSS from the kernel's rusage), on
-the embedded store, with events generated inside ClickHouse beforehand (not measured).
+the embedded store, with events generated inside ClickHouse beforehand and their parts merged
+(benchmarks/settle.py; neither is measured).
 Prints a table and writes benchmarks/results/latest.json.
 """
 
@@ -68,6 +69,8 @@ def generate(env: dict[str, str], start: dt.date, days: int, per_day: int) -> No
         "generate", "--start", str(start), "--days", str(days), "--events-per-day", str(per_day)
     )
     subprocess.run(command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    settle = [sys.executable, str(ROOT / "benchmarks" / "settle.py")]
+    subprocess.run(settle, env=env, cwd=ROOT, check=True)
 
 
 def one_day(workdir: Path, events: int) -> list[Measurement]:
