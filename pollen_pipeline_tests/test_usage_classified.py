@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from pollen_pipeline.contract import RAW_BUSINESS_STREAM
 from pollen_pipeline.settings import SettingsError
 from pollen_pipeline.store import Store
 from pollen_pipeline_tests.databases import materialize
@@ -115,6 +116,27 @@ def test_funding_and_business_stream(classified: Store):
         ("paid", "core", 1, 1.0),
         ("quest", "community_direct", 1, 0.3),
         ("unfunded", "core", 1, 0.0),
+    ]
+
+
+def test_the_fine_facts_carry_the_classification(classified: Store):
+    materialize(DAY, DAY, "event_facts_daily")
+    rows = classified.rows(
+        f"SELECT traffic_group, funding_source, {RAW_BUSINESS_STREAM} AS stream, workload, "
+        "sum(events), round(sum(price_sum), 9) "
+        f"FROM {classified.table('event_facts_daily')} GROUP BY ALL ORDER BY ALL"
+    )
+    # by hand: every final v2 row and v1's cache hit (the failed attempt is no request); the
+    # staging call (0.7) and the cache hit (0.1) are both regular tier calls of alice
+    text = "generate.text"
+    assert rows == [
+        ("internal", "quest", "core", text, 1, 0.1),
+        ("legacy", "quest", "core", text, 1, 0.2),
+        ("regular", "paid", "byop", text, 1, 0.5),
+        ("regular", "paid", "core", text, 1, 1.0),
+        ("regular", "quest", "community_direct", text, 1, 0.3),
+        ("regular", "quest", "core", text, 2, 0.8),
+        ("regular", "unfunded", "core", text, 1, 0.0),
     ]
 
 

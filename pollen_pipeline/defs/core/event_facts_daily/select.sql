@@ -18,6 +18,11 @@ SELECT
     model_provider_used,
     referrer_domain,
     request_path,
+    traffic_group,
+    funding_source,
+    workload,
+    is_byop,
+    is_community,
     any(user_github_id) AS user_github_id,
     any(user_github_username) AS user_github_username,
     any(api_key_name) AS api_key_name,
@@ -39,6 +44,11 @@ FROM
         $raw_is_router AS is_router,
         $raw_meter_class AS meter_class,
         $raw_key_origin AS key_origin,
+        $raw_traffic_group AS traffic_group,
+        $raw_funding_source AS funding_source,
+        $raw_workload AS workload,
+        $raw_byop_flag AS is_byop,
+        $raw_is_community AS is_community,
         $raw_tokens AS event_tokens,
         $raw_implied_free AS event_implied_free
     FROM $raw_table
@@ -47,4 +57,4 @@ FROM
 GROUP BY
     day, filter_status, is_router, meter_class, user_id, user_tier,
     api_key_id, api_key_type, key_origin, resolved_model_requested, model_used, model_provider_used,
-    referrer_domain, request_path
+    referrer_domain, request_path, traffic_group, funding_source, workload, is_byop, is_community

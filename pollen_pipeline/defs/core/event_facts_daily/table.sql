@@ -19,6 +19,12 @@ CREATE TABLE IF NOT EXISTS ${database}.event_facts_daily
     model_provider_used LowCardinality(String),
     referrer_domain LowCardinality(String),
     request_path LowCardinality(String),
+    -- the team's classification (contract.RAW_TRAFFIC_GROUP ...): their scopes are WHEREs here
+    traffic_group LowCardinality(String),
+    funding_source LowCardinality(String),
+    workload LowCardinality(String),
+    is_byop UInt8,
+    is_community UInt8,
     user_github_id String,
     user_github_username String,
     api_key_name String,

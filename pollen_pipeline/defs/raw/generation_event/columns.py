@@ -9,21 +9,17 @@ from pollen_pipeline.store import Store
 from pollen_pipeline.table_sql import provides
 
 
-def has_newer_key_columns(raw: Store, events: str) -> bool:
-    """Whether ``events`` (a raw table, or the v1/v2 relation of event_source.py) has every
-    newer key column."""
-    present = {row[0] for row in raw.rows(f"DESCRIBE (SELECT * FROM {events})")}
-    return set(contract.NEWER_KEY_COLUMNS) <= present
-
-
-@provides("raw_key_origin", "key_columns")
+@provides("raw_key_origin", "key_columns", "raw_byop_flag")
 def key_origin_fragments(raw: Store, raw_table: str) -> dict[str, str]:
     """``$raw_key_origin``: each event's key origin, from the newer columns when present;
-    ``$key_columns``: 1 when they are."""
-    newer = has_newer_key_columns(raw, raw_table)
+    ``$key_columns``: 1 when they are; ``$raw_byop_flag``: the team's BYOP flag (a key's app
+    client id), 0 on a raw table without that column (the seed's v1 schema names no app)."""
+    present = {row[0] for row in raw.rows(f"DESCRIBE (SELECT * FROM {raw_table})")}
+    newer = set(contract.NEWER_KEY_COLUMNS) <= present
     return {
         "raw_key_origin": contract.RAW_KEY_ORIGIN_NEWER if newer else contract.RAW_KEY_ORIGIN_SEED,
         "key_columns": "1" if newer else "0",
+        "raw_byop_flag": contract.RAW_IS_BYOP if "api_key_client_id" in present else "toUInt8(0)",
     }
 
 
