@@ -4,7 +4,8 @@
 many parts. The embedded ClickHouse merges them in the background of the next process that opens
 the store, so a measured step would share the CPU with merges of data that, in production,
 arrived and merged long before (measured: a 5M-event day materialized in 47.5 s right after
-generation, 28.8 s when materialized again on the same store, its merges done). Uses the ClickHouse client only.
+generation, 28.8 s when materialized again on the same store, its merges done). Uses the
+ClickHouse client only.
 """
 
 from __future__ import annotations
