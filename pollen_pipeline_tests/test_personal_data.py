@@ -28,6 +28,7 @@ PERSONAL = {
 # Synthetic BYOP keys start on 2026-01-01 (README, "Synthetic data"), after this test's range.
 EMPTY_ON_SYNTHETIC_DATA = {"byop_key_daily"}
 
+
 def columns(store, table: str) -> set[str]:
     return {row[0] for row in store.rows(f"DESCRIBE TABLE {store.table(table)}")}
 
