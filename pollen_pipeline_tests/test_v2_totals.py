@@ -269,11 +269,16 @@ def tier_meter(events: list[dict]) -> list[dict]:
     return [e for e in oracle.economics_events(events) if oracle.meter(e) == "tier"]
 
 
+def pack_meter(events: list[dict]) -> list[dict]:
+    return [e for e in oracle.economics_events(events) if oracle.meter(e) == "pack"]
+
+
 SCOPES: dict[str, Callable[[list[dict]], list[dict]]] = {
     "all": list,
     "usage": oracle.usage_events,
     "economics": oracle.economics_events,
     "free": tier_meter,
+    "pack": pack_meter,
     "production": oracle.production,
     "production_users": production_users,
     "errors": lambda events: [e for e in oracle.production(events) if oracle.is_error(e)],
@@ -311,6 +316,9 @@ TOTALS = [
     ("balance_daily", "production_users", ("events", "charged_pollen", None), "1"),
     ("errors_hourly", "errors", ("events", "total_pollen", None), "1"),
     ("error_messages_daily", "errors", ("events", "total_pollen", None), "1"),
+    # no directory loaded: every key is in the one row outside it
+    ("app_category_daily", "economics", METERS, "1"),
+    ("pack_liability_daily", "pack", (None, "pack_pollen", None), "1"),
 ]
 
 
