@@ -48,8 +48,9 @@ def state(store: Store, window: Window) -> dict[str, int]:
 
 
 def rewrite(store: Store, window: Window) -> None:
-    sql = plan_of(FACTS.name).render(store, store, store.table(catalog.RAW_TABLE)).sql
-    store.replace_window(FACTS, window, sql, parts=list(window.chunks(CHUNK)))
+    rendered = plan_of(FACTS.name).render(store, store, store.table(catalog.RAW_TABLE))
+    parts = list(window.chunks(CHUNK))
+    store.replace_window(FACTS, window, rendered.sql, parts=parts, params=rendered.params)
 
 
 def main(url: str, database: str, day: str, *flags: str) -> None:

@@ -107,9 +107,10 @@ def rewrite_facts(
     store, window: Window = WINDOW, select_sql: str | None = None, parts: int = 1
 ) -> int:
     """Rewrite the day's facts, scanning it in ``parts`` queries (staged one after another)."""
-    sql = select_sql or plan_of(FACTS.name).render(store, store, store.table(catalog.RAW_TABLE)).sql
+    rendered = plan_of(FACTS.name).render(store, store, store.table(catalog.RAW_TABLE))
     pieces = list(window.chunks((window.end - window.start) / parts))
-    return store.replace_window(FACTS, window, sql, parts=pieces)
+    sql = select_sql or rendered.sql
+    return store.replace_window(FACTS, window, sql, parts=pieces, params=rendered.params)
 
 
 def day_of_events(count: int, day: str = "2026-01-20") -> list[dict]:

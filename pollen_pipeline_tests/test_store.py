@@ -69,13 +69,12 @@ def test_replace_window_swaps_days_or_exchanges_the_whole_table(store):
     insert_events(store, [event("2026-02-03 08:00:00"), event("2026-02-04 08:00:00")])
     both = Window(at("2026-02-03 00:00:00"), at("2026-02-05 00:00:00"))
     first = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
-    facts_sql = (
-        plan_of("event_facts_daily").render(store, store, store.table(catalog.RAW_TABLE)).sql
-    )
-    store.replace_window(catalog.table("event_facts_daily"), both, facts_sql)
+    facts = plan_of("event_facts_daily").render(store, store, store.table(catalog.RAW_TABLE))
+    facts_table = catalog.table("event_facts_daily")
+    store.replace_window(facts_table, both, facts.sql, params=facts.params)
     store.replace_window(spec, both, sql)  # a fresh table: exchanged
     insert_events(store, [event("2026-02-03 09:00:00"), event("2026-02-04 09:00:00")])
-    store.replace_window(catalog.table("event_facts_daily"), both, facts_sql)
+    store.replace_window(facts_table, both, facts.sql, params=facts.params)
     store.replace_window(spec, first, sql)  # the 4th stays as it was: swapped day by day
     days = f"SELECT toString(day), requests FROM {target} ORDER BY day"
     assert store.rows(days) == [("2026-02-03", 2), ("2026-02-04", 1)]
