@@ -142,6 +142,14 @@ RAW_IS_COMMUNITY = "toUInt8(model_provider_used = 'community')"
 RAW_BUSINESS_STREAM = "multiIf(is_byop = 1, 'byop', is_community = 1, 'community_direct', 'core')"
 RAW_SUCCESS = "response_status >= 200 AND response_status < 300"
 
+# The team's scope on their current ("-rebuild") dashboards, a WHERE on usage_classified_hourly:
+# production and their staging fixture, regular traffic, and v2's rows only (their summary layer
+# reads generation_event_v2 alone). Our own dashboards keep the seed's contract.
+TEAM_CURRENT_ENVIRONMENTS = ("production", "debug-prod-copy")
+TEAM_CURRENT_SCOPE = (
+    f"environment IN {TEAM_CURRENT_ENVIRONMENTS!r} AND traffic_group = 'regular' AND v1_only = 0"
+)
+
 # Status classes, counted as columns by the health and on-call tables (and their checks):
 # 429 (rate limited) is also inside 4xx. Written here once, so "5xx" means one thing everywhere.
 STATUS_CLASSES = {
@@ -343,6 +351,7 @@ def fragments() -> dict[str, str]:
         "raw_production_events": RAW_PRODUCTION_EVENTS,
         "raw_production_user_events": RAW_PRODUCTION_USER_EVENTS,
         "raw_success": RAW_SUCCESS,
+        "team_current_scope": TEAM_CURRENT_SCOPE,
         "raw_traffic_group": RAW_TRAFFIC_GROUP,
         "raw_classified_model": RAW_CLASSIFIED_MODEL,
         "raw_workload": RAW_WORKLOAD,

@@ -1,0 +1,159 @@
+"""coverage/team_panels.yaml: every panel marked exact gives, from our summaries, the numbers
+of the team's panel, asked here of raw v2 events as their summary layer defines them
+(generation_usage_hourly over generation_event_v2: every v2 row, calls = final rows, regular
+traffic by exact key ids). The restatements below are this test's own SQL, written from their
+definitions, not from our tables' SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from string import Template
+
+import pytest
+import yaml
+
+from pollen_pipeline import contract
+from pollen_pipeline.cli import main
+from pollen_pipeline.defs.usage.usage_classified_hourly.rules import traffic_groups
+from pollen_pipeline.store import Store
+from pollen_pipeline_tests.databases import fresh_database, materialize
+
+COVERAGE = Path(__file__).resolve().parents[1] / "coverage" / "team_panels.yaml"
+START, DAYS = dt.date(2026, 2, 1), 8
+CLASSES = {"exact", "partial", "needs_source", "not_yet", "text"}
+
+# Raw v2 rows in the team's scope (Traffic = regular), with their classification.
+TEAM_ROWS = """(
+    SELECT
+        *,
+        toStartOfHour(start_time, 'UTC') AS hour,
+        coalesce(nullIf(nullIf(resolved_model_requested, ''), 'undefined'),
+                 nullIf(nullIf(model_used, ''), 'undefined'),
+                 nullIf(nullIf(model_requested, ''), 'undefined'), 'unknown') AS model,
+        if(event_type IN ('', 'undefined'), 'unknown', event_type) AS workload,
+        multiIf(selected_meter_slug IN ('v1:meter:pack', 'local:pack'), 'paid',
+                selected_meter_slug IN ('v1:meter:tier', 'local:tier'), 'quest',
+                'unfunded') AS funding,
+        api_key_client_id NOT IN ('', 'undefined') AS byop,
+        model_provider_used = 'community' AS community,
+        response_status >= 200 AND response_status < 300 AS ok,
+        ok AND is_billed_usage AS billed
+    FROM $v2
+    WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')}
+        AND environment IN ('production', 'debug-prod-copy')
+        AND api_key_id NOT IN {legacy_keys:Array(String)}
+        AND api_key_id NOT IN {internal_keys:Array(String)}
+)"""
+PRODUCT_PATH = """multiIf(byop AND community, 'BYOP · BYOM', byop, 'BYOP · Pollinations models',
+    community, 'BYOM · Direct', 'Direct API')"""
+PRODUCT_PATHS = f"""
+SELECT toStartOfDay(hour) AS time, {PRODUCT_PATH} AS path, countIf(ok),
+    round(sumIf(total_price, billed AND funding = 'paid'), 2),
+    round(sumIf(total_price, billed AND funding = 'quest'), 2)
+FROM $rows GROUP BY time, path ORDER BY time, path"""
+# panel id -> the question asked of raw v2 events
+RESTATED = {
+    1: """SELECT countIf(is_final), uniq(user_id), uniqIf(api_key_client_id, byop),
+              uniqIf(model, model != 'unknown') FROM $rows""",
+    2: """SELECT toStartOfDay(hour) AS time, replaceOne(workload, 'generate.', '') AS kind,
+              countIf(ok) FROM $rows GROUP BY time, kind ORDER BY time, kind""",
+    3: """SELECT hour, replaceOne(workload, 'generate.', '') AS kind, countIf(is_final)
+          FROM $rows GROUP BY hour, kind ORDER BY hour, kind""",
+    4: """SELECT toStartOfDay(hour) AS time, uniq(user_id), uniqIf(api_key_client_id, byop)
+          FROM $rows GROUP BY time ORDER BY time""",
+    5: PRODUCT_PATHS,
+    6: PRODUCT_PATHS,
+    14: PRODUCT_PATHS,
+    15: PRODUCT_PATHS,
+    7: """SELECT toStartOfDay(hour) AS time,
+              if(model IN (SELECT model FROM $rows GROUP BY model
+                           ORDER BY countIf(ok) DESC, model LIMIT 8), model, 'Other') AS shown,
+              countIf(ok)
+          FROM $rows GROUP BY time, shown ORDER BY time, shown""",
+    8: """SELECT model, countIf(ok) AS calls, uniq(user_id), uniqIf(api_key_client_id, byop),
+              round(sumIf(total_price, billed AND funding = 'paid'), 2),
+              round(sumIf(total_price, billed AND funding = 'quest'), 2)
+          FROM $rows GROUP BY model ORDER BY calls DESC, model LIMIT 50""",
+    10: """SELECT toStartOfDay(hour) AS time, sumIf(token_count_prompt_text, ok),
+               sumIf(token_count_prompt_cached, ok), sumIf(token_count_prompt_cache_write, ok),
+               sumIf(token_count_completion_text, ok), sumIf(token_count_completion_reasoning, ok)
+           FROM $rows GROUP BY time ORDER BY time""",
+    11: """SELECT toStartOfDay(hour) AS time,
+               sumIf(token_count_prompt_image, ok) + sumIf(token_count_completion_image, ok),
+               sumIf(token_count_prompt_audio_seconds, ok)
+                   + sumIf(token_count_completion_audio_seconds, ok),
+               sumIf(token_count_completion_video_seconds, ok)
+           FROM $rows GROUP BY time ORDER BY time""",
+}
+
+
+def coverage() -> dict:
+    return yaml.safe_load(COVERAGE.read_text())
+
+
+EXACT = [panel for panel in coverage()["panels"] if panel["class"] == "exact"]
+
+
+def params() -> dict:
+    start = dt.datetime.combine(START, dt.time(), dt.UTC)
+    keys = {f"{group}_keys": ids for group, ids in traffic_groups().items()}
+    return {"start": start, "end": start + dt.timedelta(days=DAYS), **keys}
+
+
+def rounded(rows: list[tuple]) -> list[tuple]:
+    return [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in rows]
+
+
+@pytest.fixture(scope="module")
+def generated(store_url: str):
+    """Eight days of synthetic events (pack use starts some days into a range), v2 from the
+    first day, usage_classified_hourly built."""
+    with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
+        args = ["generate", "--start", str(START), "--days", str(DAYS), "--events-per-day", "2000"]
+        assert main([*args, "--v2-from", str(START), "--seed", "7"]) == 0
+        env.setenv("POLLEN_V2_FROM", START.isoformat())
+        last = START + dt.timedelta(days=DAYS - 1)
+        materialize(START, last, "usage_classified_hourly")
+        yield store
+
+
+def test_every_panel_is_classified_and_every_exact_one_has_a_query():
+    document = coverage()
+    for panel in document["panels"]:
+        assert panel["dashboard"] in document["dashboards"], panel
+        assert panel["class"] in CLASSES, panel
+        assert ("query" in panel) == (panel["class"] == "exact"), panel
+    assert {panel["id"] for panel in EXACT} == set(RESTATED)
+
+
+@pytest.mark.parametrize("panel", EXACT, ids=lambda p: f"{p['dashboard']}-{p['id']}")
+def test_an_exact_panel_equals_the_question_asked_of_raw_events(generated: Store, panel: dict):
+    store = generated
+    ours = Template(panel["query"]).substitute(
+        contract.fragments(), usage_classified_hourly=store.table("usage_classified_hourly")
+    )
+    rows = Template(TEAM_ROWS).substitute(v2=store.table("generation_event_v2"))
+    theirs = Template(RESTATED[panel["id"]]).substitute(rows=rows)
+    expected = rounded(store.rows(theirs, params()))
+    assert expected, "the synthetic data must give the panel something to show"
+    assert rounded(store.rows(ours, params())) == expected
+
+
+def test_the_synthetic_range_has_every_product_path_and_funding_the_panels_split(generated):
+    rows = Template(TEAM_ROWS).substitute(v2=generated.table("generation_event_v2"))
+    [(paths, paid, quest)] = generated.rows(
+        f"SELECT uniqExact({PRODUCT_PATH}), countIf(funding = 'paid'), "
+        f"countIf(funding = 'quest') FROM {rows}",
+        params(),
+    )
+    assert paths >= 3 and paid > 0 and quest > 0
+
+
+def test_readme_counts_the_panels_the_file_lists():
+    readme = (COVERAGE.parents[1] / "README.md").read_text()
+    listed = re.search(r"So far\s+the file lists (\d+) panels, (\d+) of them exact", readme)
+    assert listed, "README no longer says how many panels the coverage file lists"
+    panels = coverage()["panels"]
+    assert (int(listed.group(1)), int(listed.group(2))) == (len(panels), len(EXACT))
