@@ -132,6 +132,47 @@ RESTATED |= {
 }
 
 
+BYOM = "community-models-rebuild"
+REWARDED = (
+    "billed AND community_model_reward_user_id NOT IN ('', 'undefined') "
+    "AND community_model_reward_amount > 0"
+)
+RESTATED |= {
+    (BYOM, 1): f"""SELECT uniqIf(model, model != 'unknown'), uniq(user_id), countIf(ok),
+        round(100 * countIf(ok AND byop) / nullIf(countIf(ok), 0), 1),
+        round(sumIf(total_price, billed AND NOT byop AND funding = 'paid'), 2),
+        round(sumIf(community_model_reward_amount, {REWARDED}), 2)
+        FROM $rows WHERE community""",
+    (BYOM, 2): """SELECT toStartOfDay(hour) AS time, countIf(ok AND community AND NOT byop),
+        countIf(ok AND community AND byop) FROM $rows GROUP BY time ORDER BY time""",
+    (BYOM, 3): """SELECT toStartOfDay(hour) AS time,
+        round(100 * countIf(ok AND community) / nullIf(countIf(ok), 0), 2)
+        FROM $rows GROUP BY time ORDER BY time""",
+    (BYOM, 4): """SELECT toStartOfDay(hour) AS time,
+        uniqIf(model, community AND model != 'unknown'), uniqIf(user_id, community)
+        FROM $rows GROUP BY time ORDER BY time""",
+    (BYOM, 5): """SELECT toStartOfDay(hour) AS time,
+        sumIf(total_price, billed AND community AND funding = 'paid'),
+        sumIf(total_price, billed AND community AND funding = 'quest')
+        FROM $rows GROUP BY time ORDER BY time""",
+    (BYOM, 6): """SELECT toStartOfDay(hour) AS time,
+        sumIf(total_price, billed AND community AND NOT byop AND funding = 'paid'),
+        sumIf(total_price, billed AND community AND NOT byop AND funding = 'quest')
+        FROM $rows GROUP BY time ORDER BY time""",
+    (BYOM, 7): f"""SELECT toStartOfDay(hour) AS time,
+        sumIf(community_model_reward_amount, {REWARDED} AND community AND funding = 'paid'),
+        sumIf(community_model_reward_amount, {REWARDED} AND community AND funding = 'quest')
+        FROM $rows GROUP BY time ORDER BY time""",
+    (BYOM, 8): f"""SELECT model, countIf(ok) AS calls, uniq(user_id),
+        round(sumIf(total_price, billed AND funding = 'paid'), 2),
+        round(sumIf(total_price, billed AND funding = 'quest'), 2),
+        round(100 * countIf(ok AND byop) / nullIf(countIf(ok), 0), 1),
+        round(sumIf(total_price, billed AND NOT byop AND funding = 'paid'), 2),
+        round(sumIf(community_model_reward_amount, {REWARDED}), 2)
+        FROM $rows WHERE community GROUP BY model ORDER BY calls DESC, model LIMIT 50""",
+}
+
+
 def coverage() -> dict:
     return yaml.safe_load(COVERAGE.read_text())
 
@@ -181,7 +222,8 @@ def test_an_exact_panel_equals_the_question_asked_of_raw_events(generated: Store
     rows = Template(TEAM_ROWS).substitute(v2=store.table("generation_event_v2"))
     theirs = Template(RESTATED[(panel["dashboard"], panel["id"])]).substitute(rows=rows)
     expected = rounded(store.rows(theirs, params()))
-    assert expected, "the synthetic data must give the panel something to show"
+    numbers = [v for row in expected for v in row if isinstance(v, int | float)]
+    assert any(numbers), "the synthetic data must give the panel something to show"
     assert rounded(store.rows(ours, params())) == expected
 
 
