@@ -149,6 +149,10 @@ TEAM_CURRENT_ENVIRONMENTS = ("production", "debug-prod-copy")
 TEAM_CURRENT_SCOPE = (
     f"environment IN {TEAM_CURRENT_ENVIRONMENTS!r} AND traffic_group = 'regular' AND v1_only = 0"
 )
+# Their Users & Balances dashboard (063adde3) keeps internal keys: every group but legacy.
+TEAM_NON_LEGACY_SCOPE = (
+    f"environment IN {TEAM_CURRENT_ENVIRONMENTS!r} AND traffic_group != 'legacy' AND v1_only = 0"
+)
 
 # Status classes, counted as columns by the health and on-call tables (and their checks):
 # 429 (rate limited) is also inside 4xx. Written here once, so "5xx" means one thing everywhere.
@@ -352,6 +356,7 @@ def fragments() -> dict[str, str]:
         "raw_production_user_events": RAW_PRODUCTION_USER_EVENTS,
         "raw_success": RAW_SUCCESS,
         "team_current_scope": TEAM_CURRENT_SCOPE,
+        "team_non_legacy_scope": TEAM_NON_LEGACY_SCOPE,
         "raw_traffic_group": RAW_TRAFFIC_GROUP,
         "raw_classified_model": RAW_CLASSIFIED_MODEL,
         "raw_workload": RAW_WORKLOAD,

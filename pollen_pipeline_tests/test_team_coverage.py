@@ -43,9 +43,10 @@ TEAM_ROWS = """(
     FROM $v2
     WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')}
         AND environment IN ('production', 'debug-prod-copy')
-        AND api_key_id NOT IN {legacy_keys:Array(String)}
-        AND api_key_id NOT IN {internal_keys:Array(String)}
+        AND api_key_id NOT IN {legacy_keys:Array(String)} $internal
 )"""
+# Their traffic groups by exact key ids: regular (legacy and internal out), or legacy out only.
+REGULAR = "AND api_key_id NOT IN {internal_keys:Array(String)}"
 PRODUCT_PATH = """multiIf(byop AND community, 'BYOP · BYOM', byop, 'BYOP · Pollinations models',
     community, 'BYOM · Direct', 'Direct API')"""
 PRODUCT_PATHS = f"""
@@ -208,6 +209,31 @@ RESTATED |= {
 }
 
 
+USERS = "users-balances-rebuild"
+LATEST_D1 = "synced_at = (SELECT max(synced_at) FROM $d1) AND banned = 0"
+CREATED = "toDateTime(assumeNotNull(created_at), 'UTC')"  # their fromUnixTimestamp, in UTC
+IN_RANGE = f"{CREATED} >= {{start:DateTime('UTC')}} AND {CREATED} < {{end:DateTime('UTC')}}"
+REGISTRATIONS = f"""SELECT toStartOfDay({CREATED}) AS time, count() AS registrations FROM $d1
+    WHERE {LATEST_D1} AND created_at IS NOT NULL AND {IN_RANGE} GROUP BY time"""
+RESTATED |= {
+    (USERS, 1): f"""SELECT count(), countIf(created_at IS NOT NULL AND {IN_RANGE}),
+        round(sum(coalesce(tier_balance, 0)), 2), round(sum(coalesce(pack_balance, 0)), 2),
+        countIf(coalesce(tier_balance, 0) < 0), countIf(coalesce(pack_balance, 0) < 0)
+        FROM $d1 WHERE {LATEST_D1} HAVING count() > 0""",
+    (USERS, 4): """SELECT toStartOfDay(hour) AS time, funding, sumIf(total_price, billed)
+        FROM $nonlegacy_rows WHERE funding IN ('paid', 'quest')
+        GROUP BY time, funding ORDER BY time, funding""",
+    (USERS, 7): f"{REGISTRATIONS} ORDER BY time",
+    (USERS, 8): f"""SELECT time, sum(registrations) OVER (ORDER BY time)
+        FROM ({REGISTRATIONS}) ORDER BY time""",
+    (USERS, 9): f"""SELECT toDateTime(d, 'UTC'), uniqIf(user_id, toDate(hour) = d),
+        uniqIf(user_id, toDate(hour) BETWEEN d - 6 AND d)
+        FROM (SELECT toDate({{start:DateTime('UTC')}}, 'UTC') + number AS d
+              FROM numbers({DAYS})) AS days
+        CROSS JOIN $nonlegacy_rows AS team GROUP BY d ORDER BY d""",
+}
+
+
 def coverage() -> dict:
     return yaml.safe_load(COVERAGE.read_text())
 
@@ -221,20 +247,30 @@ def params() -> dict:
     return {"start": start, "end": start + dt.timedelta(days=DAYS), **keys}
 
 
+def comparable(value: object) -> object:
+    """Floats to 6 decimals; moments as naive UTC (the driver returns a DateTime('UTC') column
+    naive and an expression's in the session's time zone, the same instant)."""
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, dt.datetime) and value.tzinfo:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
 def rounded(rows: list[tuple]) -> list[tuple]:
-    return [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in rows]
+    return [tuple(comparable(v) for v in row) for row in rows]
 
 
 @pytest.fixture(scope="module")
 def generated(store_url: str):
     """Eight days of synthetic events (pack use starts some days into a range), v2 from the
-    first day, usage_classified_hourly built."""
+    first day, usage_classified_hourly and account_daily built."""
     with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
         args = ["generate", "--start", str(START), "--days", str(DAYS), "--events-per-day", "2000"]
         assert main([*args, "--v2-from", str(START), "--seed", "7"]) == 0
         env.setenv("POLLEN_V2_FROM", START.isoformat())
         last = START + dt.timedelta(days=DAYS - 1)
-        materialize(START, last, "usage_classified_hourly")
+        materialize(START, last, "usage_classified_hourly", "account_daily")
         yield store
 
 
@@ -251,11 +287,14 @@ def test_every_panel_is_classified_and_every_exact_one_has_a_query():
 @pytest.mark.parametrize("panel", EXACT, ids=lambda p: f"{p['dashboard']}-{p['id']}")
 def test_an_exact_panel_equals_the_question_asked_of_raw_events(generated: Store, panel: dict):
     store = generated
-    ours = Template(panel["query"]).substitute(
-        contract.fragments(), usage_classified_hourly=store.table("usage_classified_hourly")
+    tables = {name: store.table(name) for name in ("usage_classified_hourly", "account_daily")}
+    ours = Template(panel["query"]).substitute(contract.fragments(), **tables)
+    v2 = store.table("generation_event_v2")
+    theirs = Template(RESTATED[(panel["dashboard"], panel["id"])]).substitute(
+        rows=Template(TEAM_ROWS).substitute(v2=v2, internal=REGULAR),
+        nonlegacy_rows=Template(TEAM_ROWS).substitute(v2=v2, internal=""),
+        d1=store.table("d1_user"),
     )
-    rows = Template(TEAM_ROWS).substitute(v2=store.table("generation_event_v2"))
-    theirs = Template(RESTATED[(panel["dashboard"], panel["id"])]).substitute(rows=rows)
     expected = rounded(store.rows(theirs, params()))
     numbers = [v for row in expected for v in row if isinstance(v, int | float)]
     assert any(numbers), "the synthetic data must give the panel something to show"
@@ -263,7 +302,9 @@ def test_an_exact_panel_equals_the_question_asked_of_raw_events(generated: Store
 
 
 def test_the_synthetic_range_has_every_product_path_and_funding_the_panels_split(generated):
-    rows = Template(TEAM_ROWS).substitute(v2=generated.table("generation_event_v2"))
+    rows = Template(TEAM_ROWS).substitute(
+        v2=generated.table("generation_event_v2"), internal=REGULAR
+    )
     [(paths, paid, quest)] = generated.rows(
         f"SELECT uniqExact({PRODUCT_PATH}), countIf(funding = 'paid'), "
         f"countIf(funding = 'quest') FROM {rows}",
