@@ -4,7 +4,6 @@ computed here in plain Python; and what an absent side source does on a separate
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from typing import Any
 
@@ -13,22 +12,10 @@ import pytest
 from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.store import Store
 from pollen_pipeline_tests.databases import materialize
+from pollen_pipeline_tests.side_rows import account, at, epoch, insert, passed_checks, polar, stripe
 
 DAY1, DAY2 = dt.date(2026, 1, 5), dt.date(2026, 1, 6)
 UTC = dt.UTC
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), UTC)
-
-
-def epoch(day: dt.date, hour: int) -> int:
-    return int(at(day, hour).timestamp())
-
-
-def account(user_id: str, synced: dt.datetime, tier: str, **fields: Any) -> dict[str, Any]:
-    return {"id": user_id, "name": f"Name {user_id}", "email": f"{user_id}@example.org",
-            "tier": tier, "synced_at": synced, **fields}  # fmt: skip
 
 
 # Day 1 is synced twice: only the 23:50 snapshot counts (u9 was deleted before it). Day 2's
@@ -45,12 +32,6 @@ ACCOUNTS = [
     account("u3", SYNC2, "nectar", created_at=None, pack_balance=10.0),
     account("u4", SYNC2, "nectar", created_at=epoch(DAY2, 23)),
 ]
-
-
-def insert(store, table: str, rows: list[dict[str, Any]]) -> None:
-    """One insert a row, so the columns a row leaves out take the table's defaults."""
-    for row in rows:
-        store.client.insert(store.table(table), [list(row.values())], column_names=list(row))
 
 
 def expected_accounts(rows: list[dict[str, Any]]) -> dict[tuple, tuple]:
@@ -79,13 +60,6 @@ def table_rows(store, table: str, keys: int) -> dict[tuple, tuple]:
     return {tuple(row[:keys]): tuple(row[keys:]) for row in rows}
 
 
-def passed_checks(result) -> dict[str, bool]:
-    return {
-        evaluation.check_name: evaluation.passed
-        for evaluation in result.get_asset_check_evaluations()
-    }
-
-
 def test_user_accounts_daily_counts_each_days_last_snapshot(store):
     insert(store, "d1_user", ACCOUNTS)
     result = materialize(DAY1, DAY2, "user_accounts_daily")
@@ -96,19 +70,6 @@ def test_user_accounts_daily_counts_each_days_last_snapshot(store):
     assert got[(DAY2, "nectar")] == (2, 1, 0, 1, 0.0, 10.0)
     assert got[(DAY2, "seed")] == (2, 0, 1, 1, 1.0, 3.0)
     assert all(passed_checks(result).values()) and len(passed_checks(result)) == 2
-
-
-def stripe(when: dt.datetime, user: str, cents: int, **fields: Any) -> dict[str, Any]:
-    return {"timestamp": when, "event_type": "checkout.session.completed", "user_id": user,
-            "amount_cents": cents, "currency": "usd", "payment_status": "paid", "livemode": 1,
-            "customer_email": f"{user}@example.org", "payload": "{}", **fields}  # fmt: skip
-
-
-def polar(when: dt.datetime, user: str, cents: int, status: str = "paid") -> dict[str, Any]:
-    data = {"id": f"o-{user}", "total_amount": cents, "currency": "EUR", "status": status}
-    payload = json.dumps({"type": "order.paid", "data": data})
-    return {"timestamp": when, "event_type": "order.paid", "user_id": user,
-            "customer_id": f"c-{user}", "payload": payload}  # fmt: skip
 
 
 STRIPE = [

@@ -12,7 +12,7 @@ import pytest
 
 from pollen_pipeline_tests.databases import materialize
 from pollen_pipeline_tests.events import event, insert_events
-from pollen_pipeline_tests.test_accounts import at, insert, passed_checks, polar, stripe
+from pollen_pipeline_tests.side_rows import at, insert, passed_checks, polar, stripe
 
 DAY0, DAY1, DAY2 = dt.date(2026, 2, 9), dt.date(2026, 2, 10), dt.date(2026, 2, 11)
 PACK, TIER = "local:pack", "local:tier"

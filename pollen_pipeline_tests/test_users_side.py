@@ -13,7 +13,7 @@ import pytest
 from pollen_pipeline import exclusions
 from pollen_pipeline_tests.databases import materialize
 from pollen_pipeline_tests.events import event, insert_events
-from pollen_pipeline_tests.test_accounts import account, at, epoch, insert, passed_checks
+from pollen_pipeline_tests.side_rows import account, at, epoch, insert, passed_checks
 
 A, B = dt.date(2026, 1, 12), dt.date(2026, 1, 13)  # after the meter bug window
 BEFORE = A - dt.timedelta(days=30)
