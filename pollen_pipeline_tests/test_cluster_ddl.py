@@ -228,8 +228,8 @@ def test_helm_values_serve_this_code_location_from_its_own_image(helm: dict[str,
     args = deployment["dagsterApiGrpcArgs"]
     assert args[args.index("--module-name") + 1] == "pollen_pipeline.definitions"
     assert deployment["image"]["repository"]
-    env = {item["name"]: item["value"] for item in deployment["env"]}
-    assert "POLLEN_DATABASE" in env
+    assert deployment["envConfigMaps"]  # POLLEN_DATABASE, shared with `pollen init`
     assert deployment["envSecrets"]  # the ClickHouse URL with its password
     launcher = helm["runLauncher"]["config"]["k8sRunLauncher"]
     assert launcher["envSecrets"] == deployment["envSecrets"]
+    assert launcher["envConfigMaps"] == deployment["envConfigMaps"]

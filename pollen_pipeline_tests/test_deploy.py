@@ -21,12 +21,15 @@ import json
 import re
 import shutil
 import sys
+import textwrap
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 from dagster import DagsterInstance
@@ -388,6 +391,34 @@ def test_a_chart_default_block_op_buffer_is_refused_without_the_emptied_keys(
         pass
 
 
+def _init_job() -> dict[str, Any]:
+    """The `pollen init` Job of the Helm walkthrough (its heredoc)."""
+    readme = (DEPLOY / "helm" / "README.md").read_text()
+    heredoc = re.search(r"apply -f - <<'EOF'\n(.*?)\n\s*EOF\n", readme, re.S).group(1)
+    return yaml.safe_load(textwrap.dedent(heredoc))
+
+
+def test_helm_init_job_reads_the_settings_and_secret_of_the_code_location_and_runs(
+    helm_values: dict[str, Any],
+) -> None:
+    """`pollen init` creates the tables in the database (and ON the cluster) the runs write to:
+    it reads the very ConfigMap and Secret the code location and every run pod read."""
+    (container,) = _init_job()["spec"]["template"]["spec"]["containers"]
+    assert container["command"] == ["pollen", "init"]
+    sources = {
+        kind: [ref[kind]["name"] for ref in container["envFrom"] if kind in ref]
+        for kind in ("configMapRef", "secretRef")
+    }
+    assert "env" not in container  # every setting comes from the shared ConfigMap
+    (deployment,) = helm_values["dagster-user-deployments"]["deployments"]
+    launcher = helm_values["runLauncher"]["config"]["k8sRunLauncher"]
+    for reader in (deployment, launcher):
+        assert [ref["name"] for ref in reader["envConfigMaps"]] == sources["configMapRef"]
+        assert [ref["name"] for ref in reader["envSecrets"]] == sources["secretRef"]
+    names = {item["name"] for item in deployment["env"]}
+    assert not names & {"POLLEN_DATABASE", "POLLEN_CLICKHOUSE_CLUSTER"}, "set in two places"
+
+
 def test_helm_readme_commands_use_real_kubectl_flags() -> None:
     readme = (DEPLOY / "helm" / "README.md").read_text()
     # `kubectl run` has --env and --overrides, but no --env-from flag
@@ -478,6 +509,12 @@ def test_webserver_and_daemon_launch_runs_on_the_code_server_over_grpc(
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     server = services["pollen-code-server"]["command"]
     assert server[:3] == ["dagster", "api", "grpc"]
+    # listening on every interface of its container (the default, localhost, is unreachable from
+    # the others), and healthy only once it answers on that port: both wait for it
+    assert _command_option(server, "-h", "--host") == "0.0.0.0"
+    health = services["pollen-code-server"]["healthcheck"]["test"]
+    assert health[1:4] == ["dagster", "api", "grpc-health-check"], health
+    assert _command_option(health, "-p", "--port") == _command_option(server, "-p", "--port")
     for name in ("dagster-webserver", "dagster-daemon"):
         workspace = _command_option(services[name]["command"], "-w", "--workspace")
         assert f"COPY deploy/workspace.yaml {workspace}" in dockerfile, name
@@ -800,25 +837,84 @@ def test_helm_walkthrough_runs_in_order_from_an_empty_cluster_and_the_repository
             assert path == "-" or (ROOT / path).is_file(), line
     (install,) = [line for line in commands if line.startswith("helm upgrade --install")]
     assert f"--version {_locked_versions()['dagster']}" in install
+    init = commands.index(
+        "kubectl -n pollen wait --for=condition=complete job/pollen-init --timeout=10m"
+    )
+    assert init < commands.index(install), "the schedules start before the tables exist"
+    assert any(line.startswith("kubectl -n pollen port-forward") for line in commands)
     build = next(line for line in commands if line.startswith("docker build"))
     assert "--build-arg POLLEN_EXTRAS=k8s" in build and build.endswith(" .")
+
+
+def _compose_commands(document: Path) -> list[str]:
+    """Every `docker compose` command a document shows, in its ```sh blocks or in its text."""
+    text = document.read_text()
+    commands = _shell_lines(text) + re.findall(r"`(docker compose [^`]*)`", text)
+    commands += re.findall(r"^#?\s*(docker compose .*)$", text, re.M)
+    return [line for line in commands if line.startswith("docker compose ")]
+
+
+COMPOSE_DOCUMENTS = [
+    DEPLOY / "README.md",
+    ROOT / "README.md",
+    COMPOSE,
+]
+
+
+def test_every_compose_command_reads_the_passwords_of_deploy_env() -> None:
+    """Compose substitutes the whole file before any command (`exec`, `cp` and `down` too) and
+    stops on an unset required password: so every command must find them. It reads `.env` in
+    the project directory, the folder of the first `-f` file (deploy/), and `--env-file` on one
+    command does nothing for the next: the walkthroughs use deploy/.env and never --env-file."""
+    for document in COMPOSE_DOCUMENTS:
+        commands = _compose_commands(document)
+        assert commands, document
+        for line in commands:
+            assert "--env-file" not in line, (document, line)
+            assert re.search(r"(^| )-f deploy/docker-compose\.yaml( |$)", line), (document, line)
+    for document in (DEPLOY / "README.md", ROOT / "README.md"):
+        lines = _shell_lines(document.read_text())
+        first_compose = next(i for i, line in enumerate(lines) if line.startswith("docker compose"))
+        copied = [i for i, line in enumerate(lines) if line.startswith(DEVELOPMENT_ENV_COPY)]
+        assert copied and copied[0] < first_compose, document
+    assert "deploy/.env" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+DEVELOPMENT_ENV_COPY = "cp deploy/development.env deploy/.env"
 
 
 def test_compose_walkthrough_loads_data_with_a_command_of_the_image(
     compose: dict[str, Any],
 ) -> None:
     for document in (DEPLOY / "README.md", ROOT / "README.md"):
-        commands = _shell_lines(document.read_text()) + re.findall(
-            r"^docker compose .*$", document.read_text(), re.M
-        )
-        up = [line for line in commands if line.endswith("up -d --build")]
-        assert any("--env-file deploy/development.env" in line for line in up), document
+        commands = _compose_commands(document)
+        assert any(line.endswith("up -d --build") for line in commands), document
         (service, program) = next(
             re.search(r" exec (\S+) (\S+) demo", line).groups()
             for line in commands
             if re.search(r" exec \S+ \S+ demo", line)
         )
         assert service in compose["services"] and program == "pollen", document
+
+
+def _compose_schema_validator() -> Any:
+    """The Compose Specification's JSON schema as check-jsonschema vendors it (with its
+    licence), in the schema's own draft."""
+    schema_file = resources.files("check_jsonschema.builtin_schemas.vendor") / "compose-spec.json"
+    schema = json.loads(schema_file.read_text())
+    validator = jsonschema.validators.validator_for(schema)
+    validator.check_schema(schema)
+    return validator(schema)
+
+
+def test_compose_file_follows_the_compose_specification(compose: dict[str, Any]) -> None:
+    validator = _compose_schema_validator()
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(compose)]
+    assert not errors, errors
+    broken = copy.deepcopy(compose)  # the schema does refuse what Compose refuses
+    broken["services"]["grafana"]["ports"] = {"web": 3001}
+    broken["services"]["pollen-init"]["restart_policy"] = "no"
+    assert len(list(validator.iter_errors(broken))) >= 2
 
 
 def test_docs_say_one_clickhouse_host_and_cluster_writes_work() -> None:
