@@ -596,6 +596,12 @@ def test_image_installs_the_locked_environment() -> None:
     assert "UV_PROJECT_ENVIRONMENT=/opt/pollen/.venv" in dockerfile
 
 
+def test_build_context_leaves_out_the_local_environment_and_stores() -> None:
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    for path in (".venv", ".pollen", ".git", "deploy/.env"):
+        assert path in ignored, path
+
+
 def test_compose_commands_are_scripts_of_the_locked_environment(compose: dict[str, Any]) -> None:
     """The test environment is installed from the same uv.lock as the image."""
     scripts = Path(sys.executable).parent
