@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from string import Template
 
 import pytest
-import yaml
 
 from pollen_pipeline import contract
 from pollen_pipeline.cli import main
 from pollen_pipeline.defs.usage.usage_classified_hourly.rules import traffic_groups
 from pollen_pipeline.store import Store
 from pollen_pipeline_tests.databases import fresh_database, materialize
+from pollen_pipeline_tests.team_panels import COVERAGE, coverage, panels_of, rounded
 
-COVERAGE = Path(__file__).resolve().parents[1] / "coverage" / "team_panels.yaml"
 START, DAYS = dt.date(2026, 2, 1), 8
 CLASSES = {"exact", "partial", "needs_source", "not_yet", "text"}
 
@@ -234,31 +232,13 @@ RESTATED |= {
 }
 
 
-def coverage() -> dict:
-    return yaml.safe_load(COVERAGE.read_text())
-
-
-EXACT = [panel for panel in coverage()["panels"] if panel["class"] == "exact"]
+EXACT = [panel for panel in panels_of(legacy=False) if panel["class"] == "exact"]
 
 
 def params() -> dict:
     start = dt.datetime.combine(START, dt.time(), dt.UTC)
     keys = {f"{group}_keys": ids for group, ids in traffic_groups().items()}
     return {"start": start, "end": start + dt.timedelta(days=DAYS), **keys}
-
-
-def comparable(value: object) -> object:
-    """Floats to 6 decimals; moments as naive UTC (the driver returns a DateTime('UTC') column
-    naive and an expression's in the session's time zone, the same instant)."""
-    if isinstance(value, float):
-        return round(value, 6)
-    if isinstance(value, dt.datetime) and value.tzinfo:
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value
-
-
-def rounded(rows: list[tuple]) -> list[tuple]:
-    return [tuple(comparable(v) for v in row) for row in rows]
 
 
 @pytest.fixture(scope="module")
@@ -315,7 +295,10 @@ def test_the_synthetic_range_has_every_product_path_and_funding_the_panels_split
 
 def test_readme_counts_the_panels_the_file_lists():
     readme = (COVERAGE.parents[1] / "README.md").read_text()
-    listed = re.search(r"So far\s+the file lists (\d+) panels, (\d+) of them exact", readme)
+    listed = re.search(
+        r"So far\s+the file lists (\d+) panels\s+of the current dashboards, (\d+) of them exact",
+        readme,
+    )
     assert listed, "README no longer says how many panels the coverage file lists"
-    panels = coverage()["panels"]
+    panels = panels_of(legacy=False)
     assert (int(listed.group(1)), int(listed.group(2))) == (len(panels), len(EXACT))
