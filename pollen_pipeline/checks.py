@@ -45,6 +45,7 @@ RAW_SCOPES = {
     "production_users": contract.RAW_PRODUCTION_USER_EVENTS,  # balances
     "errors": contract.RAW_ERROR_EVENTS,  # production errors: errors_hourly, messages
     "listed": contract.RAW_LISTED_EVENTS,  # users on an exclusion list: exclusions_daily
+    "v2_rows": f"NOT ({contract.RAW_V1_ONLY_ROWS})",  # what v2 holds: team_user_daily
 }
 
 

@@ -153,6 +153,16 @@ TEAM_CURRENT_SCOPE = (
 TEAM_NON_LEGACY_SCOPE = (
     f"environment IN {TEAM_CURRENT_ENVIRONMENTS!r} AND traffic_group != 'legacy' AND v1_only = 0"
 )
+# Its observed balances and first activity read generation_event_v2 itself: every traffic group
+# (a WHERE on team_user_daily).
+TEAM_ALL_TRAFFIC_SCOPE = f"environment IN {TEAM_CURRENT_ENVIRONMENTS!r}"
+# Their balance history starts after the known January window (generation_usage_hourly_mv).
+TEAM_REPORTING_START = "toDateTime('2026-01-09 00:00:00', 'UTC')"
+# What the team calls an observed balance: the balance a successful billed event read, under the
+# v1:meter slugs alone (their panel reads balances['v1:meter:tier'], 0 when the key is absent).
+RAW_OBSERVED_BALANCE_EVENT = f"{RAW_SUCCESS} AND is_billed_usage"
+RAW_OBSERVED_QUEST_BALANCE = "balances['v1:meter:tier']"
+RAW_OBSERVED_PAID_BALANCE = "balances['v1:meter:pack']"
 
 # Status classes, counted as columns by the health and on-call tables (and their checks):
 # 429 (rate limited) is also inside 4xx. Written here once, so "5xx" means one thing everywhere.
@@ -357,6 +367,11 @@ def fragments() -> dict[str, str]:
         "raw_success": RAW_SUCCESS,
         "team_current_scope": TEAM_CURRENT_SCOPE,
         "team_non_legacy_scope": TEAM_NON_LEGACY_SCOPE,
+        "team_all_traffic_scope": TEAM_ALL_TRAFFIC_SCOPE,
+        "team_reporting_start": TEAM_REPORTING_START,
+        "raw_observed_balance_event": RAW_OBSERVED_BALANCE_EVENT,
+        "raw_observed_quest_balance": RAW_OBSERVED_QUEST_BALANCE,
+        "raw_observed_paid_balance": RAW_OBSERVED_PAID_BALANCE,
         "raw_traffic_group": RAW_TRAFFIC_GROUP,
         "raw_classified_model": RAW_CLASSIFIED_MODEL,
         "raw_workload": RAW_WORKLOAD,

@@ -213,7 +213,51 @@ CREATED = "toDateTime(assumeNotNull(created_at), 'UTC')"  # their fromUnixTimest
 IN_RANGE = f"{CREATED} >= {{start:DateTime('UTC')}} AND {CREATED} < {{end:DateTime('UTC')}}"
 REGISTRATIONS = f"""SELECT toStartOfDay({CREATED}) AS time, count() AS registrations FROM $d1
     WHERE {LATEST_D1} AND created_at IS NOT NULL AND {IN_RANGE} GROUP BY time"""
+# Per day and user, the last successful billed v2 event's balances under the v1:meter slugs
+# (0 when the event has none), production and debug-prod-copy, D1's banned accounts out: the one
+# query panels 2, 3 and 5 show fields of, with their quantile() over the same per-user values.
+OBSERVED = """SELECT toStartOfDay(start_time, 'UTC') AS day, user_id,
+        argMax(balances['v1:meter:tier'], start_time) AS quest,
+        argMax(balances['v1:meter:pack'], start_time) AS paid
+    FROM $v2
+    WHERE start_time >= greatest({start:DateTime('UTC')}, toDateTime('2026-01-09', 'UTC'))
+        AND start_time < {end:DateTime('UTC')}
+        AND environment IN ('production', 'debug-prod-copy')
+        AND response_status >= 200 AND response_status < 300 AND is_billed_usage
+        AND user_id NOT IN ('', 'undefined')
+        AND user_id NOT IN (SELECT id FROM $d1
+            WHERE synced_at = (SELECT max(synced_at) FROM $d1) AND banned = 1)
+    GROUP BY day, user_id"""
+OBSERVED_BALANCES = f"""SELECT day, round(sum(quest), 2), round(sum(paid), 2),
+        round(quantile(0.95)(quest), 2), round(quantile(0.99)(quest), 2), round(max(quest), 2),
+        round(quantile(0.95)(paid), 2), round(quantile(0.99)(paid), 2), round(max(paid), 2),
+        count()
+    FROM ({OBSERVED}) GROUP BY day ORDER BY day"""
+# Their first activity: the first final v2 row (any status) of production or debug-prod-copy,
+# every traffic group, to the second (user_first_activity_mv @ 1781e1c8); D7: within 7 days of
+# created_at, for the accounts registered at least 7 days before the range's end.
+D7_ACTIVATION = f"""SELECT toStartOfDay({CREATED}) AS time, count(),
+        countIf(first IS NOT NULL AND first >= {CREATED} AND first <= {CREATED} + INTERVAL 7 DAY)
+    FROM (SELECT * FROM $d1 WHERE {LATEST_D1} AND created_at IS NOT NULL
+          AND {CREATED} >= {{start:DateTime('UTC')}}
+          AND {CREATED} < {{end:DateTime('UTC')}} - INTERVAL 7 DAY) AS accounts
+    LEFT JOIN (SELECT user_id, min(toDateTime(start_time, 'UTC')) AS first FROM $v2
+               WHERE is_final AND environment IN ('production', 'debug-prod-copy')
+                   AND user_id NOT IN ('', 'undefined')
+               GROUP BY user_id) AS activity ON accounts.id = activity.user_id
+    GROUP BY time ORDER BY time"""
 RESTATED |= {
+    (USERS, 2): OBSERVED_BALANCES,
+    (USERS, 3): OBSERVED_BALANCES,
+    (USERS, 5): OBSERVED_BALANCES,
+    # the label is the account id by policy (theirs the GitHub name first); ties by it
+    (USERS, 6): f"""SELECT id AS user, round(coalesce(tier_balance, 0), 2),
+        round(coalesce(pack_balance, 0), 2),
+        round(coalesce(tier_balance, 0) + coalesce(pack_balance, 0), 2),
+        round(greatest(abs(coalesce(tier_balance, 0)), abs(coalesce(pack_balance, 0))), 2)
+            AS magnitude
+        FROM $d1 WHERE {LATEST_D1} ORDER BY magnitude DESC, user LIMIT 50""",
+    (USERS, 10): D7_ACTIVATION,
     (USERS, 1): f"""SELECT count(), countIf(created_at IS NOT NULL AND {IN_RANGE}),
         round(sum(coalesce(tier_balance, 0)), 2), round(sum(coalesce(pack_balance, 0)), 2),
         countIf(coalesce(tier_balance, 0) < 0), countIf(coalesce(pack_balance, 0) < 0)
@@ -241,16 +285,27 @@ def params() -> dict:
     return {"start": start, "end": start + dt.timedelta(days=DAYS), **keys}
 
 
+# Synthetic balances after 2025-12-01 use the local:* slugs alone; the team's observed balances
+# read the v1:meter:* ones. Half the v2 rows (by event id) are given those, so a user's last
+# event may hold either generation and the panels read 0 for the local ones.
+V1_METER_SLUGS = """ALTER TABLE $v2 UPDATE balances = mapFromArrays(
+        arrayMap(slug -> replaceOne(slug, 'local:', 'v1:meter:'), mapKeys(balances)),
+        mapValues(balances))
+    WHERE modulo(cityHash64(event_id), 2) = 0 SETTINGS mutations_sync = 2"""
+SUMMARIES = ("usage_classified_hourly", "account_daily", "team_user_daily")
+
+
 @pytest.fixture(scope="module")
 def generated(store_url: str):
     """Eight days of synthetic events (pack use starts some days into a range), v2 from the
-    first day, usage_classified_hourly and account_daily built."""
+    first day with half its balances under the v1:meter slugs, the summaries built."""
     with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
         args = ["generate", "--start", str(START), "--days", str(DAYS), "--events-per-day", "2000"]
         assert main([*args, "--v2-from", str(START), "--seed", "7"]) == 0
+        store.command(Template(V1_METER_SLUGS).substitute(v2=store.table("generation_event_v2")))
         env.setenv("POLLEN_V2_FROM", START.isoformat())
         last = START + dt.timedelta(days=DAYS - 1)
-        materialize(START, last, "usage_classified_hourly", "account_daily")
+        materialize(START, last, "event_facts_daily", *SUMMARIES)
         yield store
 
 
@@ -264,21 +319,52 @@ def test_every_panel_is_classified_and_every_exact_one_has_a_query():
     assert {(panel["dashboard"], panel["id"]) for panel in EXACT} == set(RESTATED)
 
 
-@pytest.mark.parametrize("panel", EXACT, ids=lambda p: f"{p['dashboard']}-{p['id']}")
-def test_an_exact_panel_equals_the_question_asked_of_raw_events(generated: Store, panel: dict):
-    store = generated
-    tables = {name: store.table(name) for name in ("usage_classified_hourly", "account_daily")}
+def ours_and_theirs(store: Store, panel: dict, bound: dict) -> tuple[list, list]:
+    """The panel's rows from our summaries and from the question asked of raw rows."""
+    tables = {name: store.table(name) for name in SUMMARIES}
     ours = Template(panel["query"]).substitute(contract.fragments(), **tables)
     v2 = store.table("generation_event_v2")
     theirs = Template(RESTATED[(panel["dashboard"], panel["id"])]).substitute(
         rows=Template(TEAM_ROWS).substitute(v2=v2, internal=REGULAR),
         nonlegacy_rows=Template(TEAM_ROWS).substitute(v2=v2, internal=""),
+        v2=v2,
         d1=store.table("d1_user"),
     )
-    expected = rounded(store.rows(theirs, params()))
+    return rounded(store.rows(ours, bound)), rounded(store.rows(theirs, bound))
+
+
+@pytest.mark.parametrize("panel", EXACT, ids=lambda p: f"{p['dashboard']}-{p['id']}")
+def test_an_exact_panel_equals_the_question_asked_of_raw_events(generated: Store, panel: dict):
+    ours, expected = ours_and_theirs(generated, panel, params())
     numbers = [v for row in expected for v in row if isinstance(v, int | float)]
     assert any(numbers), "the synthetic data must give the panel something to show"
-    assert rounded(store.rows(ours, params())) == expected
+    assert ours == expected
+
+
+def test_d7_activation_equals_theirs_for_every_cohort_of_the_data(generated: Store):
+    """The range reaches 7 days past the events, so every sign-up day of the eight is a cohort:
+    accounts first active before they signed up (synthetic ids D1 created later) among them."""
+    [panel] = [p for p in EXACT if (p["dashboard"], p["id"]) == (USERS, 10)]
+    bound = {**params(), "end": params()["end"] + dt.timedelta(days=7)}
+    ours, expected = ours_and_theirs(generated, panel, bound)
+    assert len(expected) == DAYS and 0 < sum(row[2] for row in expected) < sum(
+        row[1] for row in expected
+    )
+    assert ours == expected
+
+
+def test_the_observed_balances_read_both_slug_generations_and_a_banned_account(generated):
+    """Some users' last billed event holds the v1:meter slugs, some the local ones (read as 0),
+    and a banned account has billed events: each rule of the observed balances matters."""
+    v2, d1 = generated.table("generation_event_v2"), generated.table("d1_user")
+    [(v1_meter, local, banned)] = generated.rows(
+        f"SELECT countIf(mapContains(b, 'v1:meter:tier')), countIf(mapContains(b, 'local:tier')), "
+        f"countIf(user_id IN (SELECT id FROM {d1} WHERE banned = 1)) FROM ("
+        f"SELECT user_id, argMax(balances, start_time) AS b FROM {v2} "
+        "WHERE response_status >= 200 AND response_status < 300 AND is_billed_usage "
+        "GROUP BY toDate(start_time), user_id)"
+    )
+    assert v1_meter > 0 and local > 0 and banned > 0
 
 
 def test_the_synthetic_range_has_every_product_path_and_funding_the_panels_split(generated):

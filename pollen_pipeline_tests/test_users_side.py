@@ -96,11 +96,12 @@ def test_activity_counts_d1_accounts_beside_the_contracts_active_users(users):
         A, B, "event_facts_daily", "user_daily", "account_daily", "user_activity_daily"
     )
     assert all(passed_checks(result).values()) and len(passed_checks(result)) >= 5
-    # (tier, banned, signup day, tier balance, pack balance): ids and numbers only
+    # (tier, banned, signup day and moment, tier balance, pack balance): ids and numbers only
     assert rows(users, "account_daily", 2, f"day = '{B}'")[(B, "u2")] == (
         "seed",
         1,
         BEFORE,
+        dt.datetime.combine(BEFORE, dt.time(9)),
         0.0,
         0.0,
     )

@@ -7,6 +7,8 @@ CREATE TABLE IF NOT EXISTS pollen.event_facts_daily ON CLUSTER pollen_cluster
 (
     day Date,
     filter_status LowCardinality(String),
+    -- every environment apart (filter_status folds them into one): the team's scopes keep two
+    environment LowCardinality(String),
     is_router UInt8,
     meter_class LowCardinality(String),
     user_id String,
@@ -25,6 +27,7 @@ CREATE TABLE IF NOT EXISTS pollen.event_facts_daily ON CLUSTER pollen_cluster
     workload LowCardinality(String),
     is_byop UInt8,
     is_community UInt8,
+    v1_only UInt8,  -- cache hits and anonymous requests: v1 holds them, v2 (the team's) does not
     user_github_id String,
     user_github_username String,
     api_key_name String,
@@ -36,7 +39,12 @@ CREATE TABLE IF NOT EXISTS pollen.event_facts_daily ON CLUSTER pollen_cluster
     token_sum UInt64,
     implied_free_sum Float64,
     first_event_at DateTime('UTC'),
-    last_event_at DateTime('UTC')
+    last_event_at DateTime('UTC'),
+    -- the team's observed balances: the group's last successful billed event (0 and 1970 if none)
+    observed_events UInt64,
+    observed_at DateTime('UTC'),
+    observed_quest_balance Float64,
+    observed_paid_balance Float64
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/event_facts_daily', '{replica}')
 PARTITION BY day

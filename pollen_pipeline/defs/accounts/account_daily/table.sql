@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS ${database}.account_daily
     tier LowCardinality(String),
     banned UInt8,
     signup_day Nullable(Date),
+    signed_up_at Nullable(DateTime('UTC')),  -- created_at to the second: the team's D7 window
     tier_balance Float64,
     pack_balance Float64
 )
