@@ -283,7 +283,7 @@ def cmd_sql(args: argparse.Namespace) -> None:
     settings = resource.settings()
     sides = {name: settings.side_table(name) for name in plan.side_sources}
     try:
-        events = settings.event_tables.relation(raw)
+        events = plan.scanned(settings.event_tables, raw)
         select = plan.render(store, raw, events, long_run=long_run, sides=sides)
     except TemplateError as error:
         raise CommandError(str(error)) from error

@@ -13,6 +13,11 @@ day both cover, the same request is in both: reading both naively counts it twic
 Every summary reads this one relation where it used to read the raw table, with v2's columns (v1
 rows take v2's defaults for those it lacks), so each table keeps its meaning on either source.
 Without ``v2_from`` it is the v1 table itself, as before.
+
+A table whose SELECT also reads v2's fallback attempts (the team counts their users, in each
+attempt row's own classification) asks for ``relation(raw, attempts=True)``: the same scan
+with v2's non-final rows kept, told apart by ``is_final`` (true on every v1 row, v2's default);
+its requests are the ``is_final`` rows. Checks keep reading the relation of requests.
 """
 
 from __future__ import annotations
@@ -36,8 +41,9 @@ class EventTables:
     current: str  # v2
     v2_from: dt.date | None  # None: v1 alone
 
-    def relation(self, raw: Store) -> str:
-        """What a scan reads ``FROM``: the v1 table, or the v1/v2 combination as a subquery."""
+    def relation(self, raw: Store, *, attempts: bool = False) -> str:
+        """What a scan reads ``FROM``: the v1 table, or the v1/v2 combination as a subquery;
+        with ``attempts``, v2's fallback attempts too (``is_final`` = false)."""
         if self.v2_from is None:
             return self.archive
         archive, current = _columns(raw, self.archive), _columns(raw, self.current)
@@ -54,9 +60,10 @@ class EventTables:
         # a validated date of the configuration, formatted like the identifiers around it: the
         # relation is a name every scan and check puts after FROM, with parameters of its own
         since = f"toDateTime('{self.v2_from.isoformat()} 00:00:00', 'UTC')"
+        rows = "" if attempts else f" AND {contract.RAW_COUNTED_V2_ROWS}"
         return (
             f"(SELECT {', '.join([*archive, *newer])} FROM {self.current} "
-            f"WHERE start_time >= {since} AND {contract.RAW_COUNTED_V2_ROWS} "
+            f"WHERE start_time >= {since}{rows} "
             f"UNION ALL SELECT {', '.join(from_v1)} FROM {self.archive} "
             f"WHERE start_time < {since} OR {contract.RAW_V1_ONLY_ROWS})"
         )

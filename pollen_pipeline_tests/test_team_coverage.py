@@ -99,7 +99,26 @@ RESTATED = {
 }
 
 CORE = "NOT byop AND NOT community"
+# Their users: every row's, a fallback attempt's in its own row's stream (an attempt of a
+# community-model request at another provider makes its user a Direct API user).
 RESTATED |= {
+    (DIRECT, 1): f"""SELECT countIf(ok), uniq(user_id),
+        round(sumIf(total_price, billed AND funding = 'paid'), 2),
+        round(sumIf(total_price, billed AND funding = 'quest'), 2)
+        FROM $rows WHERE {CORE}""",
+    (DIRECT, 3): f"""SELECT toStartOfDay(hour) AS time, uniqIf(user_id, {CORE})
+        FROM $rows GROUP BY time ORDER BY time""",
+    (DIRECT, 7): f"""SELECT model, countIf(ok) AS calls, uniq(user_id),
+        round(sumIf(total_price, billed AND funding = 'paid'), 2),
+        round(sumIf(total_price, billed AND funding = 'quest'), 2),
+        sumIf(token_count_prompt_text + token_count_prompt_cached
+            + token_count_prompt_cache_write + token_count_completion_text
+            + token_count_completion_reasoning, ok),
+        sumIf(token_count_prompt_image + token_count_completion_image, ok),
+        round(sumIf(token_count_prompt_audio_seconds
+            + token_count_completion_audio_seconds, ok), 2),
+        round(sumIf(token_count_completion_video_seconds, ok), 2)
+        FROM $rows WHERE {CORE} GROUP BY model ORDER BY calls DESC, model LIMIT 50""",
     (DIRECT, 2): f"""SELECT toStartOfDay(hour) AS time,
         countIf(ok AND workload = 'generate.text'), countIf(ok AND workload = 'generate.image'),
         countIf(ok AND workload = 'generate.embedding'),
@@ -206,6 +225,35 @@ RESTATED |= {
         FROM $rows GROUP BY time ORDER BY time""",
 }
 
+# Their byop_app_daily: the app is the client id and the name its keys were minted for, the
+# owner the user id they were minted for; the owner's GitHub label (D1) is left out by policy.
+APP = "coalesce(nullIf(nullIf(api_key_created_for_app, ''), 'undefined'), api_key_client_id)"
+OWNER = (
+    "if(api_key_created_for_user_id IN ('', 'undefined'), 'unknown', api_key_created_for_user_id)"
+)
+BY_APP = f"api_key_client_id AS app_id, {APP} AS app, {OWNER} AS owner"
+RESTATED |= {
+    (BYOP, 8): f"""SELECT a.app, a.owner, a.calls, a.users, a.paid, a.quest, a.reward, a.share,
+            t.top
+        FROM (
+            SELECT {BY_APP}, countIf(ok) AS calls, uniq(user_id) AS users,
+                round(sumIf(total_price, billed AND funding = 'paid'), 2) AS paid,
+                round(sumIf(total_price, billed AND funding = 'quest'), 2) AS quest,
+                round(sumIf(total_price - dev_price, billed AND api_key_created_for_user_id
+                    NOT IN ('', 'undefined') AND total_price > dev_price), 2) AS reward,
+                round(100 * countIf(ok AND community) / nullIf(countIf(ok), 0), 1) AS share
+            FROM $rows WHERE byop GROUP BY app_id, app, owner
+        ) AS a
+        JOIN (
+            SELECT app_id, app, owner, arrayStringConcat(arraySlice(arrayMap(x -> x.2,
+                arraySort(x -> (-x.1, x.2), groupArray((calls, model)))), 1, 3), ', ') AS top
+            FROM (SELECT {BY_APP}, model, countIf(ok) AS calls FROM $rows WHERE byop
+                  GROUP BY app_id, app, owner, model)
+            GROUP BY app_id, app, owner
+        ) AS t USING (app_id, app, owner)
+        ORDER BY a.calls DESC, a.app, a.owner, app_id LIMIT 50""",
+}
+
 
 USERS = "users-balances-rebuild"
 LATEST_D1 = "synced_at = (SELECT max(synced_at) FROM $d1) AND banned = 0"
@@ -292,7 +340,7 @@ V1_METER_SLUGS = """ALTER TABLE $v2 UPDATE balances = mapFromArrays(
         arrayMap(slug -> replaceOne(slug, 'local:', 'v1:meter:'), mapKeys(balances)),
         mapValues(balances))
     WHERE modulo(cityHash64(event_id), 2) = 0 SETTINGS mutations_sync = 2"""
-SUMMARIES = ("usage_classified_hourly", "account_daily", "team_user_daily")
+SUMMARIES = ("usage_classified_hourly", "account_daily", "team_user_daily", "byop_app_model_daily")
 
 
 @pytest.fixture(scope="module")

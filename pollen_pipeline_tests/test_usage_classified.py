@@ -1,5 +1,6 @@
 """usage_classified_hourly: the team's classification and measures (their generation_usage_hourly)
-over hand-made v2 events and a v1 cache hit; every expected number is counted by hand below."""
+over hand-made v2 events and a v1 cache hit; byop_app_model_daily, their byop_app_daily, over
+hand-made BYOP rows; every expected number is counted by hand below."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pollen_pipeline.settings import SettingsError
 from pollen_pipeline.store import Store
 from pollen_pipeline_tests.databases import materialize
 from pollen_pipeline_tests.events import event, insert_events
+from pollen_pipeline_tests.side_rows import passed_checks
 
 DAY = dt.date(2026, 2, 10)
 LEGACY_KEY, INTERNAL_KEY = "lIa3Q9Wdq2jAw1mkdI38g5zpsaZr45qz", "OHD2QWIGKWUHr1GVM403RKgUIWl2nLQS"
@@ -25,7 +27,8 @@ def v2(start: str, **fields: object) -> dict:
         "community_model_reward_user_id": "undefined",
         "community_model_reward_amount": 0.0,
     }
-    return event(start, **{**defaults, "api_key_created_for_user_id": "undefined", **fields})
+    defaults |= {"api_key_created_for_app": "undefined", "api_key_created_for_user_id": "undefined"}
+    return event(start, **{**defaults, **fields})
 
 
 CURRENT = [
@@ -111,12 +114,41 @@ def test_funding_and_business_stream(classified: Store):
         "WHERE environment = 'production' AND traffic_group = 'regular' AND v1_only = 0 "
         "GROUP BY ALL ORDER BY ALL"
     )
+    # r1's failed attempt (the tier meter, the default here) is a row of its own: no call, its
+    # user in users_with_attempts only
     assert rows == [
         ("paid", "byop", 1, 0.5),
         ("paid", "core", 1, 1.0),
         ("quest", "community_direct", 1, 0.3),
+        ("quest", "core", 0, 0.0),
         ("unfunded", "core", 1, 0.0),
     ]
+
+
+def test_a_fallback_attempt_counts_its_user_in_its_own_stream(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    # dave's community-model request: a failed attempt at another provider (Direct API by its
+    # own row), then the community model serves it
+    dave = {"user_id": "u4", "request_id": "r4"}
+    attempt = {"is_final": False, "model_provider_used": "google", "response_status": 502}
+    insert_events(
+        store,
+        [
+            v2("2026-02-10 11:00:00", **dave, **attempt, total_price=0.0),
+            v2("2026-02-10 11:00:02", **dave, model_provider_used="community", total_price=0.3),
+        ],
+        "generation_event_v2",
+    )
+    monkeypatch.setenv("POLLEN_V2_FROM", DAY.isoformat())
+    materialize(DAY, DAY, "usage_classified_hourly")
+    rows = store.rows(
+        "SELECT business_stream, sum(all_calls), sum(successful_calls), "
+        "round(sum(total_pollen), 9), uniqMerge(users), uniqMerge(users_with_attempts) "
+        f"FROM {store.table('usage_classified_hourly')} GROUP BY ALL ORDER BY ALL"
+    )
+    # by hand: one request (community), dave its user; Direct API: no call, dave by the attempt
+    assert rows == [("community_direct", 1, 1, 0.3, 1, 1), ("core", 0, 0, 0.0, 0, 1)]
 
 
 def test_the_fine_facts_carry_the_classification(classified: Store):
@@ -138,6 +170,54 @@ def test_the_fine_facts_carry_the_classification(classified: Store):
         ("regular", "quest", "core", text, 2, 0.8),
         ("regular", "unfunded", "core", text, 1, 0.0),
     ]
+
+
+def test_byop_apps_by_owner_and_model_as_the_team_counts_them(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    tutor = {"api_key_client_id": "app-1", "api_key_created_for_app": "Tutor"}
+    tutor |= {"api_key_created_for_user_id": "u9"}
+    carol = {"user_id": "u3", "request_id": "r5", "selected_meter_slug": PACK, **tutor}
+    attempt = {"is_final": False, "model_provider_used": "google", "response_status": 500}
+    refused = {"response_status": 402, "is_billed_usage": False, "selected_meter_slug": "x"}
+    insert_events(
+        store,
+        [
+            # carol's request through Tutor: a failed attempt, then a community model serves it
+            v2("2026-02-10 12:00:00", **carol, **attempt, total_price=0.0),
+            v2(
+                "2026-02-10 12:00:02",
+                **carol,
+                model_provider_used="community",
+                total_price=0.5,
+                dev_price=0.4,
+            ),
+            # dave through Tutor on his tier
+            v2("2026-02-10 13:00:00", **tutor, user_id="u4", total_price=0.2, dev_price=0.15),
+            # erin refused through an app with neither name nor owner
+            v2("2026-02-10 14:00:00", user_id="u5", api_key_client_id="app-2", **refused),
+            v2("2026-02-10 15:00:00", total_price=0.3),  # alice, no app: not BYOP
+        ],
+        "generation_event_v2",
+    )
+    monkeypatch.setenv("POLLEN_V2_FROM", DAY.isoformat())
+    result = materialize(DAY, DAY, "usage_classified_hourly", "byop_app_model_daily")
+    rows = store.rows(
+        "SELECT client_id, app_name, owner_user_id, model, is_community, funding_source, "
+        "all_calls, successful_calls, billed_calls, uniqMerge(users_with_attempts), "
+        "round(gross_consumption, 9), round(byop_reward, 9) "
+        f"FROM {store.table('byop_app_model_daily')} GROUP BY ALL ORDER BY ALL"
+    )
+    # by hand: carol's attempt is a row of its own (not community: no call, carol its user)
+    assert rows == [
+        ("app-1", "Tutor", "u9", "openai", 0, "paid", 0, 0, 0, 1, 0.0, 0.0),
+        ("app-1", "Tutor", "u9", "openai", 0, "quest", 1, 1, 1, 1, 0.2, 0.05),
+        ("app-1", "Tutor", "u9", "openai", 1, "paid", 1, 1, 1, 1, 0.5, 0.1),
+        ("app-2", "app-2", "unknown", "openai", 0, "unfunded", 1, 0, 0, 1, 0.0, 0.0),
+    ]
+    checks = passed_checks(result)
+    assert {"schema_valid", "apps_match_usage_classified"} <= set(checks)
+    assert all(checks.values()), checks
 
 
 def test_a_traffic_groups_file_with_an_unknown_group_is_refused(

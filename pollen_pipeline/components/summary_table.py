@@ -53,6 +53,7 @@ from pollen_pipeline.components.folder import (
     resolve_check,
 )
 from pollen_pipeline.components.scaffold import SummaryTableScaffolder
+from pollen_pipeline.event_source import EventTables
 from pollen_pipeline.grain import CADENCE_TAG, GRAINS, GrainName, daily_partitions
 from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.retries import RETRY_POLICY, retry_or_fail
@@ -198,6 +199,12 @@ class SummaryTable(Component, Resolvable):
         "A function (name in checks.py or dotted path), declared with @provides, called when a "
         "run starts with (raw store, raw table): SQL fragments chosen by the raw table's columns.",
     ) = None
+    fallback_attempts: described(
+        bool,
+        "$raw_table keeps v2's fallback attempts (is_final = false; every other row, v1's too, "
+        "is_final = true): for measures the team counts over attempt rows (their user states). "
+        "Requests are the is_final rows; the checks read the relation of requests.",
+    ) = False
 
     def build_defs(self, context: ComponentLoadContext) -> Definitions:
         plan = self.plan(context.path, checks_module(context))
@@ -260,6 +267,7 @@ class SummaryTable(Component, Resolvable):
             reconcile=self.reconcile,
             schema=schema,
             checks=custom,
+            fallback_attempts=self.fallback_attempts,
         )
 
     def _check_specs(self, key: AssetKey) -> list[AssetCheckSpec]:
@@ -341,6 +349,7 @@ class TablePlan:
     reconcile: Reconcile | None
     schema: Schema | None
     checks: Sequence[tuple[TableCheck, CheckFunction]]
+    fallback_attempts: bool = False
 
     @property
     def key(self) -> AssetKey:
@@ -390,7 +399,8 @@ class TablePlan:
         raw = source or store
         sides = {name: settings.side_table(name) for name in self.side_sources}
         events = settings.event_tables.relation(raw)
-        select, parts, scan_source, note = self._run_sql(store, source, events, window, sides)
+        scanned = self.scanned(settings.event_tables, raw)
+        select, parts, scan_source, note = self._run_sql(store, source, scanned, window, sides)
         if note:
             context.log.warning(f"{self.table.name}: {note}: the window is left empty")
         written = store.replace_window(
@@ -413,6 +423,11 @@ class TablePlan:
         if note:
             metadata["note"] = MetadataValue.text(f"{note}: no rows")
         return MaterializeResult(metadata=metadata, check_results=results)
+
+    def scanned(self, tables: EventTables, raw: Store) -> str:
+        """The relation the SELECT reads as ``$raw_table``: the requests, or with
+        ``fallback_attempts`` v2's attempt rows too (event_source.py)."""
+        return tables.relation(raw, attempts=self.fallback_attempts)
 
     def _run_sql(
         self,

@@ -29,7 +29,9 @@ def key_origin_fragments(raw: Store, raw_table: str) -> dict[str, str]:
 # v1 schema) its v2 default stands in, so the table means the same on either.
 # v2 column -> its value where the raw table lacks it (the datasource's default)
 OPTIONAL_COLUMNS = {
+    "is_final": "true",  # v1 has no fallback attempts: every row is a request
     "api_key_client_id": "'undefined'",
+    "api_key_created_for_app": "'undefined'",
     "api_key_created_for_user_id": "'undefined'",
     "dev_price": "toFloat64(0)",
     "community_model_reward_user_id": "'undefined'",

@@ -4,6 +4,10 @@
 -- requests; served, billed, Pollen, rewards and usage count 2xx rows; users and apps are uniq
 -- states. total_pollen (every status) is ours: it reconciles with raw events. The team's scope is
 -- v1_only = 0 (their summary reads v2, which never holds cache hits nor anonymous requests).
+-- The scan also reads v2's fallback attempts (fallback_attempts: true): their summary keeps the
+-- user states of every v2 row, each attempt in its own row's classification (an attempt of a
+-- community-model request served by another provider counts its user as Direct API), so
+-- users_with_attempts is theirs; every other measure counts requests (is_final rows), as before.
 SELECT
     toStartOfHour(start_time, 'UTC') AS hour,
     environment,
@@ -15,12 +19,13 @@ SELECT
     $raw_is_community AS is_community,
     $raw_business_stream AS business_stream,
     toUInt8($raw_v1_only_rows) AS v1_only,
-    count() AS all_calls,
-    countIf($raw_success) AS successful_calls,
+    countIf(is_final) AS all_calls,
+    countIf(served) AS successful_calls,
     countIf(billed) AS billed_calls,
-    uniqState(user_id) AS users,
-    uniqIfState(api_key_client_id, is_byop) AS apps,
-    sum(total_price) AS total_pollen,
+    uniqStateIf(user_id, is_final) AS users,
+    uniqState(user_id) AS users_with_attempts,
+    uniqIfState(api_key_client_id, toUInt8(is_byop AND is_final)) AS apps,
+    sumIf(total_price, is_final) AS total_pollen,
     sumIf(total_price, billed) AS gross_consumption,
     sumIf(
         total_price - dev_price,
@@ -32,17 +37,17 @@ SELECT
         billed AND community_model_reward_user_id NOT IN ('', 'undefined')
             AND community_model_reward_amount > 0
     ) AS community_reward,
-    sumIf(toUInt64(token_count_prompt_text), $raw_success) AS prompt_text_tokens,
-    sumIf(toUInt64(token_count_prompt_cached), $raw_success) AS prompt_cached_tokens,
-    sumIf(toUInt64(token_count_prompt_cache_write), $raw_success) AS prompt_cache_write_tokens,
-    sumIf(toUInt64(token_count_completion_text), $raw_success) AS completion_text_tokens,
-    sumIf(toUInt64(token_count_completion_reasoning), $raw_success) AS completion_reasoning_tokens,
-    sumIf(toUInt64(token_count_prompt_image), $raw_success) AS prompt_image_tokens,
-    sumIf(toUInt64(token_count_completion_image), $raw_success) AS completion_image_tokens,
-    sumIf(toUInt64(token_count_completion_video_tokens), $raw_success) AS completion_video_tokens,
-    sumIf(token_count_prompt_audio_seconds, $raw_success) AS prompt_audio_seconds,
-    sumIf(token_count_completion_audio_seconds, $raw_success) AS completion_audio_seconds,
-    sumIf(token_count_completion_video_seconds, $raw_success) AS completion_video_seconds
+    sumIf(toUInt64(token_count_prompt_text), served) AS prompt_text_tokens,
+    sumIf(toUInt64(token_count_prompt_cached), served) AS prompt_cached_tokens,
+    sumIf(toUInt64(token_count_prompt_cache_write), served) AS prompt_cache_write_tokens,
+    sumIf(toUInt64(token_count_completion_text), served) AS completion_text_tokens,
+    sumIf(toUInt64(token_count_completion_reasoning), served) AS completion_reasoning_tokens,
+    sumIf(toUInt64(token_count_prompt_image), served) AS prompt_image_tokens,
+    sumIf(toUInt64(token_count_completion_image), served) AS completion_image_tokens,
+    sumIf(toUInt64(token_count_completion_video_tokens), served) AS completion_video_tokens,
+    sumIf(token_count_prompt_audio_seconds, served) AS prompt_audio_seconds,
+    sumIf(token_count_completion_audio_seconds, served) AS completion_audio_seconds,
+    sumIf(token_count_completion_video_seconds, served) AS completion_video_seconds
 FROM
 (
     SELECT
@@ -66,7 +71,8 @@ FROM
         token_count_prompt_image,
         token_count_completion_image,
         $optional_columns,
-        $raw_success AND is_billed_usage AS billed
+        is_final AND $raw_success AS served,
+        served AND is_billed_usage AS billed
     FROM $raw_table
     WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')}
 )
