@@ -165,6 +165,7 @@ TEAM_LEGACY_BILLED_SCOPE = (
 )
 # tier-economics: the same without the GitHub usernames D1 banned in any snapshot.
 TEAM_LEGACY_UNBANNED_BILLED_SCOPE = f"{TEAM_LEGACY_BILLED_SCOPE} AND d1_banned = 0"
+TEAM_LEGACY_UNBANNED_BILLED_ANY_STATUS = f"{TEAM_LEGACY_BILLED_ANY_STATUS} AND d1_banned = 0"
 # economics: the seed's filters (production, 2xx, priced, bug window out) with D1's banned out in
 # place of excluded_users and ROUTER kept.
 TEAM_LEGACY_PRODUCTION_SCOPE = (
@@ -385,6 +386,7 @@ def fragments() -> dict[str, str]:
         "team_legacy_billed_any_status": TEAM_LEGACY_BILLED_ANY_STATUS,
         "team_legacy_billed_scope": TEAM_LEGACY_BILLED_SCOPE,
         "team_legacy_unbanned_billed_scope": TEAM_LEGACY_UNBANNED_BILLED_SCOPE,
+        "team_legacy_unbanned_billed_any_status": TEAM_LEGACY_UNBANNED_BILLED_ANY_STATUS,
         "team_legacy_production_scope": TEAM_LEGACY_PRODUCTION_SCOPE,
         "team_legacy_production_billed_scope": TEAM_LEGACY_PRODUCTION_BILLED_SCOPE,
         "raw_in_bug_window": RAW_IN_BUG_WINDOW,
