@@ -164,6 +164,27 @@ RAW_OBSERVED_BALANCE_EVENT = f"{RAW_SUCCESS} AND is_billed_usage"
 RAW_OBSERVED_QUEST_BALANCE = "balances['v1:meter:tier']"
 RAW_OBSERVED_PAID_BALANCE = "balances['v1:meter:pack']"
 
+# The team's scopes on their legacy dashboards (apps/operation/economics/provisioning/), WHEREs on
+# scoped_usage_daily (every environment and status; the exact meter slug, is_billed_usage, the bug
+# window, ROUTER and D1's banned accounts kept as dimensions). Their tier dashboards read billed
+# rows of every environment, bug window and ROUTER kept (a panel keeps or drops ROUTER by
+# user_tier = 'router'); Tier Usage Rate takes every status.
+TEAM_LEGACY_BILLED_ANY_STATUS = "is_billed_usage = 1"
+TEAM_LEGACY_BILLED_SCOPE = (
+    f"{TEAM_LEGACY_BILLED_ANY_STATUS} AND response_status >= 200 AND response_status < 300"
+)
+# tier-economics: the same without the GitHub usernames D1 banned in any snapshot.
+TEAM_LEGACY_UNBANNED_BILLED_SCOPE = f"{TEAM_LEGACY_BILLED_SCOPE} AND d1_banned = 0"
+TEAM_LEGACY_UNBANNED_BILLED_ANY_STATUS = f"{TEAM_LEGACY_BILLED_ANY_STATUS} AND d1_banned = 0"
+# economics: the seed's filters (production, 2xx, priced, bug window out) with D1's banned out in
+# place of excluded_users and ROUTER kept.
+TEAM_LEGACY_PRODUCTION_SCOPE = (
+    "environment = 'production' AND response_status >= 200 AND response_status < 300 "
+    "AND is_priced = 1 AND in_bug_window = 0 AND d1_banned = 0"
+)
+# pollen-flow: the economics scope, billed rows only.
+TEAM_LEGACY_PRODUCTION_BILLED_SCOPE = f"{TEAM_LEGACY_PRODUCTION_SCOPE} AND is_billed_usage = 1"
+
 # Status classes, counted as columns by the health and on-call tables (and their checks):
 # 429 (rate limited) is also inside 4xx. Written here once, so "5xx" means one thing everywhere.
 STATUS_CLASSES = {
@@ -185,6 +206,11 @@ RAW_FILTER_STATUS = f"""multiIf(
     '{PASSED}')"""
 
 RAW_IS_ROUTER = "toUInt8(user_github_id = {router_github_id:String})"
+# Inside the meter:combined bug window, both ends included (the filter status's bug_window).
+RAW_IN_BUG_WINDOW = (
+    "start_time >= {bug_window_start:DateTime('UTC')} "
+    "AND start_time <= {bug_window_end:DateTime('UTC')}"
+)
 
 # On either exclusion list, whether or not the contract applies it (D1's is opt-in): with the
 # filter status, which events each list removes or would remove (exclusions_daily).
@@ -372,6 +398,13 @@ def fragments() -> dict[str, str]:
         "raw_observed_balance_event": RAW_OBSERVED_BALANCE_EVENT,
         "raw_observed_quest_balance": RAW_OBSERVED_QUEST_BALANCE,
         "raw_observed_paid_balance": RAW_OBSERVED_PAID_BALANCE,
+        "team_legacy_billed_any_status": TEAM_LEGACY_BILLED_ANY_STATUS,
+        "team_legacy_billed_scope": TEAM_LEGACY_BILLED_SCOPE,
+        "team_legacy_unbanned_billed_scope": TEAM_LEGACY_UNBANNED_BILLED_SCOPE,
+        "team_legacy_unbanned_billed_any_status": TEAM_LEGACY_UNBANNED_BILLED_ANY_STATUS,
+        "team_legacy_production_scope": TEAM_LEGACY_PRODUCTION_SCOPE,
+        "team_legacy_production_billed_scope": TEAM_LEGACY_PRODUCTION_BILLED_SCOPE,
+        "raw_in_bug_window": RAW_IN_BUG_WINDOW,
         "raw_traffic_group": RAW_TRAFFIC_GROUP,
         "raw_classified_model": RAW_CLASSIFIED_MODEL,
         "raw_workload": RAW_WORKLOAD,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import yaml
@@ -37,3 +38,19 @@ def comparable(value: object) -> object:
 
 def rounded(rows: list[tuple]) -> list[tuple]:
     return [tuple(comparable(v) for v in row) for row in rows]
+
+
+def _same(a: object, b: object) -> bool:
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return comparable(a) == comparable(b)
+
+
+def same_rows(ours: list[tuple], theirs: list[tuple]) -> bool:
+    """Equal rows, numbers up to Float64 sums added in another order (a summary sums partial
+    sums: 0.0024965 on either side of a rounding to 6 decimals)."""
+    return len(ours) == len(theirs) and all(
+        len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        for a, b in zip(ours, theirs, strict=True)
+    )

@@ -71,6 +71,7 @@ def test_no_value_of_a_personal_column_reaches_the_tables_reading_side_sources(s
         "byop_key_daily",
         "directory_app_daily",
         "payments_daily",
+        "scoped_usage_daily",
         "tier_moves_daily",
         "user_accounts_daily",
     ]
@@ -90,7 +91,8 @@ def test_no_value_of_a_personal_column_reaches_the_tables_reading_side_sources(s
         strings = [
             row[0]
             for row in store.rows(f"DESCRIBE TABLE {store.table(table)}")
-            if "String" in row[1]
+            # a uniq state holds hashes of its values, not the values
+            if "String" in row[1] and not row[1].startswith("AggregateFunction")
         ]
         cells = {
             value
