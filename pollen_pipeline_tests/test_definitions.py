@@ -207,6 +207,15 @@ def test_readme_counts_the_summary_tables_there_are():
     assert int(claimed.group(1)) == len(catalog.summary_tables())
 
 
+def test_readme_counts_the_tables_reconciled_with_raw_events():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    claimed = re.search(r"every table that adds up to raw events \((\d+)\)", readme)
+    assert claimed, "README no longer says how many tables are reconciled with raw events"
+    checks = definitions().resolve_asset_graph().asset_check_keys
+    reconciled = {key.asset_key for key in checks if key.name == "reconciles_with_raw"}
+    assert int(claimed.group(1)) == len(reconciled)
+
+
 def test_readme_lists_every_summary_table():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     tables = readme.split("## Tables", 1)[1].split("\n## ", 1)[0]
