@@ -60,7 +60,12 @@ def test_dagster_shows_each_side_source_as_a_source_asset_it_never_materializes(
         assert (node.is_materializable, node.group_name) == (False, "raw"), name
         assert node.metadata["kind"] in ("snapshot", "events"), name
     readers = {key.path[-1] for key in graph.get(AssetKey("d1_user")).child_keys}
-    assert readers == {"user_accounts_daily", "directory_app_daily", "account_daily"}
+    assert readers == {
+        "user_accounts_daily",
+        "directory_app_daily",
+        "account_daily",
+        "scoped_usage_daily",
+    }
 
 
 USERS = [
