@@ -141,6 +141,16 @@ RAW_IS_BYOP = "toUInt8(api_key_client_id NOT IN ('', 'undefined'))"
 RAW_IS_COMMUNITY = "toUInt8(model_provider_used = 'community')"
 RAW_BUSINESS_STREAM = "multiIf(is_byop = 1, 'byop', is_community = 1, 'community_direct', 'core')"
 RAW_SUCCESS = "response_status >= 200 AND response_status < 300"
+# The team's rewards (generation_usage_hourly_mv, byop_app_daily), on rows that name `billed`
+# (served and is_billed_usage): a BYOP app's developer earns the markup over the developer price,
+# a community model's owner its reward.
+RAW_BYOP_REWARD_ROW = (
+    "billed AND api_key_created_for_user_id NOT IN ('', 'undefined') AND total_price > dev_price"
+)
+RAW_COMMUNITY_REWARD_ROW = (
+    "billed AND community_model_reward_user_id NOT IN ('', 'undefined') "
+    "AND community_model_reward_amount > 0"
+)
 
 # The team's scope on their current ("-rebuild") dashboards, a WHERE on usage_classified_hourly:
 # production and their staging fixture, regular traffic, and v2's rows only (their summary layer
@@ -391,6 +401,8 @@ def fragments() -> dict[str, str]:
         "raw_production_events": RAW_PRODUCTION_EVENTS,
         "raw_production_user_events": RAW_PRODUCTION_USER_EVENTS,
         "raw_success": RAW_SUCCESS,
+        "raw_byop_reward_row": RAW_BYOP_REWARD_ROW,
+        "raw_community_reward_row": RAW_COMMUNITY_REWARD_ROW,
         "team_current_scope": TEAM_CURRENT_SCOPE,
         "team_non_legacy_scope": TEAM_NON_LEGACY_SCOPE,
         "team_all_traffic_scope": TEAM_ALL_TRAFFIC_SCOPE,

@@ -99,6 +99,14 @@ RESTATED = {
 }
 
 CORE = "NOT byop AND NOT community"
+# Their usage columns of served rows: text tokens, image tokens, audio and video seconds.
+USAGE_BY_KIND = """sumIf(token_count_prompt_text + token_count_prompt_cached
+            + token_count_prompt_cache_write + token_count_completion_text
+            + token_count_completion_reasoning, ok),
+        sumIf(token_count_prompt_image + token_count_completion_image, ok),
+        round(sumIf(token_count_prompt_audio_seconds
+            + token_count_completion_audio_seconds, ok), 2),
+        round(sumIf(token_count_completion_video_seconds, ok), 2)"""
 # Their users: every row's, a fallback attempt's in its own row's stream (an attempt of a
 # community-model request at another provider makes its user a Direct API user).
 RESTATED |= {
@@ -111,13 +119,7 @@ RESTATED |= {
     (DIRECT, 7): f"""SELECT model, countIf(ok) AS calls, uniq(user_id),
         round(sumIf(total_price, billed AND funding = 'paid'), 2),
         round(sumIf(total_price, billed AND funding = 'quest'), 2),
-        sumIf(token_count_prompt_text + token_count_prompt_cached
-            + token_count_prompt_cache_write + token_count_completion_text
-            + token_count_completion_reasoning, ok),
-        sumIf(token_count_prompt_image + token_count_completion_image, ok),
-        round(sumIf(token_count_prompt_audio_seconds
-            + token_count_completion_audio_seconds, ok), 2),
-        round(sumIf(token_count_completion_video_seconds, ok), 2)
+        {USAGE_BY_KIND}
         FROM $rows WHERE {CORE} GROUP BY model ORDER BY calls DESC, model LIMIT 50""",
     (DIRECT, 2): f"""SELECT toStartOfDay(hour) AS time,
         countIf(ok AND workload = 'generate.text'), countIf(ok AND workload = 'generate.image'),
@@ -134,13 +136,7 @@ RESTATED |= {
         round(100 * countIf(ok AND {CORE}) / nullIf(countIf(ok), 0), 2)
         FROM $rows GROUP BY time ORDER BY time""",
     (DIRECT, 8): f"""SELECT toStartOfDay(hour) AS time,
-        sumIf(token_count_prompt_text + token_count_prompt_cached
-            + token_count_prompt_cache_write + token_count_completion_text
-            + token_count_completion_reasoning, ok),
-        sumIf(token_count_prompt_image + token_count_completion_image, ok),
-        round(sumIf(token_count_prompt_audio_seconds
-            + token_count_completion_audio_seconds, ok), 2),
-        round(sumIf(token_count_completion_video_seconds, ok), 2)
+        {USAGE_BY_KIND}
         FROM $rows WHERE {CORE} GROUP BY time ORDER BY time""",
     (DIRECT, 6): f"""SELECT toStartOfDay(hour) AS time,
         if(model IN (SELECT model FROM $rows WHERE {CORE} GROUP BY model

@@ -22,15 +22,8 @@ SELECT
     countIf(billed) AS billed_calls,
     uniqState(user_id) AS users_with_attempts,
     sumIf(total_price, billed) AS gross_consumption,
-    sumIf(
-        total_price - dev_price,
-        billed AND api_key_created_for_user_id NOT IN ('', 'undefined') AND total_price > dev_price
-    ) AS byop_reward,
-    sumIf(
-        community_model_reward_amount,
-        billed AND community_model_reward_user_id NOT IN ('', 'undefined')
-            AND community_model_reward_amount > 0
-    ) AS community_reward
+    sumIf(total_price - dev_price, $raw_byop_reward_row) AS byop_reward,
+    sumIf(community_model_reward_amount, $raw_community_reward_row) AS community_reward
 FROM
 (
     SELECT

@@ -27,16 +27,8 @@ SELECT
     uniqIfState(api_key_client_id, toUInt8(is_byop AND is_final)) AS apps,
     sumIf(total_price, is_final) AS total_pollen,
     sumIf(total_price, billed) AS gross_consumption,
-    sumIf(
-        total_price - dev_price,
-        billed AND is_byop = 1 AND api_key_created_for_user_id NOT IN ('', 'undefined')
-            AND total_price > dev_price
-    ) AS byop_reward,
-    sumIf(
-        community_model_reward_amount,
-        billed AND community_model_reward_user_id NOT IN ('', 'undefined')
-            AND community_model_reward_amount > 0
-    ) AS community_reward,
+    sumIf(total_price - dev_price, is_byop = 1 AND $raw_byop_reward_row) AS byop_reward,
+    sumIf(community_model_reward_amount, $raw_community_reward_row) AS community_reward,
     sumIf(toUInt64(token_count_prompt_text), served) AS prompt_text_tokens,
     sumIf(toUInt64(token_count_prompt_cached), served) AS prompt_cached_tokens,
     sumIf(toUInt64(token_count_prompt_cache_write), served) AS prompt_cache_write_tokens,
