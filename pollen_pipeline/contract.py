@@ -194,6 +194,19 @@ TEAM_LEGACY_PRODUCTION_SCOPE = (
 )
 # pollen-flow: the economics scope, billed rows only.
 TEAM_LEGACY_PRODUCTION_BILLED_SCOPE = f"{TEAM_LEGACY_PRODUCTION_SCOPE} AND is_billed_usage = 1"
+# The on-call panels (errors, platform-load, overview), WHEREs on oncall_minutely: every
+# environment, price and user, bug window kept. Their successes are 2xx; their errors are 4xx
+# and 5xx without 403 (statuses under 100 or over 599 are neither).
+TEAM_LEGACY_ONCALL_SUCCESS = RAW_SUCCESS
+TEAM_LEGACY_ONCALL_ERROR = "response_status >= 400 AND response_status != 403"
+# The errors dashboard's series: provider and requested model, the model used when the request
+# named none.
+TEAM_LEGACY_PROVIDER_MODEL = (
+    "concat(model_provider_used, ' - ', if(resolved_model_requested NOT IN ('', 'undefined'), "
+    "resolved_model_requested, model_used))"
+)
+# platform-load's per-model panels: a known model_used.
+TEAM_LEGACY_MODEL_USED_KNOWN = "model_used NOT IN ('', 'undefined')"
 
 # Status classes, counted as columns by the health and on-call tables (and their checks):
 # 429 (rate limited) is also inside 4xx. Written here once, so "5xx" means one thing everywhere.
@@ -416,6 +429,10 @@ def fragments() -> dict[str, str]:
         "team_legacy_unbanned_billed_any_status": TEAM_LEGACY_UNBANNED_BILLED_ANY_STATUS,
         "team_legacy_production_scope": TEAM_LEGACY_PRODUCTION_SCOPE,
         "team_legacy_production_billed_scope": TEAM_LEGACY_PRODUCTION_BILLED_SCOPE,
+        "team_legacy_oncall_success": TEAM_LEGACY_ONCALL_SUCCESS,
+        "team_legacy_oncall_error": TEAM_LEGACY_ONCALL_ERROR,
+        "team_legacy_provider_model": TEAM_LEGACY_PROVIDER_MODEL,
+        "team_legacy_model_used_known": TEAM_LEGACY_MODEL_USED_KNOWN,
         "raw_in_bug_window": RAW_IN_BUG_WINDOW,
         "raw_traffic_group": RAW_TRAFFIC_GROUP,
         "raw_classified_model": RAW_CLASSIFIED_MODEL,

@@ -4,7 +4,9 @@ dashboards read: v1 generation_event (their WHERE clauses restated) and d1_user.
 v1 alone (POLLEN_V2_FROM unset), as those dashboards did. The range starts before the local:*
 meters replaced v1:meter:* (2025-12-01) and straddles the meter:combined bug window, so the
 exact slug and the window's exclusion are compared too; a few billable 2xx events are marked
-unbilled, so is_billed_usage decides something (the generator bills exactly those)."""
+unbilled, so is_billed_usage decides something (the generator bills exactly those). The on-call
+panels (team_oncall_panels.py) get the statuses the generator never writes (403, 404, 422, 503)
+and request ids shared by events of other minutes, statuses and models."""
 
 from __future__ import annotations
 
@@ -19,10 +21,11 @@ from pollen_pipeline import contract
 from pollen_pipeline.cli import main
 from pollen_pipeline.store import Store
 from pollen_pipeline_tests.databases import fresh_database, materialize
+from pollen_pipeline_tests.team_oncall_panels import ONCALL
 from pollen_pipeline_tests.team_panels import COVERAGE, coverage, panels_of, rounded, same_rows
 
 START, DAYS = dt.date(2025, 11, 12), 62  # to 2026-01-12
-TABLES = ("app_daily", "account_daily", "scoped_usage_daily")
+TABLES = ("app_daily", "account_daily", "scoped_usage_daily", "oncall_minutely")
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
 # and the bug window out (strict comparisons at both ends), no ban filter.
@@ -237,6 +240,7 @@ SCOPED = {
 # (dashboard, panel id) -> the question asked of raw rows
 RESTATED = {
     **SCOPED,
+    **ONCALL,
     ("api-key-usage", 1): NAMED_KEY_TOTALS,
     ("api-key-usage", 2): NAMED_KEY_TOTALS,
     ("api-key-usage", 3): NAMED_KEY_TOTALS,
@@ -301,6 +305,22 @@ def mark_what_the_scopes_filter(store: Store) -> None:
     )
 
 
+def mark_what_the_oncall_panels_tell_apart(store: Store) -> None:
+    """Some 400s become 403 (not an error to the team) or 404, some 401s 422, some 502s 503;
+    one event in three shares its request id with the others of its quarter hour (a request
+    counted once across minutes, statuses and models)."""
+    events = store.table("generation_event")
+    for change in (
+        "response_status = 403 WHERE response_status = 400 AND modulo(cityHash64(event_id), 4) = 0",
+        "response_status = 404 WHERE response_status = 400 AND modulo(cityHash64(event_id), 4) = 1",
+        "response_status = 422 WHERE response_status = 401 AND modulo(cityHash64(event_id), 3) = 0",
+        "response_status = 503 WHERE response_status = 502 AND modulo(cityHash64(event_id), 2) = 0",
+        "request_id = concat('shared-', toString(toStartOfFifteenMinutes(start_time))) "
+        "WHERE modulo(cityHash64(event_id, 'request'), 3) = 0",
+    ):
+        store.command(f"ALTER TABLE {events} UPDATE {change} SETTINGS mutations_sync = 1")
+
+
 @pytest.fixture(scope="module")
 def generated(store_url: str):
     """62 days of synthetic v1 events from the v1:meter:* era across the bug window, read from
@@ -310,6 +330,7 @@ def generated(store_url: str):
         args = ["generate", "--start", str(START), "--days", str(DAYS), "--events-per-day", "400"]
         assert main([*args, "--seed", "11"]) == 0
         mark_what_the_scopes_filter(store)
+        mark_what_the_oncall_panels_tell_apart(store)
         last = START + dt.timedelta(days=DAYS - 1)
         materialize(START, last, "event_facts_daily", *TABLES)
         yield store
@@ -349,6 +370,22 @@ def test_the_range_has_what_the_named_key_panels_filter_out(generated: Store):
         params(),
     )
     assert router > 0 and unnamed > 0 and in_window > 0
+
+
+def test_the_range_has_what_the_oncall_panels_tell_apart(generated: Store):
+    """403s, other environments than production, and request ids of events in other minutes,
+    statuses or models exist, so each on-call filter and distinct count matters."""
+    v1 = generated.table("generation_event")
+    [(forbidden, elsewhere, spread)] = generated.rows(
+        f"""SELECT countIf(response_status = 403), countIf(environment != 'production'),
+            (SELECT count() FROM (
+                SELECT request_id FROM {v1} GROUP BY request_id
+                HAVING uniqExact(toStartOfMinute(start_time), response_status, model_used) > 1))
+        FROM {v1} WHERE start_time >= {{start:DateTime('UTC')}}
+            AND start_time < {{end:DateTime('UTC')}}""",
+        params(),
+    )
+    assert forbidden > 0 and elsewhere > 0 and spread > 0
 
 
 def test_readme_counts_the_legacy_panels_the_file_lists():
