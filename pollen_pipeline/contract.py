@@ -78,6 +78,9 @@ class Exclusions:
     hand_list: Sequence[str] = ()
     d1_banned: Sequence[str] = ()
     apply_d1_banned: bool = False  # POLLEN_EXCLUDE_D1_BANNED
+    # the team's own rule on their legacy dashboards, never applied by the contract: GitHub
+    # usernames banned in any d1_user snapshot (a dimension of the tables that keep their scopes)
+    d1_banned_usernames: Sequence[str] = ()
 
     @property
     def applied(self) -> list[str]:
@@ -94,6 +97,7 @@ def params(exclusions: Exclusions | None = None) -> dict[str, Any]:
         "excluded_github_ids": exclusions.applied,
         "hand_list_github_ids": sorted(exclusions.hand_list),
         "d1_banned_github_ids": sorted(exclusions.d1_banned),
+        "d1_banned_usernames": sorted(exclusions.d1_banned_usernames),
         "production_environment": PRODUCTION_ENVIRONMENT,
         "bug_window_start": BUG_WINDOW_START,
         "bug_window_end": BUG_WINDOW_END,
@@ -207,6 +211,12 @@ TEAM_LEGACY_PROVIDER_MODEL = (
 )
 # platform-load's per-model panels: a known model_used.
 TEAM_LEGACY_MODEL_USED_KNOWN = "model_used NOT IN ('', 'undefined')"
+# The same scopes per developer and key name, WHEREs on scoped_user_key_daily (whose rows are
+# already production, 2xx, priced and outside the bug window): economics and the developer
+# leaderboard drop D1's banned and keep ROUTER; api-key-usage keeps the banned, drops ROUTER and
+# reads named keys only.
+TEAM_LEGACY_UNBANNED_KEY_SCOPE = "d1_banned = 0"
+TEAM_LEGACY_NAMED_KEY_SCOPE = "is_router = 0 AND api_key_name NOT IN ('', 'undefined')"
 
 # Status classes, counted as columns by the health and on-call tables (and their checks):
 # 429 (rate limited) is also inside 4xx. Written here once, so "5xx" means one thing everywhere.
@@ -346,6 +356,11 @@ RUN_DAYS = (
 FACTS_USAGE_ROWS = f"filter_status = '{PASSED}'"
 FACTS_ECONOMICS_ROWS = f"{FACTS_USAGE_ROWS} AND is_router = 0"
 FACTS_LISTED_ROWS = f"filter_status {_PASSED_BUT_EXCLUSION} AND {IS_LISTED}"
+# The legacy economics scope's rows before their ban filter: production, 2xx, priced, outside
+# the bug window (every filter before the exclusion lists), ROUTER and excluded users kept.
+FACTS_LEGACY_ROWS = f"filter_status {_PASSED_BUT_EXCLUSION}"
+# The team's legacy ban: a GitHub username banned in any d1_user snapshot (bound at run start).
+FACTS_D1_BANNED = "toUInt8(has({d1_banned_usernames:Array(String)}, user_github_username))"
 
 # The money columns every economics table carries, in table order: name, ClickHouse type and
 # the aggregate over event_facts_daily rows; total = pack + tier + other. The DDL
@@ -433,6 +448,8 @@ def fragments() -> dict[str, str]:
         "team_legacy_oncall_error": TEAM_LEGACY_ONCALL_ERROR,
         "team_legacy_provider_model": TEAM_LEGACY_PROVIDER_MODEL,
         "team_legacy_model_used_known": TEAM_LEGACY_MODEL_USED_KNOWN,
+        "team_legacy_unbanned_key_scope": TEAM_LEGACY_UNBANNED_KEY_SCOPE,
+        "team_legacy_named_key_scope": TEAM_LEGACY_NAMED_KEY_SCOPE,
         "raw_in_bug_window": RAW_IN_BUG_WINDOW,
         "raw_traffic_group": RAW_TRAFFIC_GROUP,
         "raw_classified_model": RAW_CLASSIFIED_MODEL,
@@ -452,6 +469,8 @@ def fragments() -> dict[str, str]:
         "usage_rows": FACTS_USAGE_ROWS,
         "economics_rows": FACTS_ECONOMICS_ROWS,
         "listed_rows": FACTS_LISTED_ROWS,
+        "legacy_rows": FACTS_LEGACY_ROWS,
+        "d1_banned_username": FACTS_D1_BANNED,
         "meter_sums": FACTS_METER_SUMS,
         "meter_resums": METER_RESUMS,
         "run_days": RUN_DAYS,

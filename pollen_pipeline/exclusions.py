@@ -50,3 +50,15 @@ def d1_banned(raw: Store, d1_user: str) -> list[str]:
         "AND banned = 1 AND github_id IS NOT NULL"
     )
     return [row[0] for row in rows]
+
+
+def d1_banned_usernames(raw: Store, d1_user: str) -> list[str]:
+    """GitHub usernames banned in any snapshot of ``d1_user``: the team's rule on their legacy
+    dashboards (never the contract's); none when the table is absent."""
+    if not raw.has_table(d1_user):
+        return []
+    rows = raw.rows(
+        f"SELECT DISTINCT assumeNotNull(github_username) FROM {d1_user} "
+        "WHERE banned = 1 AND github_username IS NOT NULL"
+    )
+    return [row[0] for row in rows]

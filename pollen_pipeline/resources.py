@@ -43,7 +43,8 @@ class ClickHouseResource(ConfigurableResource):
     def store(self) -> Store:
         """The store, its queries binding both exclusion lists: the hand list (in the store)
         and D1's banned accounts (read where side sources are), the latter applied only when
-        ``POLLEN_EXCLUDE_D1_BANNED`` opts in."""
+        ``POLLEN_EXCLUDE_D1_BANNED`` opts in; and D1's banned usernames of any snapshot, the
+        team's legacy rule (a dimension, never applied)."""
         settings = self.settings()
         client = connect(settings.clickhouse_url, settings.query_timeout_seconds)
         store = Store(client, settings.database, settings.cluster)
@@ -52,6 +53,7 @@ class ClickHouseResource(ConfigurableResource):
             hand_list=excluded_github_ids(store),
             d1_banned=exclusions.d1_banned(raw, settings.side_table(D1_USER)),
             apply_d1_banned=settings.exclude_d1_banned,
+            d1_banned_usernames=exclusions.d1_banned_usernames(raw, settings.side_table(D1_USER)),
         )
         return Store(client, settings.database, settings.cluster, lists)
 

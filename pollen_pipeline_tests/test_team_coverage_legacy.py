@@ -25,7 +25,13 @@ from pollen_pipeline_tests.team_oncall_panels import ONCALL
 from pollen_pipeline_tests.team_panels import COVERAGE, coverage, panels_of, rounded, same_rows
 
 START, DAYS = dt.date(2025, 11, 12), 62  # to 2026-01-12
-TABLES = ("app_daily", "account_daily", "scoped_usage_daily", "oncall_minutely")
+TABLES = (
+    "app_daily",
+    "account_daily",
+    "scoped_usage_daily",
+    "oncall_minutely",
+    "scoped_user_key_daily",
+)
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
 # and the bug window out (strict comparisons at both ends), no ban filter.
@@ -237,8 +243,121 @@ SCOPED = {
         if(total_pollen > 0, router_pollen / total_pollen, 0)
     FROM $v1 WHERE {RANGE} AND {PRODUCTION} GROUP BY time ORDER BY time""",
 }
+# economics @ b98c55a8 and developer-leaderboard @ a3e5d904 per developer, app (key name) and
+# model: the economics scope (D1's banned out, ROUTER kept); api-key-usage @ 0cdafb1d per key
+# name (NAMED_KEY_ROWS: ROUTER out, the banned kept). Ties are ordered as our queries order them
+# (their order among ties is whatever the server returns).
+DEVELOPER = """if(user_github_username != '' AND user_github_username != 'undefined',
+    user_github_username, user_github_id)"""
+APP = "length(api_key_name) > 0 AND api_key_name != 'undefined'"
+
+
+def first_meter_events() -> str:
+    """economics 4-6: each user's first tier and first pack event, all time (1970-01-01 when
+    none: minIf of a DateTime); their server's time zone is UTC."""
+    return f"""SELECT user_github_id,
+        toDateTime(minIf(start_time, selected_meter_slug IN {TIERS}), 'UTC') AS first_tier,
+        toDateTime(minIf(start_time, selected_meter_slug IN {PACKS}), 'UTC') AS first_pack
+    FROM $v1 WHERE {PRODUCTION} AND user_github_id != '' GROUP BY user_github_id
+    HAVING first_tier IS NOT NULL"""
+
+
+def converted_within(days: int) -> str:
+    return f"""countIf(first_pack IS NOT NULL AND first_pack >= first_tier
+        AND dateDiff('day', first_tier, first_pack) <= {days})"""
+
+
+def top_models_of(meter: str) -> str:
+    """economics 13 (pack) and 14 (tier): a meter's Pollen per requested model."""
+    return f"""WITH total AS (SELECT sum(total_price) AS pollen FROM $v1
+        WHERE {RANGE} AND {PRODUCTION} AND selected_meter_slug IN {meter})
+    SELECT resolved_model_requested AS model,
+        sumIf(total_price, selected_meter_slug IN {meter}) AS cost,
+        cost / (SELECT pollen FROM total),
+        countIf(selected_meter_slug IN {meter}) AS meter_requests,
+        if(meter_requests > 0, cost / meter_requests, 0)
+    FROM $v1 WHERE {RANGE} AND {PRODUCTION} AND resolved_model_requested != ''
+    GROUP BY resolved_model_requested HAVING cost > 0 ORDER BY cost DESC, model LIMIT 20"""
+
+
+def apps_per_developer() -> str:
+    return f"""SELECT {DEVELOPER} AS developer, uniqIf(api_key_name, {APP}) AS apps,
+        count() AS requests, sum(total_price) AS pollen
+    FROM $v1 WHERE {RANGE} AND {PRODUCTION} AND user_github_id != '' GROUP BY developer"""
+
+
+PER_DEVELOPER = {
+    ("economics", 3): f"""SELECT countDistinct(user_github_id) FROM $v1
+        WHERE {PRODUCTION} AND user_github_id != ''""",
+    ("economics", 4): f"SELECT {converted_within(7)} FROM ({first_meter_events()})",
+    ("economics", 5): f"SELECT {converted_within(30)} FROM ({first_meter_events()})",
+    ("economics", 6): f"""SELECT if(total_users > 0, converted_7d / total_users, 0) FROM (
+        SELECT count() AS total_users, {converted_within(7)} AS converted_7d
+        FROM ({first_meter_events()}))""",
+    ("economics", 7): f"""SELECT resolved_model_requested AS model, sum(total_price) AS total_cost,
+        sumIf(total_price, selected_meter_slug IN {PACKS}) AS paid_cost,
+        sumIf(total_price, selected_meter_slug IN {TIERS}),
+        if(total_cost > 0, paid_cost / total_cost, 0) AS paid_share,
+        if(count() > 0, total_cost / count(), 0), count() AS requests
+    FROM $v1 WHERE {RANGE} AND {PRODUCTION} AND resolved_model_requested != ''
+    GROUP BY resolved_model_requested HAVING requests >= 1000
+    ORDER BY paid_share DESC, model LIMIT 50""",
+    ("economics", 13): top_models_of(PACKS),
+    ("economics", 14): top_models_of(TIERS),
+    ("economics", 15): f"""SELECT user_github_username AS developer,
+        sumIf(total_price, selected_meter_slug IN {TIERS}) AS free_cost,
+        sumIf(total_price, selected_meter_slug IN {PACKS}) AS paid_cost
+    FROM $v1 WHERE {RANGE} AND {PRODUCTION} AND user_github_username != ''
+    GROUP BY user_github_username HAVING (free_cost + paid_cost) >= 10
+    ORDER BY (free_cost + paid_cost) DESC, developer LIMIT 100""",
+    ("economics", 21): f"""SELECT user_tier AS tier, count(DISTINCT user_github_id),
+        avg(pack_share) AS avg_pack_share, median(pack_share), sum(pack_cost), sum(tier_cost)
+    FROM (SELECT user_github_id, user_tier,
+            sumIf(total_price, selected_meter_slug IN {PACKS}) AS pack_cost,
+            sumIf(total_price, selected_meter_slug IN {TIERS}) AS tier_cost,
+            if((pack_cost + tier_cost) > 0, pack_cost / (pack_cost + tier_cost), 0) AS pack_share
+        FROM $v1 WHERE {RANGE} AND {PRODUCTION} AND user_tier != ''
+        GROUP BY user_github_id, user_tier HAVING (pack_cost + tier_cost) >= 10)
+    GROUP BY user_tier ORDER BY avg_pack_share DESC""",
+    ("economics", 121): f"""SELECT round(countIf(user_github_username IN (
+            SELECT github_username FROM $d1 WHERE banned = 1 GROUP BY github_username))
+        * 100.0 / nullIf(count(), 0), 1)
+    FROM $v1 WHERE {RANGE} AND {BILLED}""",
+    ("developer-leaderboard", 101): f"""SELECT uniqIf({DEVELOPER}, user_github_id != '')
+        FROM $v1 WHERE {RANGE} AND {PRODUCTION}""",
+    ("developer-leaderboard", 102): f"""SELECT uniqIf(api_key_name, {APP})
+        FROM $v1 WHERE {RANGE} AND {PRODUCTION}""",
+    ("developer-leaderboard", 103): f"SELECT max(pollen) FROM ({apps_per_developer()})",
+    ("developer-leaderboard", 104): f"SELECT avg(apps) FROM ({apps_per_developer()})",
+    ("developer-leaderboard", 111): f"""SELECT {DAY} AS time,
+        uniqIf({DEVELOPER}, user_github_id != ''), uniqIf(api_key_name, {APP})
+    FROM $v1 WHERE {RANGE} AND {PRODUCTION} GROUP BY time ORDER BY time""",
+    ("developer-leaderboard", 131): f"""SELECT bucket, count() FROM (
+        SELECT multiIf(apps = 1, '1 app', apps <= 2, '2 apps', apps <= 4, '3-4 apps',
+                apps <= 9, '5-9 apps', '10+ apps') AS bucket,
+            multiIf(apps = 1, 1, apps <= 2, 2, apps <= 4, 3, apps <= 9, 4, 5) AS sort_order
+        FROM ({apps_per_developer()}))
+    GROUP BY bucket, sort_order ORDER BY sort_order""",
+    ("developer-leaderboard", 132): f"""SELECT * FROM ({apps_per_developer()})
+        ORDER BY apps DESC, pollen DESC, developer LIMIT 50""",
+    ("app-leaderboard", 502): f"""SELECT sumIf(total_price, selected_meter_slug IN {TIERS}),
+        sumIf(total_price, selected_meter_slug IN {PACKS})
+    FROM $v1 WHERE {RANGE} AND {PRODUCTION} AND {APP}""",
+    ("api-key-usage", 5): "SELECT countDistinct(api_key_name) FROM $rows",
+    # their key names in groupUniqArray's order, which nothing defines: here in name order
+    ("api-key-usage", 10): f"""SELECT {DEVELOPER} AS user,
+        arrayStringConcat(arraySort(groupUniqArray(api_key_name)), ', '),
+        sumIf(total_price, {TIER}), sumIf(total_price, {PACK}), sum(total_price) AS pollen,
+        count()
+    FROM $rows WHERE user_github_id != '' GROUP BY user ORDER BY pollen DESC, user LIMIT 100""",
+    ("api-key-usage", 30): f"""SELECT api_key_name AS app, countDistinct(user_github_id),
+        sumIf(total_price, {TIER}), sumIf(total_price, {PACK}), sum(total_price) AS pollen,
+        count()
+    FROM $rows GROUP BY app ORDER BY pollen DESC, app LIMIT 100""",
+}
 # (dashboard, panel id) -> the question asked of raw rows
 RESTATED = {
+    **PER_DEVELOPER,
     **SCOPED,
     **ONCALL,
     ("api-key-usage", 1): NAMED_KEY_TOTALS,
@@ -282,9 +401,24 @@ def params() -> dict:
 def mark_what_the_scopes_filter(store: Store) -> None:
     """The generator bills exactly the priced 2xx events, and its banned accounts have no
     v1:meter:* events: one billable event in twenty is marked unbilled, one failed event in
-    twenty billed and priced, and the heaviest v1 tier-meter user banned in the first D1
-    snapshot only (the team's rule: banned in any snapshot)."""
+    twenty billed and priced, the three busiest developers' prices scaled up (the per-developer
+    panels keep developers of at least 10 Pollen: the generator's spend less), and the heaviest
+    v1 tier-meter user banned in the first D1 snapshot only (the team's rule: banned in any
+    snapshot)."""
     events, d1 = store.table("generation_event"), store.table("d1_user")
+    busiest = [
+        user
+        for (user,) in store.rows(
+            f"""SELECT user_github_id FROM {events} WHERE total_price > 0
+            AND user_github_id NOT IN ('', '241978997')
+            GROUP BY user_github_id ORDER BY count() DESC, user_github_id LIMIT 3"""
+        )
+    ]
+    store.command(
+        f"ALTER TABLE {events} UPDATE total_price = total_price * 1000 "
+        "WHERE has({busiest:Array(String)}, user_github_id) SETTINGS mutations_sync = 1",
+        {"busiest": busiest},
+    )
     for change in (
         "is_billed_usage = false WHERE is_billed_usage",
         "is_billed_usage = true, total_price = 0.001 WHERE response_status >= 400",
@@ -322,18 +456,34 @@ def mark_what_the_oncall_panels_tell_apart(store: Store) -> None:
 
 
 @pytest.fixture(scope="module")
-def generated(store_url: str):
+def built(store_url: str):
     """62 days of synthetic v1 events from the v1:meter:* era across the bug window, read from
     v1 alone, with D1 snapshots; one billable event in twenty marked unbilled; the tables the
-    exact panels read built."""
+    exact panels read built: the store, and which of the run's checks passed (by table)."""
     with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
         args = ["generate", "--start", str(START), "--days", str(DAYS), "--events-per-day", "400"]
         assert main([*args, "--seed", "11"]) == 0
         mark_what_the_scopes_filter(store)
         mark_what_the_oncall_panels_tell_apart(store)
         last = START + dt.timedelta(days=DAYS - 1)
-        materialize(START, last, "event_facts_daily", *TABLES)
-        yield store
+        result = materialize(START, last, "event_facts_daily", *TABLES)
+        checks = {
+            (check.asset_key.to_user_string(), check.check_name): check.passed
+            for check in result.get_asset_check_evaluations()
+        }
+        yield store, checks
+
+
+@pytest.fixture(scope="module")
+def generated(built) -> Store:
+    return built[0]
+
+
+def test_the_key_table_agrees_with_the_facts_and_its_model(built):
+    """scoped_user_key_daily's check recounts the facts with D1's banned usernames joined."""
+    checks = built[1]
+    table = "scoped_user_key_daily"
+    assert checks[(table, "keys_match_facts")] and checks[(table, "schema_valid")], checks
 
 
 def test_every_exact_legacy_panel_is_restated_here():
