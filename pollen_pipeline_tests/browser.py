@@ -14,7 +14,9 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--window-size=2400,2400",  # the graph draws only the nodes in view: show them all
+    # the graph draws only the nodes in view: show them all (the core group and every table
+    # downstream of it: 2400 px high no longer held them at 54 tables)
+    "--window-size=2400,4000",
 ]
 
 
