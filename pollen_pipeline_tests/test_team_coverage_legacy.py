@@ -465,11 +465,38 @@ BY_SHARED_KEY = {
         FROM $rows GROUP BY time, api_key_name)
     GROUP BY time ORDER BY time""",
 }
+# app-leaderboard @ 984ffcaf: BYOP by key origin, clean (redirect-auth) or heuristic (a hostname
+# secret key not made by redirect-auth), whatever the client id.
+REDIRECT = "api_key_created_via = 'redirect-auth'"
+HEURISTIC = f"api_key_created_via != 'redirect-auth' AND {HOSTNAME}"
+BY_KEY_ORIGIN = {
+    ("app-leaderboard", 504): f"""SELECT sumIf(total_price, {TIER}), sumIf(total_price, {PACK})
+        FROM $v1 WHERE {RANGE} AND {PRICED} AND {NOT_BANNED} AND {REDIRECT}""",
+    ("app-leaderboard", 506): f"""SELECT sumIf(total_price, {TIER}), sumIf(total_price, {PACK})
+        FROM $v1 WHERE {RANGE} AND {PRICED} AND {NOT_BANNED} AND {HEURISTIC}""",
+    ("app-leaderboard", 40): f"""SELECT {DAY} AS time, sumIf(total_price, {PACK}) AS pack,
+        sumIf(total_price, {TIER}) AS tier, if(pack + tier > 0, pack / (pack + tier), 0)
+    FROM $v1 WHERE {RANGE} AND {PRICED} AND {NOT_BANNED} AND ({REDIRECT} OR ({HOSTNAME}))
+    GROUP BY time ORDER BY time""",
+    ("app-leaderboard", 56): f"""SELECT {DAY} AS time, countIf({REDIRECT}) AS clean,
+        countIf({HEURISTIC}) AS heuristic,
+        if(clean + heuristic > 0, clean / (clean + heuristic), 0)
+    FROM $v1 WHERE {RANGE} AND environment = 'production' AND {OK}
+        AND ({REDIRECT} OR ({HOSTNAME}))
+    GROUP BY time ORDER BY time""",
+    ("app-leaderboard", 70): f"""SELECT {DAY} AS time,
+        sumIf(total_price, {REDIRECT} OR ({HOSTNAME}))
+            / if(sum(total_price) > 0, sum(total_price), 1),
+        uniqIf(user_github_id, ({REDIRECT} OR ({HOSTNAME})) AND {VALID_USER})
+            / if(uniqIf(user_github_id, {VALID_USER}) > 0, uniqIf(user_github_id, {VALID_USER}), 1)
+    FROM $v1 WHERE {RANGE} AND {PRICED} GROUP BY time ORDER BY time""",
+}
 # (dashboard, panel id) -> the question asked of raw rows
 RESTATED = {
     **PER_DEVELOPER,
     **BY_DEVSHARE,
     **BY_SHARED_KEY,
+    **BY_KEY_ORIGIN,
     **SCOPED,
     **ONCALL,
     ("api-key-usage", 1): NAMED_KEY_TOTALS,
@@ -570,9 +597,10 @@ def mark_what_the_oncall_panels_tell_apart(store: Store) -> None:
 def mark_the_devshare_keys(store: Store) -> None:
     """The seed's v1 schema has no key origin nor DevShare columns (the team's later v1 table
     did): they are added, one key in three given a client id (its app) and most of those the
-    developer it was minted for, one in ten of the other temporary keys made by redirect-auth;
-    each app a markup rate (a quarter none), one in ten of its events priced at the developer
-    price (not earning), and a few events of other keys marked up (DevShare without an app)."""
+    developer it was minted for, one in ten of the other temporary and secret keys made by
+    redirect-auth (hostname keys among them); each app a markup rate (a quarter none), one in
+    ten of its events priced at the developer price (not earning), and a few events of other
+    keys marked up (DevShare without an app)."""
     events = store.table("generation_event")
     store.command(
         f"""ALTER TABLE {events}
@@ -589,7 +617,8 @@ def mark_the_devshare_keys(store: Store) -> None:
                 'undefined', concat('dev-', toString(modulo(cityHash64(api_key_id), 12))))
             WHERE {app}""",
         f"""api_key_created_via = 'redirect-auth' WHERE NOT ({app})
-            AND api_key_type = 'temporary' AND modulo(cityHash64(api_key_id, 'via'), 10) = 0""",
+            AND api_key_type IN ('temporary', 'secret')
+            AND modulo(cityHash64(api_key_id, 'via'), 10) = 0""",
         """markup_rate = if(api_key_client_id = 'undefined', 0.2,
                 [0, 0.1, 0.25, 0.5][1 + modulo(cityHash64(api_key_client_id), 4)])
             WHERE api_key_client_id != 'undefined'
@@ -677,8 +706,9 @@ def test_the_range_has_what_the_named_key_panels_filter_out(generated: Store):
 def test_the_range_has_what_the_devshare_panels_tell_apart(generated: Store):
     """Among production 2xx events: app events of D1-banned users, in the bug window and
     unpriced; marked-up events that do not earn, or without an app; apps without a markup,
-    developer ids left undefined; legacy BYOP by redirect-auth and by hostname, so each filter
-    of the byop-devshare panels matters."""
+    developer ids left undefined; legacy BYOP by redirect-auth and by hostname, and hostname keys
+    made by redirect-auth, so each filter of the byop-devshare and app-leaderboard panels
+    matters."""
     v1 = generated.table("generation_event")
     banned = NOT_BANNED.replace("$d1", generated.table("d1_user"))
     [counts] = generated.rows(
@@ -687,7 +717,8 @@ def test_the_range_has_what_the_devshare_panels_tell_apart(generated: Store):
             countIf(markup_rate > 0 AND total_price > 0 AND total_price <= dev_price),
             countIf(markup_rate > 0 AND NOT ({CLIENT})), countIf({CLIENT} AND markup_rate = 0),
             countIf(markup_rate > 0 AND NOT ({VALID_DEV})),
-            countIf(api_key_created_via = 'redirect-auth'), countIf({NO_CLIENT} AND {HOSTNAME})
+            countIf(api_key_created_via = 'redirect-auth'), countIf({NO_CLIENT} AND {HOSTNAME}),
+            countIf(api_key_created_via = 'redirect-auth' AND {HOSTNAME})
         FROM {v1} WHERE {RANGE} AND environment = 'production' AND {OK}""",
         params(),
     )
