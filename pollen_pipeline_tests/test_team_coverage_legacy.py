@@ -599,8 +599,9 @@ def mark_the_devshare_keys(store: Store) -> None:
     did): they are added, one key in three given a client id (its app) and most of those the
     developer it was minted for, one in ten of the other temporary and secret keys made by
     redirect-auth (hostname keys among them); each app a markup rate (a quarter none), one in
-    ten of its events priced at the developer price (not earning), and a few events of other
-    keys marked up (DevShare without an app)."""
+    ten of its events priced at the developer price (not earning), a few events of other keys
+    marked up (DevShare without an app); the apps without a markup one developer's, and the
+    unpriced events of hostname keys one hostname's."""
     events = store.table("generation_event")
     store.command(
         f"""ALTER TABLE {events}
@@ -625,6 +626,12 @@ def mark_the_devshare_keys(store: Store) -> None:
                 OR modulo(cityHash64(event_id, 'markup'), 50) = 0""",
         """dev_price = if(modulo(cityHash64(event_id, 'dev'), 10) = 0, total_price,
             total_price / (1 + markup_rate)) WHERE markup_rate > 0""",
+        # developers who never earn (only apps without a markup) and a hostname key of
+        # unpriced events only, so the earning and priced filters change distinct counts
+        """api_key_created_for_user_id = 'dev-without-markup'
+            WHERE api_key_client_id != 'undefined' AND markup_rate = 0""",
+        """api_key_name = 'unpriced.example.com' WHERE api_key_type = 'secret'
+            AND position(api_key_name, '.') > 0 AND total_price = 0""",
     ):
         store.command(f"ALTER TABLE {events} UPDATE {change} SETTINGS mutations_sync = 1")
 
