@@ -217,6 +217,20 @@ TEAM_LEGACY_MODEL_USED_KNOWN = "model_used NOT IN ('', 'undefined')"
 # reads named keys only.
 TEAM_LEGACY_UNBANNED_KEY_SCOPE = "d1_banned = 0"
 TEAM_LEGACY_NAMED_KEY_SCOPE = "is_router = 0 AND api_key_name NOT IN ('', 'undefined')"
+# byop-devshare's scopes, WHEREs on devshare_daily (every environment and status, ROUTER kept).
+# Its clean BYOP panels: the economics scope on keys with a client id.
+TEAM_LEGACY_CLEAN_BYOP_SCOPE = f"{TEAM_LEGACY_PRODUCTION_SCOPE} AND has_client_id = 1"
+# Its DevShare panels: production 2xx rows outside the bug window, any price, the banned kept;
+# the earning ones are DevShare events (a markup, Pollen over the developer price).
+TEAM_LEGACY_DEVSHARE_SCOPE = (
+    "environment = 'production' AND response_status >= 200 AND response_status < 300 "
+    "AND in_bug_window = 0"
+)
+TEAM_LEGACY_DEVSHARE_EARNING_SCOPE = f"{TEAM_LEGACY_DEVSHARE_SCOPE} AND is_devshare = 1"
+# Its activation, legacy and coverage panels: the same, priced rows only.
+TEAM_LEGACY_DEVSHARE_PRICED_SCOPE = f"{TEAM_LEGACY_DEVSHARE_SCOPE} AND is_priced = 1"
+# Legacy BYOP: no client id, a key minted by redirect-auth or a secret key named after a host.
+TEAM_LEGACY_HOSTNAME_BYOP = "has_client_id = 0 AND (is_redirect_auth = 1 OR hostname != '')"
 
 # Status classes, counted as columns by the health and on-call tables (and their checks):
 # 429 (rate limited) is also inside 4xx. Written here once, so "5xx" means one thing everywhere.
@@ -450,6 +464,11 @@ def fragments() -> dict[str, str]:
         "team_legacy_model_used_known": TEAM_LEGACY_MODEL_USED_KNOWN,
         "team_legacy_unbanned_key_scope": TEAM_LEGACY_UNBANNED_KEY_SCOPE,
         "team_legacy_named_key_scope": TEAM_LEGACY_NAMED_KEY_SCOPE,
+        "team_legacy_clean_byop_scope": TEAM_LEGACY_CLEAN_BYOP_SCOPE,
+        "team_legacy_devshare_scope": TEAM_LEGACY_DEVSHARE_SCOPE,
+        "team_legacy_devshare_earning_scope": TEAM_LEGACY_DEVSHARE_EARNING_SCOPE,
+        "team_legacy_devshare_priced_scope": TEAM_LEGACY_DEVSHARE_PRICED_SCOPE,
+        "team_legacy_hostname_byop": TEAM_LEGACY_HOSTNAME_BYOP,
         "raw_in_bug_window": RAW_IN_BUG_WINDOW,
         "raw_traffic_group": RAW_TRAFFIC_GROUP,
         "raw_classified_model": RAW_CLASSIFIED_MODEL,

@@ -6,7 +6,8 @@ meters replaced v1:meter:* (2025-12-01) and straddles the meter:combined bug win
 exact slug and the window's exclusion are compared too; a few billable 2xx events are marked
 unbilled, so is_billed_usage decides something (the generator bills exactly those). The on-call
 panels (team_oncall_panels.py) get the statuses the generator never writes (403, 404, 422, 503)
-and request ids shared by events of other minutes, statuses and models."""
+and request ids shared by events of other minutes, statuses and models; the byop-devshare panels
+the key origin, developer price and markup columns the seed's v1 schema lacks."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ TABLES = (
     "scoped_usage_daily",
     "oncall_minutely",
     "scoped_user_key_daily",
+    "devshare_daily",
 )
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
@@ -355,9 +357,146 @@ PER_DEVELOPER = {
         count()
     FROM $rows GROUP BY app ORDER BY pollen DESC, app LIMIT 100""",
 }
+# byop-devshare @ 18574011 (their default bucket, 1 DAY): production 2xx rows outside the bug
+# window, ROUTER kept. Clean BYOP (a client id) drops D1's banned and keeps priced rows; DevShare
+# events (a markup, Pollen over the developer price) keep any price and the banned; legacy BYOP
+# (no client id, redirect-auth or a hostname key) keeps priced rows and the banned.
+DEVSHARE = f"""environment = 'production' AND {OK} AND {OUTSIDE_BUG}"""
+PRICED = f"{DEVSHARE} AND total_price > 0"
+CLIENT = "api_key_client_id != '' AND api_key_client_id != 'undefined'"
+NO_CLIENT = "(api_key_client_id = '' OR api_key_client_id = 'undefined')"
+CLEAN = f"{PRICED} AND {NOT_BANNED} AND {CLIENT}"
+EARNING = f"{DEVSHARE} AND markup_rate > 0 AND total_price > dev_price"
+HOSTNAME = "api_key_type = 'secret' AND api_key_name LIKE '%.%'"
+LEGACY = f"{NO_CLIENT} AND (api_key_created_via = 'redirect-auth' OR ({HOSTNAME}))"
+VALID_USER = "user_github_id != '' AND user_github_id != 'undefined'"
+VALID_DEV = "api_key_created_for_user_id != '' AND api_key_created_for_user_id != 'undefined'"
+BY_DEVSHARE = {
+    ("byop-devshare", 101): f"SELECT uniq(api_key_client_id) FROM $v1 WHERE {RANGE} AND {CLEAN}",
+    ("byop-devshare", 103): f"""SELECT uniq(user_github_id) FROM $v1
+        WHERE {RANGE} AND {CLEAN} AND {VALID_USER}""",
+    ("byop-devshare", 104): f"SELECT count() FROM $v1 WHERE {RANGE} AND {CLEAN}",
+    ("byop-devshare", 105): f"SELECT sum(total_price) FROM $v1 WHERE {RANGE} AND {CLEAN}",
+    ("byop-devshare", 106): f"""SELECT sumIf(total_price, {CLIENT}) / nullIf(sum(total_price), 0)
+        FROM $v1 WHERE {RANGE} AND {PRICED} AND {NOT_BANNED}""",
+    ("byop-devshare", 110): f"""SELECT {DAY} AS time, sumIf(total_price, {PACK}),
+        sumIf(total_price, {TIER})
+        FROM $v1 WHERE {RANGE} AND {CLEAN} GROUP BY time ORDER BY time""",
+    ("byop-devshare", 111): f"""SELECT {DAY} AS time, count(), uniq(api_key_client_id),
+        uniqIf(user_github_id, {VALID_USER})
+        FROM $v1 WHERE {RANGE} AND {CLEAN} GROUP BY time ORDER BY time""",
+    ("byop-devshare", 201): f"""SELECT uniq(api_key_created_for_user_id) FROM $v1
+        WHERE {RANGE} AND {EARNING} AND {VALID_DEV}""",
+    ("byop-devshare", 202): f"""SELECT uniq(api_key_client_id) FROM $v1
+        WHERE {RANGE} AND {EARNING} AND {CLIENT}""",
+    ("byop-devshare", 203): f"""SELECT sum(total_price - dev_price) FROM $v1
+        WHERE {RANGE} AND {EARNING}""",
+    ("byop-devshare", 204): f"""SELECT sumIf(total_price - dev_price, markup_rate > 0
+            AND total_price > dev_price AND {PACK}) / nullIf(sumIf(total_price, {PACK}), 0)
+        FROM $v1 WHERE {RANGE} AND {PRICED}""",
+    ("byop-devshare", 205): f"""SELECT sum(markup_rate * dev_price) / nullIf(sum(dev_price), 0)
+        FROM $v1 WHERE {RANGE} AND {EARNING}""",
+    ("byop-devshare", 206): f"""SELECT uniqIf(api_key_client_id, markup_rate > 0
+            AND total_price > dev_price) / nullIf(uniq(api_key_client_id), 0)
+        FROM $v1 WHERE {RANGE} AND {PRICED} AND {CLIENT}""",
+    ("byop-devshare", 210): f"""SELECT {DAY} AS time, sumIf(total_price - dev_price, {PACK}),
+        sumIf(total_price - dev_price, {TIER})
+        FROM $v1 WHERE {RANGE} AND {EARNING} GROUP BY time ORDER BY time""",
+    # the developer's id in place of their GitHub-name label; ties in earned by id
+    ("byop-devshare", 221): f"""SELECT api_key_created_for_user_id AS developer,
+        uniq(api_key_client_id), count(), sum(total_price - dev_price) AS earned,
+        sumIf(total_price - dev_price, {PACK}) / nullIf(sum(total_price - dev_price), 0)
+        FROM $v1 WHERE {RANGE} AND {EARNING} AND {VALID_DEV}
+        GROUP BY developer ORDER BY earned DESC, developer LIMIT 100""",
+    ("byop-devshare", 301): f"SELECT count() FROM $v1 WHERE {RANGE} AND {PRICED} AND {LEGACY}",
+    ("byop-devshare", 302): f"""SELECT uniq(api_key_name) FROM $v1
+        WHERE {RANGE} AND {PRICED} AND {NO_CLIENT} AND {HOSTNAME}""",
+    ("byop-devshare", 303): f"""SELECT sumIf(total_price, {LEGACY}) / nullIf(sum(total_price), 0)
+        FROM $v1 WHERE {RANGE} AND {PRICED}""",
+    ("byop-devshare", 304): f"""SELECT sum(total_price) FROM $v1
+        WHERE {RANGE} AND {PRICED} AND {LEGACY}""",
+    ("byop-devshare", 310): f"""SELECT {DAY} AS time, count() FROM $v1
+        WHERE {RANGE} AND {PRICED} AND {LEGACY} GROUP BY time ORDER BY time""",
+    ("byop-devshare", 311): f"""SELECT api_key_name AS hostname, count(), sum(total_price) AS pollen
+        FROM $v1 WHERE {RANGE} AND {PRICED} AND {NO_CLIENT} AND {HOSTNAME}
+        GROUP BY hostname ORDER BY pollen DESC, hostname LIMIT 100""",
+    ("byop-devshare", 401): f"""SELECT {DAY} AS time, countIf({CLIENT}), countIf({LEGACY})
+        FROM $v1 WHERE {RANGE} AND {PRICED}
+            AND ({CLIENT} OR api_key_created_via = 'redirect-auth' OR ({HOSTNAME}))
+        GROUP BY time ORDER BY time""",
+}
+# byop @ 1b8fe670: API Key Usage's rows ($rows); a BYOP app is a key name of two or more GitHub
+# ids in the range (the daily panel: in the day).
+
+
+def shared_keys(measure: str, where: str = "", having: str = "") -> str:
+    """A total over the key names of two or more GitHub ids (``having``: what counts them)."""
+    having = having or "countDistinct(user_github_id)"
+    return f"""SELECT sum(value) FROM (SELECT api_key_name, {measure} AS value FROM $rows
+        {where} GROUP BY api_key_name HAVING {having} >= 2)"""
+
+
+BY_SHARED_KEY = {
+    ("byop", 1): shared_keys("sum(total_price)"),
+    ("byop", 2): shared_keys(f"sumIf(total_price, {TIER})"),
+    ("byop", 3): shared_keys(f"sumIf(total_price, {PACK})"),
+    ("byop", 4): shared_keys(
+        "countDistinct(user_github_id)", "WHERE user_github_id != ''", having="value"
+    ),
+    ("byop", 5): shared_keys("1"),
+    # an owner among users of equal Pollen: the greatest name; apps of equal Pollen by name
+    ("byop", 30): f"""SELECT app, if(pack + tier > 0, (pack - tier) / (pack + tier), 0),
+        total / users, owner, users, tier, pack, total, requests
+    FROM (SELECT app, argMax(user, (user_total, user)) AS owner, count() AS users,
+            sum(tier_pollen) AS tier, sum(pack_pollen) AS pack, sum(user_total) AS total,
+            sum(user_requests) AS requests
+        FROM (SELECT api_key_name AS app, {DEVELOPER} AS user,
+                sumIf(total_price, {TIER}) AS tier_pollen,
+                sumIf(total_price, {PACK}) AS pack_pollen,
+                sum(total_price) AS user_total, count() AS user_requests
+            FROM $rows WHERE user_github_id != '' GROUP BY app, user)
+        GROUP BY app HAVING count() >= 2)
+    ORDER BY total DESC, app""",
+    ("byop", 20): f"""SELECT time, sumIf(pack, user_count >= 2) AS pack_sum,
+        sumIf(tier, user_count >= 2) AS tier_sum,
+        if(pack_sum + tier_sum > 0, tier_sum / (pack_sum + tier_sum), 0)
+    FROM (SELECT {DAY} AS time, api_key_name, sumIf(total_price, {PACK}) AS pack,
+            sumIf(total_price, {TIER}) AS tier, countDistinct(user_github_id) AS user_count
+        FROM $rows GROUP BY time, api_key_name)
+    GROUP BY time ORDER BY time""",
+}
+# app-leaderboard @ 984ffcaf: BYOP by key origin, clean (redirect-auth) or heuristic (a hostname
+# secret key not made by redirect-auth), whatever the client id.
+REDIRECT = "api_key_created_via = 'redirect-auth'"
+HEURISTIC = f"api_key_created_via != 'redirect-auth' AND {HOSTNAME}"
+BY_KEY_ORIGIN = {
+    ("app-leaderboard", 504): f"""SELECT sumIf(total_price, {TIER}), sumIf(total_price, {PACK})
+        FROM $v1 WHERE {RANGE} AND {PRICED} AND {NOT_BANNED} AND {REDIRECT}""",
+    ("app-leaderboard", 506): f"""SELECT sumIf(total_price, {TIER}), sumIf(total_price, {PACK})
+        FROM $v1 WHERE {RANGE} AND {PRICED} AND {NOT_BANNED} AND {HEURISTIC}""",
+    ("app-leaderboard", 40): f"""SELECT {DAY} AS time, sumIf(total_price, {PACK}) AS pack,
+        sumIf(total_price, {TIER}) AS tier, if(pack + tier > 0, pack / (pack + tier), 0)
+    FROM $v1 WHERE {RANGE} AND {PRICED} AND {NOT_BANNED} AND ({REDIRECT} OR ({HOSTNAME}))
+    GROUP BY time ORDER BY time""",
+    ("app-leaderboard", 56): f"""SELECT {DAY} AS time, countIf({REDIRECT}) AS clean,
+        countIf({HEURISTIC}) AS heuristic,
+        if(clean + heuristic > 0, clean / (clean + heuristic), 0)
+    FROM $v1 WHERE {RANGE} AND environment = 'production' AND {OK}
+        AND ({REDIRECT} OR ({HOSTNAME}))
+    GROUP BY time ORDER BY time""",
+    ("app-leaderboard", 70): f"""SELECT {DAY} AS time,
+        sumIf(total_price, {REDIRECT} OR ({HOSTNAME}))
+            / if(sum(total_price) > 0, sum(total_price), 1),
+        uniqIf(user_github_id, ({REDIRECT} OR ({HOSTNAME})) AND {VALID_USER})
+            / if(uniqIf(user_github_id, {VALID_USER}) > 0, uniqIf(user_github_id, {VALID_USER}), 1)
+    FROM $v1 WHERE {RANGE} AND {PRICED} GROUP BY time ORDER BY time""",
+}
 # (dashboard, panel id) -> the question asked of raw rows
 RESTATED = {
     **PER_DEVELOPER,
+    **BY_DEVSHARE,
+    **BY_SHARED_KEY,
+    **BY_KEY_ORIGIN,
     **SCOPED,
     **ONCALL,
     ("api-key-usage", 1): NAMED_KEY_TOTALS,
@@ -455,6 +594,48 @@ def mark_what_the_oncall_panels_tell_apart(store: Store) -> None:
         store.command(f"ALTER TABLE {events} UPDATE {change} SETTINGS mutations_sync = 1")
 
 
+def mark_the_devshare_keys(store: Store) -> None:
+    """The seed's v1 schema has no key origin nor DevShare columns (the team's later v1 table
+    did): they are added, one key in three given a client id (its app) and most of those the
+    developer it was minted for, one in ten of the other temporary and secret keys made by
+    redirect-auth (hostname keys among them); each app a markup rate (a quarter none), one in
+    ten of its events priced at the developer price (not earning), a few events of other keys
+    marked up (DevShare without an app); the apps without a markup one developer's, and the
+    unpriced events of hostname keys one hostname's."""
+    events = store.table("generation_event")
+    store.command(
+        f"""ALTER TABLE {events}
+        ADD COLUMN api_key_client_id String DEFAULT 'undefined',
+        ADD COLUMN api_key_created_for_user_id String DEFAULT 'undefined',
+        ADD COLUMN api_key_created_via LowCardinality(String) DEFAULT 'undefined',
+        ADD COLUMN dev_price Float64 DEFAULT 0,
+        ADD COLUMN markup_rate Float64 DEFAULT 0"""
+    )
+    app = "modulo(cityHash64(api_key_id, 'app'), 3) = 0"
+    for change in (
+        f"""api_key_client_id = concat('client-', toString(modulo(cityHash64(api_key_id), 40))),
+            api_key_created_for_user_id = if(modulo(cityHash64(api_key_id, 'dev'), 8) = 0,
+                'undefined', concat('dev-', toString(modulo(cityHash64(api_key_id), 12))))
+            WHERE {app}""",
+        f"""api_key_created_via = 'redirect-auth' WHERE NOT ({app})
+            AND api_key_type IN ('temporary', 'secret')
+            AND modulo(cityHash64(api_key_id, 'via'), 10) = 0""",
+        """markup_rate = if(api_key_client_id = 'undefined', 0.2,
+                [0, 0.1, 0.25, 0.5][1 + modulo(cityHash64(api_key_client_id), 4)])
+            WHERE api_key_client_id != 'undefined'
+                OR modulo(cityHash64(event_id, 'markup'), 50) = 0""",
+        """dev_price = if(modulo(cityHash64(event_id, 'dev'), 10) = 0, total_price,
+            total_price / (1 + markup_rate)) WHERE markup_rate > 0""",
+        # developers who never earn (only apps without a markup) and a hostname key of
+        # unpriced events only, so the earning and priced filters change distinct counts
+        """api_key_created_for_user_id = 'dev-without-markup'
+            WHERE api_key_client_id != 'undefined' AND markup_rate = 0""",
+        """api_key_name = 'unpriced.example.com' WHERE api_key_type = 'secret'
+            AND position(api_key_name, '.') > 0 AND total_price = 0""",
+    ):
+        store.command(f"ALTER TABLE {events} UPDATE {change} SETTINGS mutations_sync = 1")
+
+
 @pytest.fixture(scope="module")
 def built(store_url: str):
     """62 days of synthetic v1 events from the v1:meter:* era across the bug window, read from
@@ -465,6 +646,7 @@ def built(store_url: str):
         assert main([*args, "--seed", "11"]) == 0
         mark_what_the_scopes_filter(store)
         mark_what_the_oncall_panels_tell_apart(store)
+        mark_the_devshare_keys(store)
         last = START + dt.timedelta(days=DAYS - 1)
         result = materialize(START, last, "event_facts_daily", *TABLES)
         checks = {
@@ -484,6 +666,12 @@ def test_the_key_table_agrees_with_the_facts_and_its_model(built):
     checks = built[1]
     table = "scoped_user_key_daily"
     assert checks[(table, "keys_match_facts")] and checks[(table, "schema_valid")], checks
+
+
+def test_the_devshare_table_agrees_with_raw_events_and_its_model(built):
+    checks = built[1]
+    table = "devshare_daily"
+    assert checks[(table, "devshare_matches_raw")] and checks[(table, "schema_valid")], checks
 
 
 def test_every_exact_legacy_panel_is_restated_here():
@@ -520,6 +708,28 @@ def test_the_range_has_what_the_named_key_panels_filter_out(generated: Store):
         params(),
     )
     assert router > 0 and unnamed > 0 and in_window > 0
+
+
+def test_the_range_has_what_the_devshare_panels_tell_apart(generated: Store):
+    """Among production 2xx events: app events of D1-banned users, in the bug window and
+    unpriced; marked-up events that do not earn, or without an app; apps without a markup,
+    developer ids left undefined; legacy BYOP by redirect-auth and by hostname, and hostname keys
+    made by redirect-auth, so each filter of the byop-devshare and app-leaderboard panels
+    matters."""
+    v1 = generated.table("generation_event")
+    banned = NOT_BANNED.replace("$d1", generated.table("d1_user"))
+    [counts] = generated.rows(
+        f"""SELECT countIf({CLIENT} AND NOT {banned}), countIf({CLIENT} AND NOT {OUTSIDE_BUG}),
+            countIf({CLIENT} AND total_price = 0),
+            countIf(markup_rate > 0 AND total_price > 0 AND total_price <= dev_price),
+            countIf(markup_rate > 0 AND NOT ({CLIENT})), countIf({CLIENT} AND markup_rate = 0),
+            countIf(markup_rate > 0 AND NOT ({VALID_DEV})),
+            countIf(api_key_created_via = 'redirect-auth'), countIf({NO_CLIENT} AND {HOSTNAME}),
+            countIf(api_key_created_via = 'redirect-auth' AND {HOSTNAME})
+        FROM {v1} WHERE {RANGE} AND environment = 'production' AND {OK}""",
+        params(),
+    )
+    assert all(counts), counts
 
 
 def test_the_range_has_what_the_oncall_panels_tell_apart(generated: Store):
