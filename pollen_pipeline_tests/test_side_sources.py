@@ -65,6 +65,7 @@ def test_dagster_shows_each_side_source_as_a_source_asset_it_never_materializes(
         "directory_app_daily",
         "account_daily",
         "scoped_usage_daily",
+        "devshare_daily",
     }
 
 
