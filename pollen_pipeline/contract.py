@@ -231,6 +231,23 @@ TEAM_LEGACY_DEVSHARE_EARNING_SCOPE = f"{TEAM_LEGACY_DEVSHARE_SCOPE} AND is_devsh
 TEAM_LEGACY_DEVSHARE_PRICED_SCOPE = f"{TEAM_LEGACY_DEVSHARE_SCOPE} AND is_priced = 1"
 # Legacy BYOP: no client id, a key minted by redirect-auth or a secret key named after a host.
 TEAM_LEGACY_HOSTNAME_BYOP = "has_client_id = 0 AND (is_redirect_auth = 1 OR hostname != '')"
+# provider-costs, WHEREs on provider_spend_daily: production 2xx rows of a known provider (the
+# panels add total_cost > 0 or total_price > 0 per row: has_cost, has_price), bug window and
+# ROUTER kept.
+TEAM_LEGACY_PROVIDER_COSTS_SCOPE = (
+    "environment = 'production' AND is_success = 1 AND model_provider_used NOT IN ('', 'undefined')"
+)
+# daily-spending: billed 2xx rows of every environment, and its provider / model allow-lists.
+TEAM_LEGACY_SPENDING_SCOPE = "is_billed_usage = 1 AND is_success = 1"
+TEAM_LEGACY_PAID_INFERENCE = (
+    "model_provider_used IN ('google', 'aws', 'alibaba', 'azure', 'bytedance')"
+)
+TEAM_LEGACY_PAID_GPU = "model_provider_used = 'io.net'"
+TEAM_LEGACY_FREE_GPU = (
+    "(model_provider_used = 'modal' AND (model_used IN ('klein', 'klein-large', 'ltx-2') "
+    "OR model_used LIKE 'flux_klein%')) OR (model_provider_used = 'ovhcloud' AND model_used "
+    "NOT IN ('Qwen3-Coder-30B-A3B-Instruct', 'Mistral-Small-3.2-24B-Instruct-2506', 'whisper'))"
+)
 
 # Status classes, counted as columns by the health and on-call tables (and their checks):
 # 429 (rate limited) is also inside 4xx. Written here once, so "5xx" means one thing everywhere.
@@ -469,6 +486,11 @@ def fragments() -> dict[str, str]:
         "team_legacy_devshare_earning_scope": TEAM_LEGACY_DEVSHARE_EARNING_SCOPE,
         "team_legacy_devshare_priced_scope": TEAM_LEGACY_DEVSHARE_PRICED_SCOPE,
         "team_legacy_hostname_byop": TEAM_LEGACY_HOSTNAME_BYOP,
+        "team_legacy_provider_costs_scope": TEAM_LEGACY_PROVIDER_COSTS_SCOPE,
+        "team_legacy_spending_scope": TEAM_LEGACY_SPENDING_SCOPE,
+        "team_legacy_paid_inference": TEAM_LEGACY_PAID_INFERENCE,
+        "team_legacy_paid_gpu": TEAM_LEGACY_PAID_GPU,
+        "team_legacy_free_gpu": TEAM_LEGACY_FREE_GPU,
         "raw_in_bug_window": RAW_IN_BUG_WINDOW,
         "raw_traffic_group": RAW_TRAFFIC_GROUP,
         "raw_classified_model": RAW_CLASSIFIED_MODEL,

@@ -33,6 +33,7 @@ TABLES = (
     "oncall_minutely",
     "scoped_user_key_daily",
     "devshare_daily",
+    "provider_spend_daily",
 )
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
@@ -491,12 +492,78 @@ BY_KEY_ORIGIN = {
             / if(uniqIf(user_github_id, {VALID_USER}) > 0, uniqIf(user_github_id, {VALID_USER}), 1)
     FROM $v1 WHERE {RANGE} AND {PRICED} GROUP BY time ORDER BY time""",
 }
+
+
+# provider-costs @ 7e24feb2: production 2xx rows of a known provider, bug window and ROUTER kept;
+# each panel keeps rows of a positive cost, price, or either. Their days in UTC (their server's).
+PROVIDER_ROWS = f"""{RANGE} AND environment = 'production' AND {OK}
+    AND model_provider_used != '' AND model_provider_used != 'undefined'"""
+PACK_LIKE, TIER_LIKE = "selected_meter_slug LIKE '%pack%'", "selected_meter_slug LIKE '%tier%'"
+NET = f"(sumIf(total_price, {PACK_LIKE}) / 2) - sum(total_cost)"
+PROVIDER_COSTS = {
+    ("provider-costs", 1): f"""SELECT {DAY} AS time, model_provider_used AS provider,
+        sum(total_cost) FROM $v1 WHERE {PROVIDER_ROWS} AND total_cost > 0
+    GROUP BY time, provider ORDER BY time, provider""",
+    ("provider-costs", 4): f"""SELECT {DAY} AS time, model_provider_used AS provider,
+        sumIf(total_price, {PACK_LIKE}) FROM $v1 WHERE {PROVIDER_ROWS} AND total_price > 0
+    GROUP BY time, provider ORDER BY time, provider""",
+    ("provider-costs", 6): f"""SELECT {DAY} AS time, model_provider_used AS provider, {NET}
+    FROM $v1 WHERE {PROVIDER_ROWS} AND (total_cost > 0 OR total_price > 0)
+    GROUP BY time, provider ORDER BY time, provider""",
+    # ties in net_balance ordered by provider (theirs: whatever the server returns)
+    ("provider-costs", 2): f"""SELECT provider, net_balance, daily_balance,
+        (net_balance / sum(net_balance) OVER ()) * 100, provider_cost, pack_revenue,
+        effective_revenue, tier_loss, request_count
+    FROM (
+        SELECT model_provider_used AS provider, {NET} AS net_balance,
+            ({NET}) / uniqExact(toDate(start_time, 'UTC')) AS daily_balance,
+            sum(total_cost) AS provider_cost, sumIf(total_price, {PACK_LIKE}) AS pack_revenue,
+            sumIf(total_price, {PACK_LIKE}) / 2 AS effective_revenue,
+            sumIf(total_cost, {TIER_LIKE}) AS tier_loss, count() AS request_count
+        FROM $v1 WHERE {PROVIDER_ROWS} AND (total_cost > 0 OR total_price > 0)
+        GROUP BY provider)
+    ORDER BY net_balance ASC, provider""",
+    ("provider-costs", 3): f"""SELECT model_provider_used AS provider, sum(total_cost) AS cost
+    FROM $v1 WHERE {PROVIDER_ROWS} AND total_cost > 0 GROUP BY provider
+    ORDER BY cost DESC, provider""",
+}
+# daily-spending @ 835e92c3: billed 2xx rows of every environment, per provider / model list.
+PAID_INFERENCE = "model_provider_used IN ('google', 'aws', 'alibaba', 'azure', 'bytedance')"
+PAID_GPU = "model_provider_used = 'io.net'"
+FREE_GPU = """((model_provider_used = 'modal' AND (model_used IN ('klein', 'klein-large', 'ltx-2')
+        OR model_used LIKE 'flux_klein%'))
+    OR (model_provider_used = 'ovhcloud' AND model_used NOT IN ('Qwen3-Coder-30B-A3B-Instruct',
+        'Mistral-Small-3.2-24B-Instruct-2506', 'whisper')))"""
+SPENT = f"{RANGE} AND is_billed_usage = true AND {OK}"
+
+
+def spend_per_day(providers: str) -> str:
+    return f"""SELECT round(SUM(total_price) / GREATEST(1, uniqExact(toDate(start_time, 'UTC'))), 2)
+    FROM $v1 WHERE {SPENT} AND {providers}"""
+
+
+def spend_series(providers: str) -> str:
+    return f"""SELECT {DAY} AS time, concat(model_provider_used, ' / ', model_used) AS series,
+        SUM(total_price)
+    FROM $v1 WHERE {SPENT} AND {providers} GROUP BY time, series ORDER BY time, series"""
+
+
+SPENDING = {
+    ("daily-spending", 2): spend_per_day(PAID_INFERENCE),
+    ("daily-spending", 3): spend_per_day(PAID_GPU),
+    ("daily-spending", 15): spend_per_day(FREE_GPU),
+    ("daily-spending", 4): spend_series(PAID_INFERENCE),
+    ("daily-spending", 16): spend_series(PAID_GPU),
+    ("daily-spending", 17): spend_series(FREE_GPU),
+}
 # (dashboard, panel id) -> the question asked of raw rows
 RESTATED = {
     **PER_DEVELOPER,
     **BY_DEVSHARE,
     **BY_SHARED_KEY,
     **BY_KEY_ORIGIN,
+    **PROVIDER_COSTS,
+    **SPENDING,
     **SCOPED,
     **ONCALL,
     ("api-key-usage", 1): NAMED_KEY_TOTALS,
@@ -674,6 +741,13 @@ def test_the_devshare_table_agrees_with_raw_events_and_its_model(built):
     assert checks[(table, "devshare_matches_raw")] and checks[(table, "schema_valid")], checks
 
 
+def test_the_provider_day_agrees_with_raw_events(built):
+    """provider_spend_daily's check recounts its flags and costs from raw events per day."""
+    checks = built[1]
+    table = "provider_spend_daily"
+    assert checks[(table, "costs_match_raw")] and checks[(table, "schema_valid")], checks
+
+
 def test_every_exact_legacy_panel_is_restated_here():
     assert {(panel["dashboard"], panel["id"]) for panel in EXACT} == set(RESTATED)
 
@@ -746,6 +820,24 @@ def test_the_range_has_what_the_oncall_panels_tell_apart(generated: Store):
         params(),
     )
     assert forbidden > 0 and elsewhere > 0 and spread > 0
+
+
+def test_the_range_has_what_the_provider_panels_tell_apart(generated: Store):
+    """Production 2xx rows of a known provider without a cost or a price, billed 2xx rows of
+    other environments and unbilled 2xx rows exist, so has_cost, has_price, the environment and
+    is_billed_usage each decide something."""
+    v1 = generated.table("generation_event")
+    [(costless, priceless, elsewhere, unbilled)] = generated.rows(
+        f"""SELECT countIf(environment = 'production' AND total_cost = 0),
+            countIf(environment = 'production' AND total_price = 0),
+            countIf(environment != 'production' AND is_billed_usage),
+            countIf(NOT is_billed_usage)
+        FROM {v1} WHERE start_time >= {{start:DateTime('UTC')}}
+            AND start_time < {{end:DateTime('UTC')}} AND response_status >= 200
+            AND response_status < 300 AND model_provider_used NOT IN ('', 'undefined')""",
+        params(),
+    )
+    assert costless > 0 and priceless > 0 and elsewhere > 0 and unbilled > 0
 
 
 def test_readme_counts_the_legacy_panels_the_file_lists():

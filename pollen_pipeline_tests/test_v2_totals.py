@@ -312,6 +312,7 @@ TOTALS = [
     ("health_hourly", "production", ("requests", "total_pollen", None), "1"),
     ("load_minutely", "production", ("requests", "total_pollen", None), "1"),
     ("oncall_minutely", "all", ("requests", "total_pollen", "provider_cost"), "1"),
+    ("provider_spend_daily", "all", ("requests", "total_pollen", "provider_cost"), "1"),
     ("demand_daily", "production", ("requests", "total_pollen", None), "1"),
     ("provider_daily", "production", ("requests", "pollen_charged", "provider_cost"), "1"),
     ("balance_daily", "production_users", ("events", "charged_pollen", None), "1"),
