@@ -1,13 +1,14 @@
 """coverage/team_panels.yaml, the legacy dashboards (set: legacy): every panel marked exact gives,
 from our summaries, the numbers of the team's panel, asked here of the raw rows the legacy
-dashboards read: v1 generation_event (their WHERE clauses restated) and d1_user. The store reads
-v1 alone (POLLEN_V2_FROM unset), as those dashboards did. The range starts before the local:*
-meters replaced v1:meter:* (2025-12-01) and straddles the meter:combined bug window, so the
-exact slug and the window's exclusion are compared too; a few billable 2xx events are marked
-unbilled, so is_billed_usage decides something (the generator bills exactly those). The on-call
-panels (team_oncall_panels.py) get the statuses the generator never writes (403, 404, 422, 503)
-and request ids shared by events of other minutes, statuses and models; the byop-devshare panels
-the key origin, developer price and markup columns the seed's v1 schema lacks."""
+dashboards read: v1 generation_event (their WHERE clauses restated), d1_user and stripe_event (the
+fixture varies its webhooks: mark_the_checkouts). The store reads v1 alone (POLLEN_V2_FROM unset),
+as those dashboards did. The range starts before the local:* meters replaced v1:meter:* (2025-12-01)
+and straddles the meter:combined bug window, so the exact slug and the window's exclusion are
+compared too; a few billable 2xx events are marked unbilled, so is_billed_usage decides something
+(the generator bills exactly those). The on-call panels (team_oncall_panels.py) get the statuses the
+generator never writes (403, 404, 422, 503) and request ids shared by events of other minutes,
+statuses and models; the byop-devshare panels the key origin, developer price and markup columns the
+seed's v1 schema lacks."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ TABLES = (
     "scoped_user_key_daily",
     "devshare_daily",
     "provider_spend_daily",
+    "checkout_daily",
 )
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
@@ -556,6 +558,81 @@ SPENDING = {
     ("daily-spending", 16): spend_series(PAID_GPU),
     ("daily-spending", 17): spend_series(FREE_GPU),
 }
+# pollen-flow @ 81609290, daily-spending, user-intelligence @ 20402aee: Stripe's webhooks, their
+# WHEREs restated on raw stripe_event rows (half-open ranges, UTC days).
+STRIPE_RANGE = "timestamp >= {start:DateTime('UTC')} AND timestamp < {end:DateTime('UTC')}"
+STRIPE_DAY = "toStartOfInterval(timestamp, INTERVAL 1 DAY, 'UTC')"
+SOLD = f"""{STRIPE_RANGE} AND event_type IN ('checkout.session.completed',
+    'checkout.session.async_payment_succeeded') AND payment_status = 'paid' AND livemode = 1"""
+COMPLETED = f"""{STRIPE_RANGE} AND event_type = 'checkout.session.completed'
+    AND payment_status = 'paid' AND livemode = 1"""
+METADATA = """toInt32OrZero(JSONExtractString(payload, 'data', 'object', 'metadata', 'packAmount'))
+        AS pack_usd_from_metadata,
+    toFloat64OrZero(JSONExtractString(payload, 'data', 'object', 'metadata', 'packPollenGrant'))
+        AS metadata_pollen"""
+PACK_TABLE = """multiIf(pack_usd = 2, 2, pack_usd = 5, 6, pack_usd = 10, 13, pack_usd = 20, 28,
+    pack_usd = 50, 75, pack_usd = 100, 160, amount_cents / 100.0)"""
+# Paid Issued, Sale Price, Credit Bought: the pack of the metadata alone
+ISSUED = f"""(SELECT timestamp, amount_cents, pack_usd_from_metadata AS pack_usd,
+        if(metadata_pollen > 0, metadata_pollen, {PACK_TABLE}) AS pollen_issued
+    FROM (SELECT timestamp, amount_cents, {METADATA} FROM $stripe WHERE {SOLD}))"""
+# Pack Mix, Pack Mix Over Time: the metadata's pack, else the amount's
+PACKS = f"""(SELECT timestamp, amount_cents,
+        if(pack_usd_from_metadata > 0, pack_usd_from_metadata,
+            toInt32(round(amount_cents / 100.0))) AS pack_usd,
+        if(metadata_pollen > 0, metadata_pollen, {PACK_TABLE}) AS pollen_issued,
+        toFloat64(pack_usd) AS base_pollen, greatest(pollen_issued - base_pollen, 0) AS bonus_pollen
+    FROM (SELECT timestamp, amount_cents, {METADATA} FROM $stripe WHERE {SOLD}))"""
+STRIPE = {
+    ("pollen-flow", 1): f"SELECT round(sum(amount_cents) / 100.0, 2) FROM $stripe WHERE {SOLD}",
+    ("pollen-flow", 2): f"SELECT round(sum(pollen_issued), 2) FROM {ISSUED}",
+    ("pollen-flow", 5): f"""SELECT round(if(sum(pollen_issued) > 0,
+        sum(amount_cents / 100.0) / sum(pollen_issued), 0), 4) FROM {ISSUED}""",
+    ("pollen-flow", 8): f"""SELECT {STRIPE_DAY} AS time, round(sum(amount_cents) / 100.0, 2),
+        round(sum(pollen_issued), 2) FROM {ISSUED} GROUP BY time ORDER BY time""",
+    ("pollen-flow", 13): f"""SELECT pack, purchases, usd_collected, paid_pollen_issued,
+        bonus_pollen, if(base_pollen > 0, bonus_pollen / base_pollen, 0), effective_usd_per_pollen
+    FROM (SELECT pack_usd, concat('$$', toString(pack_usd)) AS pack, count() AS purchases,
+            round(sum(amount_cents) / 100.0, 2) AS usd_collected,
+            round(sum(pollen_issued), 2) AS paid_pollen_issued,
+            round(sum(base_pollen), 2) AS base_pollen, round(sum(bonus_pollen), 2) AS bonus_pollen,
+            round(if(sum(pollen_issued) > 0, sum(amount_cents) / 100.0 / sum(pollen_issued), 0),
+                4) AS effective_usd_per_pollen
+        FROM {PACKS} GROUP BY pack_usd)
+    ORDER BY pack_usd""",
+    ("pollen-flow", 18): f"""SELECT {STRIPE_DAY} AS time, concat('$$', toString(pack_usd)),
+        round(sum(pollen_issued), 2)
+    FROM {PACKS} GROUP BY time, pack_usd ORDER BY time, pack_usd""",
+    ("daily-spending", 9): f"""SELECT round(SUM(amount_cents) / 100.0
+        / GREATEST(1, uniqExact(toDate(timestamp, 'UTC'))), 2)
+    FROM $stripe WHERE {STRIPE_RANGE} AND payment_status = 'paid' AND livemode = 1""",
+    ("daily-spending", 10): f"""SELECT {STRIPE_DAY} AS time, round(SUM(amount_cents) / 100.0, 2)
+    FROM $stripe WHERE {STRIPE_RANGE} AND payment_status = 'paid' AND livemode = 1
+    GROUP BY time ORDER BY time""",
+    # their order among equal counts is not determined: the name breaks ties here and in ours
+    ("user-intelligence", 102): f"""SELECT multiIf(amount_cents = 200, '$$2',
+            amount_cents = 500, '$$5', amount_cents = 1000, '$$10', amount_cents = 2000, '$$20',
+            amount_cents = 5000, '$$50', amount_cents = 10000, '$$100', 'Other') AS pack,
+        count() AS purchases
+    FROM $stripe WHERE {COMPLETED} GROUP BY pack ORDER BY purchases DESC, pack""",
+    ("user-intelligence", 105): f"""SELECT payment_method, count() AS purchases FROM $stripe
+    WHERE {COMPLETED} GROUP BY payment_method ORDER BY purchases DESC, payment_method""",
+    ("user-intelligence", 107): f"""WITH
+        success_ev AS (SELECT payment_method, count() AS successes FROM $stripe
+            WHERE {COMPLETED} GROUP BY payment_method),
+        failure_ev AS (SELECT payment_method, count() AS failures FROM $stripe
+            WHERE {STRIPE_RANGE} AND livemode = 1
+                AND event_type IN ('payment_intent.payment_failed', 'checkout.session.expired')
+            GROUP BY payment_method),
+        combined AS (
+            SELECT coalesce(nullIf(s.payment_method, ''), f.payment_method) AS payment_method,
+                coalesce(s.successes, 0) AS successes, coalesce(f.failures, 0) AS failures
+            FROM success_ev s FULL OUTER JOIN failure_ev f ON s.payment_method = f.payment_method)
+    SELECT payment_method, successes, failures, successes + failures AS attempts,
+        round(100.0 * failures / nullIf(successes + failures, 0), 1)
+    FROM combined WHERE successes + failures > 0
+    ORDER BY attempts DESC, payment_method LIMIT 20""",
+}
 # (dashboard, panel id) -> the question asked of raw rows
 RESTATED = {
     **PER_DEVELOPER,
@@ -564,6 +641,7 @@ RESTATED = {
     **BY_KEY_ORIGIN,
     **PROVIDER_COSTS,
     **SPENDING,
+    **STRIPE,
     **SCOPED,
     **ONCALL,
     ("api-key-usage", 1): NAMED_KEY_TOTALS,
@@ -703,6 +781,58 @@ def mark_the_devshare_keys(store: Store) -> None:
         store.command(f"ALTER TABLE {events} UPDATE {change} SETTINGS mutations_sync = 1")
 
 
+def mark_the_checkouts(store: Store) -> None:
+    """The generator's webhooks are a dozen live, card-paid completed checkouts of list packs
+    without a country or pack metadata: here they are copied eightfold, and some made test-mode,
+    unpaid or of an off-list amount, paid by other methods, from a few countries (some none),
+    with the pack's metadata (a grant of its own, or only the amount) or not; copies arrive as
+    async payments, failed intents and expired sessions, so each filter and grouping of the
+    Stripe panels decides something."""
+    webhooks = store.table("stripe_event")
+    # the generator's dozen purchases, each eight times over (hours apart)
+    store.command(
+        f"""INSERT INTO {webhooks} SELECT * REPLACE (timestamp + INTERVAL 29 * n HOUR AS timestamp,
+            concat(event_id, '-', toString(n)) AS event_id)
+        FROM {webhooks} ARRAY JOIN range(1, 8) AS n"""
+    )
+    country = "['', 'DE', 'US', 'FR', 'BR'][1 + modulo(cityHash64(event_id, 'country'), 5)]"
+    metadata = """multiIf(modulo(cityHash64(event_id, 'meta'), 3) = 0, '{}',
+        modulo(cityHash64(event_id, 'meta'), 3) = 1,
+        concat('{"packAmount":"', toString(intDiv(amount_cents, 100)), '"}'),
+        concat('{"packAmount":"', toString(intDiv(amount_cents, 100)), '","packPollenGrant":"',
+            toString(intDiv(amount_cents, 100) * 1.5), '"}'))"""
+    for change in (
+        "livemode = 0 WHERE modulo(cityHash64(event_id, 'test'), 9) = 0",
+        "payment_status = 'unpaid' WHERE modulo(cityHash64(event_id, 'unpaid'), 11) = 0",
+        "amount_cents = 1234 WHERE modulo(cityHash64(event_id, 'odd'), 13) = 0",
+        """payment_method = ['card', 'link', 'paypal', 'klarna']
+            [1 + modulo(cityHash64(event_id, 'method'), 4)] WHERE payment_method != ''""",
+        f"""payload = concat('{{"data":{{"object":{{"customer_details":{{"address":{{"country":"',
+            {country}, '"}}}},"metadata":', {metadata}, '}}}}}}') WHERE 1""",
+    ):
+        store.command(f"ALTER TABLE {webhooks} UPDATE {change} SETTINGS mutations_sync = 1")
+    for replaced, chosen in (
+        (
+            "'checkout.session.async_payment_succeeded' AS event_type",
+            "event_type = 'checkout.session.completed' AND modulo(cityHash64(event_id), 7) = 0",
+        ),
+        (
+            "'payment_intent.payment_failed' AS event_type, 'unpaid' AS payment_status",
+            "modulo(cityHash64(event_id, 'fail'), 10) = 0",
+        ),
+        (
+            "'checkout.session.expired' AS event_type, 'unpaid' AS payment_status",
+            "modulo(cityHash64(event_id, 'expire'), 8) = 0",
+        ),
+    ):
+        # chosen in a subquery: the replaced names would be the WHERE's
+        store.command(
+            f"""INSERT INTO {webhooks} SELECT * REPLACE ({replaced},
+                concat(event_id, '-copy') AS event_id)
+            FROM (SELECT * FROM {webhooks} WHERE {chosen})"""
+        )
+
+
 @pytest.fixture(scope="module")
 def built(store_url: str):
     """62 days of synthetic v1 events from the v1:meter:* era across the bug window, read from
@@ -714,6 +844,7 @@ def built(store_url: str):
         mark_what_the_scopes_filter(store)
         mark_what_the_oncall_panels_tell_apart(store)
         mark_the_devshare_keys(store)
+        mark_the_checkouts(store)
         last = START + dt.timedelta(days=DAYS - 1)
         result = materialize(START, last, "event_facts_daily", *TABLES)
         checks = {
@@ -748,6 +879,13 @@ def test_the_provider_day_agrees_with_raw_events(built):
     assert checks[(table, "costs_match_raw")] and checks[(table, "schema_valid")], checks
 
 
+def test_the_checkout_day_agrees_with_the_webhooks(built):
+    """checkout_daily's check recounts webhooks and their amounts from stripe_event per day."""
+    checks = built[1]
+    table = "checkout_daily"
+    assert checks[(table, "checkouts_match_webhooks")] and checks[(table, "schema_valid")], checks
+
+
 def test_every_exact_legacy_panel_is_restated_here():
     assert {(panel["dashboard"], panel["id"]) for panel in EXACT} == set(RESTATED)
 
@@ -759,7 +897,10 @@ def test_an_exact_legacy_panel_equals_the_question_asked_of_raw_rows(generated: 
     ours = Template(panel["query"]).substitute(contract.fragments(), **tables)
     v1 = store.table("generation_event")
     theirs = Template(RESTATED[(panel["dashboard"], panel["id"])]).substitute(
-        rows=Template(NAMED_KEY_ROWS).substitute(v1=v1), v1=v1, d1=store.table("d1_user")
+        rows=Template(NAMED_KEY_ROWS).substitute(v1=v1),
+        v1=v1,
+        d1=store.table("d1_user"),
+        stripe=store.table("stripe_event"),
     )
     expected = store.rows(theirs, params())
     numbers = [v for row in expected for v in row if isinstance(v, int | float)]
@@ -856,3 +997,26 @@ def test_readme_counts_the_legacy_panels_the_file_lists():
         )
         assert row, f"README's legacy table has no row for {name}"
         assert [int(n) for n in row.group(1).strip(" |").split(" | ")] == [classes.total(), *counts]
+
+
+def test_the_range_has_what_the_stripe_panels_tell_apart(generated: Store):
+    """Among the webhooks of the range: test-mode and unpaid sales, async payments, failed
+    intents and expired sessions, two payment methods or more, an amount off the pack list, packs
+    with a grant, with only a pack amount and with neither, so each filter and grouping of the
+    Stripe panels decides something."""
+    [counts] = generated.rows(
+        f"""SELECT countIf(livemode = 0 AND payment_status = 'paid'),
+            countIf(livemode = 1 AND payment_status != 'paid'
+                AND event_type = 'checkout.session.completed'),
+            countIf({SOLD} AND event_type = 'checkout.session.async_payment_succeeded'),
+            countIf(event_type = 'payment_intent.payment_failed' AND livemode = 1),
+            countIf(event_type = 'checkout.session.expired' AND livemode = 1),
+            uniqExactIf(payment_method, {COMPLETED}) > 1,
+            countIf({SOLD} AND amount_cents NOT IN (200, 500, 1000, 2000, 5000, 10000)),
+            countIf({SOLD} AND metadata_pollen > 0),
+            countIf({SOLD} AND metadata_pollen = 0 AND pack_usd_from_metadata > 0),
+            countIf({SOLD} AND pack_usd_from_metadata = 0)
+        FROM (SELECT *, {METADATA} FROM {generated.table("stripe_event")})""",
+        params(),
+    )
+    assert all(counts), counts

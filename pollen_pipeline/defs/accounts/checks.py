@@ -1,4 +1,5 @@
-"""Checks the accounts tables share: recounts of the D1 snapshots they are read from."""
+"""Checks the accounts tables share: recounts of the D1 snapshots and Stripe webhooks they are
+read from."""
 
 from __future__ import annotations
 
@@ -20,5 +21,21 @@ def accounts_match_snapshot(ctx: CheckContext, counts: str) -> Verdict:
         f"FROM {users} AS u INNER JOIN (SELECT max(synced_at) AS last FROM {users} "
         "WHERE toDate(synced_at, 'UTC') IN {days:Array(Date)} "
         "GROUP BY toDate(synced_at, 'UTC')) AS l ON u.synced_at = l.last GROUP BY day"
+    )
+    return compare(ctx.store, actual, expected, window_days(ctx), what="days", expected_on=ctx.raw)
+
+
+def checkouts_match_webhooks(ctx: CheckContext) -> Verdict:
+    """Per day: webhooks and their amount_cents recounted from stripe_event."""
+    actual = (
+        f"SELECT day, sum(checkouts), sum(amount_cents * checkouts) FROM {ctx.qualified} "
+        f"WHERE {ctx.in_window} GROUP BY day"
+    )
+    webhooks = ctx.side("stripe_event")
+    if not ctx.raw.has_table(webhooks):
+        return Verdict(True, f"{webhooks} absent: no webhooks, no rows to recount", {})
+    expected = (
+        "SELECT toDate(timestamp, 'UTC') AS day, count(), sum(toInt64(amount_cents)) "
+        f"FROM {webhooks} WHERE day IN {{days:Array(Date)}} GROUP BY day"
     )
     return compare(ctx.store, actual, expected, window_days(ctx), what="days", expected_on=ctx.raw)
