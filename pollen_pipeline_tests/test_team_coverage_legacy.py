@@ -207,6 +207,9 @@ SCOPED = {
     ("tier-economics", 8): f"""SELECT {DAY} AS time, SUM(total_price) FROM $v1
         WHERE {RANGE} AND {V1_TIER} AND {BILLED} AND user_tier = 'router'
         GROUP BY time ORDER BY time""",
+    # tier-simulation @ 984785e5: every environment, bug window, ROUTER and banned kept
+    ("tier-simulation", 1): f"""SELECT {DAY} AS time, SUM(total_price) AS actual_cost FROM $v1
+        WHERE {RANGE} AND {V1_TIER} AND {BILLED} AND {FIVE_TIERS} GROUP BY time ORDER BY time""",
     ("tier-economics", 302): per_user_day(V1_TIER, net=False),
     ("tier-economics", 303): per_user_day(V1_PACK, net=False),
     ("tier-economics", 304): per_user_day(None, net=True),
