@@ -34,6 +34,7 @@ TABLES = (
     "scoped_user_key_daily",
     "devshare_daily",
     "provider_spend_daily",
+    "directory_usage_daily",
 )
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
@@ -559,8 +560,43 @@ SPENDING = {
     ("daily-spending", 16): spend_series(PAID_GPU),
     ("daily-spending", 17): spend_series(FREE_GPU),
 }
+# app-ecosystem @ d3cd2288: production 2xx priced rows outside the bug window, D1's banned out,
+# ROUTER kept, joined to the directory by the events' GitHub id (every listing a joined row);
+# Tinybird's app_directory is the latest sync.
+DIRECTORY = f"""$v1 AS ge LEFT JOIN (SELECT * FROM $directory
+        WHERE synced_at = (SELECT max(synced_at) FROM $directory)) AS ad
+        ON ge.user_github_id = ad.github_user_id
+    WHERE {RANGE} AND {PRODUCTION}"""
+TIER_PACK = f"""sumIf(ge.total_price, ge.selected_meter_slug IN {TIERS}) AS tier_pollen,
+    sumIf(ge.total_price, ge.selected_meter_slug IN {PACKS}) AS pack_pollen"""
+
+
+def by_listing(column: str) -> dict[int, str]:
+    """app-ecosystem's Pollen, Tier vs Pack and daily Pollen by category (10, 11, 13) or by
+    platform (15, 16, 18); ties ordered by name (theirs: the server's order)."""
+    where = f"{DIRECTORY} AND ad.{column} != ''"
+    return {
+        0: f"""SELECT ad.{column} AS shown, sum(ge.total_price) AS pollen FROM {where}
+            GROUP BY shown ORDER BY pollen DESC, shown""",
+        1: f"""SELECT ad.{column} AS shown, {TIER_PACK} FROM {where}
+            GROUP BY shown ORDER BY tier_pollen + pack_pollen DESC, shown""",
+        3: f"""SELECT {DAY} AS time, ad.{column} AS shown, sum(ge.total_price) FROM {where}
+            GROUP BY time, shown ORDER BY time, shown""",
+    }
+
+
+ECOSYSTEM = {
+    ("app-ecosystem", 2): f"""SELECT countDistinct(ge.user_github_id) FROM {DIRECTORY}
+        AND ad.category != '' AND ge.user_github_id != ''""",
+    ("app-ecosystem", 3): f"SELECT sumIf(ge.total_price, ad.category != '') FROM {DIRECTORY}",
+    ("app-ecosystem", 4): f"""SELECT if(sum(ge.total_price) > 0,
+        sumIf(ge.total_price, ad.category != '') / sum(ge.total_price), 0) FROM {DIRECTORY}""",
+    **{("app-ecosystem", 10 + i): sql for i, sql in by_listing("category").items()},
+    **{("app-ecosystem", 15 + i): sql for i, sql in by_listing("platform").items()},
+}
 # (dashboard, panel id) -> the question asked of raw rows
 RESTATED = {
+    **ECOSYSTEM,
     **PER_DEVELOPER,
     **BY_DEVSHARE,
     **BY_SHARED_KEY,
@@ -751,6 +787,14 @@ def test_the_provider_day_agrees_with_raw_events(built):
     assert checks[(table, "costs_match_raw")] and checks[(table, "schema_valid")], checks
 
 
+def test_the_directory_usage_agrees_with_the_key_table(built):
+    """directory_usage_daily's check recounts scoped_user_key_daily times each developer's
+    listings, counted from app_directory."""
+    checks = built[1]
+    table = "directory_usage_daily"
+    assert checks[(table, "listings_match_sources")] and checks[(table, "schema_valid")], checks
+
+
 def test_every_exact_legacy_panel_is_restated_here():
     assert {(panel["dashboard"], panel["id"]) for panel in EXACT} == set(RESTATED)
 
@@ -762,7 +806,10 @@ def test_an_exact_legacy_panel_equals_the_question_asked_of_raw_rows(generated: 
     ours = Template(panel["query"]).substitute(contract.fragments(), **tables)
     v1 = store.table("generation_event")
     theirs = Template(RESTATED[(panel["dashboard"], panel["id"])]).substitute(
-        rows=Template(NAMED_KEY_ROWS).substitute(v1=v1), v1=v1, d1=store.table("d1_user")
+        rows=Template(NAMED_KEY_ROWS).substitute(v1=v1),
+        v1=v1,
+        d1=store.table("d1_user"),
+        directory=store.table("app_directory"),
     )
     expected = store.rows(theirs, params())
     numbers = [v for row in expected for v in row if isinstance(v, int | float)]
