@@ -72,12 +72,15 @@ def test_no_value_of_a_personal_column_reaches_the_tables_reading_side_sources(s
         "checkout_daily",
         "devshare_daily",
         "directory_app_daily",
+        "directory_usage_daily",
         "payments_daily",
         "scoped_usage_daily",
         "tier_moves_daily",
         "user_accounts_daily",
     ]
-    materialize(start, start + dt.timedelta(days=days - 1), *readers)
+    # directory_usage_daily rolls up scoped_user_key_daily, a rollup of the facts
+    upstream = ("event_facts_daily", "scoped_user_key_daily")
+    materialize(start, start + dt.timedelta(days=days - 1), *upstream, *readers)
     personal = set()
     for source, names in PERSONAL.items():
         for name in names:

@@ -36,6 +36,7 @@ TABLES = (
     "devshare_daily",
     "provider_spend_daily",
     "checkout_daily",
+    "directory_usage_daily",
 )
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
@@ -209,6 +210,9 @@ SCOPED = {
     ("tier-economics", 8): f"""SELECT {DAY} AS time, SUM(total_price) FROM $v1
         WHERE {RANGE} AND {V1_TIER} AND {BILLED} AND user_tier = 'router'
         GROUP BY time ORDER BY time""",
+    # tier-simulation @ 984785e5: every environment, bug window, ROUTER and banned kept
+    ("tier-simulation", 1): f"""SELECT {DAY} AS time, SUM(total_price) AS actual_cost FROM $v1
+        WHERE {RANGE} AND {V1_TIER} AND {BILLED} AND {FIVE_TIERS} GROUP BY time ORDER BY time""",
     ("tier-economics", 302): per_user_day(V1_TIER, net=False),
     ("tier-economics", 303): per_user_day(V1_PACK, net=False),
     ("tier-economics", 304): per_user_day(None, net=True),
@@ -577,7 +581,7 @@ ISSUED = f"""(SELECT timestamp, amount_cents, pack_usd_from_metadata AS pack_usd
         if(metadata_pollen > 0, metadata_pollen, {PACK_TABLE}) AS pollen_issued
     FROM (SELECT timestamp, amount_cents, {METADATA} FROM $stripe WHERE {SOLD}))"""
 # Pack Mix, Pack Mix Over Time: the metadata's pack, else the amount's
-PACKS = f"""(SELECT timestamp, amount_cents,
+CHECKOUT_PACKS = f"""(SELECT timestamp, amount_cents,
         if(pack_usd_from_metadata > 0, pack_usd_from_metadata,
             toInt32(round(amount_cents / 100.0))) AS pack_usd,
         if(metadata_pollen > 0, metadata_pollen, {PACK_TABLE}) AS pollen_issued,
@@ -598,11 +602,11 @@ STRIPE = {
             round(sum(base_pollen), 2) AS base_pollen, round(sum(bonus_pollen), 2) AS bonus_pollen,
             round(if(sum(pollen_issued) > 0, sum(amount_cents) / 100.0 / sum(pollen_issued), 0),
                 4) AS effective_usd_per_pollen
-        FROM {PACKS} GROUP BY pack_usd)
+        FROM {CHECKOUT_PACKS} GROUP BY pack_usd)
     ORDER BY pack_usd""",
     ("pollen-flow", 18): f"""SELECT {STRIPE_DAY} AS time, concat('$$', toString(pack_usd)),
         round(sum(pollen_issued), 2)
-    FROM {PACKS} GROUP BY time, pack_usd ORDER BY time, pack_usd""",
+    FROM {CHECKOUT_PACKS} GROUP BY time, pack_usd ORDER BY time, pack_usd""",
     ("daily-spending", 9): f"""SELECT round(SUM(amount_cents) / 100.0
         / GREATEST(1, uniqExact(toDate(timestamp, 'UTC'))), 2)
     FROM $stripe WHERE {STRIPE_RANGE} AND payment_status = 'paid' AND livemode = 1""",
@@ -633,8 +637,45 @@ STRIPE = {
     FROM combined WHERE successes + failures > 0
     ORDER BY attempts DESC, payment_method LIMIT 20""",
 }
+
+
+# app-ecosystem @ d3cd2288: production 2xx priced rows outside the bug window, D1's banned out,
+# ROUTER kept, joined to the directory by the events' GitHub id (every listing a joined row);
+# Tinybird's app_directory is the latest sync.
+DIRECTORY = f"""$v1 AS ge LEFT JOIN (SELECT * FROM $directory
+        WHERE synced_at = (SELECT max(synced_at) FROM $directory)) AS ad
+        ON ge.user_github_id = ad.github_user_id
+    WHERE {RANGE} AND {PRODUCTION}"""
+TIER_PACK = f"""sumIf(ge.total_price, ge.selected_meter_slug IN {TIERS}) AS tier_pollen,
+    sumIf(ge.total_price, ge.selected_meter_slug IN {PACKS}) AS pack_pollen"""
+
+
+def by_listing(column: str) -> dict[int, str]:
+    """app-ecosystem's Pollen, Tier vs Pack and daily Pollen by category (10, 11, 13) or by
+    platform (15, 16, 18); ties ordered by name (theirs: the server's order)."""
+    where = f"{DIRECTORY} AND ad.{column} != ''"
+    return {
+        0: f"""SELECT ad.{column} AS shown, sum(ge.total_price) AS pollen FROM {where}
+            GROUP BY shown ORDER BY pollen DESC, shown""",
+        1: f"""SELECT ad.{column} AS shown, {TIER_PACK} FROM {where}
+            GROUP BY shown ORDER BY tier_pollen + pack_pollen DESC, shown""",
+        3: f"""SELECT {DAY} AS time, ad.{column} AS shown, sum(ge.total_price) FROM {where}
+            GROUP BY time, shown ORDER BY time, shown""",
+    }
+
+
+ECOSYSTEM = {
+    ("app-ecosystem", 2): f"""SELECT countDistinct(ge.user_github_id) FROM {DIRECTORY}
+        AND ad.category != '' AND ge.user_github_id != ''""",
+    ("app-ecosystem", 3): f"SELECT sumIf(ge.total_price, ad.category != '') FROM {DIRECTORY}",
+    ("app-ecosystem", 4): f"""SELECT if(sum(ge.total_price) > 0,
+        sumIf(ge.total_price, ad.category != '') / sum(ge.total_price), 0) FROM {DIRECTORY}""",
+    **{("app-ecosystem", 10 + i): sql for i, sql in by_listing("category").items()},
+    **{("app-ecosystem", 15 + i): sql for i, sql in by_listing("platform").items()},
+}
 # (dashboard, panel id) -> the question asked of raw rows
 RESTATED = {
+    **ECOSYSTEM,
     **PER_DEVELOPER,
     **BY_DEVSHARE,
     **BY_SHARED_KEY,
@@ -886,6 +927,14 @@ def test_the_checkout_day_agrees_with_the_webhooks(built):
     assert checks[(table, "checkouts_match_webhooks")] and checks[(table, "schema_valid")], checks
 
 
+def test_the_directory_usage_agrees_with_the_key_table(built):
+    """directory_usage_daily's check recounts scoped_user_key_daily times each developer's
+    listings, counted from app_directory."""
+    checks = built[1]
+    table = "directory_usage_daily"
+    assert checks[(table, "listings_match_sources")] and checks[(table, "schema_valid")], checks
+
+
 def test_every_exact_legacy_panel_is_restated_here():
     assert {(panel["dashboard"], panel["id"]) for panel in EXACT} == set(RESTATED)
 
@@ -901,6 +950,7 @@ def test_an_exact_legacy_panel_equals_the_question_asked_of_raw_rows(generated: 
         v1=v1,
         d1=store.table("d1_user"),
         stripe=store.table("stripe_event"),
+        directory=store.table("app_directory"),
     )
     expected = store.rows(theirs, params())
     numbers = [v for row in expected for v in row if isinstance(v, int | float)]

@@ -1,0 +1,25 @@
+-- Per UTC day, ROUTER, D1-banned, category and platform: the Pollen of the developers who list
+-- apps in the directory, joined as the team's app-ecosystem joins it (event GitHub id = listing
+-- GitHub id), so a developer's Pollen counts once per listing, in the listing's category and
+-- platform; a developer listing nothing is one row of category and platform ''. Over the
+-- legacy scope of scoped_user_key_daily (production, 2xx, priced, outside the bug window).
+-- users is a uniq state of the non-empty GitHub ids, as their panels count users.
+CREATE TABLE IF NOT EXISTS pollen.directory_usage_daily ON CLUSTER pollen_cluster
+(
+    day Date,
+    is_router UInt8,
+    d1_banned UInt8,
+    category LowCardinality(String),
+    platform LowCardinality(String),
+    pack_pollen Float64,
+    tier_pollen Float64,
+    other_pollen Float64,
+    total_pollen Float64,
+    provider_cost Float64,
+    requests UInt64,
+    tokens UInt64,
+    users AggregateFunction(uniq, String)
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/directory_usage_daily', '{replica}')
+PARTITION BY day
+ORDER BY (day, is_router, d1_banned, category, platform)
