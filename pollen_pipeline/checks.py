@@ -104,6 +104,8 @@ def largest_difference(a: Mapping[Any, Sequence[Any]], b: Mapping[Any, Sequence[
     largest = 0.0
     for key in set(a) | set(b):
         x, y = tuple(a.get(key, ())), tuple(b.get(key, ()))
+        if x == y:  # equal rows differ by 0: most rows of a passing check, skipped at C speed
+            continue
         width = max(len(x), len(y))
         for u, v in zip(x + (0,) * (width - len(x)), y + (0,) * (width - len(y)), strict=True):
             nu, nv = _number(u), _number(v)
@@ -293,6 +295,8 @@ def _keyed(rows: Sequence[tuple], keys: int) -> dict[tuple, tuple]:
 
 
 def _same(a: tuple, b: tuple) -> bool:
+    if a == b:  # most rows of a passing check, decided at C speed
+        return True
     return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b, strict=True))
 
 
