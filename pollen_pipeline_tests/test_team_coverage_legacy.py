@@ -900,39 +900,23 @@ def generated(built) -> Store:
     return built[0]
 
 
-def test_the_key_table_agrees_with_the_facts_and_its_model(built):
-    """scoped_user_key_daily's check recounts the facts with D1's banned usernames joined."""
+# Each scope table's own check against its source, and its pandera model, on the fixture's days:
+# scoped_user_key_daily recounts the facts with D1's banned usernames joined; devshare_daily and
+# provider_spend_daily recount raw events; checkout_daily recounts stripe_event's webhooks and
+# amounts; directory_usage_daily recounts scoped_user_key_daily times each developer's listings.
+SOURCE_CHECKS = {
+    "scoped_user_key_daily": "keys_match_facts",
+    "devshare_daily": "devshare_matches_raw",
+    "provider_spend_daily": "costs_match_raw",
+    "checkout_daily": "checkouts_match_webhooks",
+    "directory_usage_daily": "listings_match_sources",
+}
+
+
+@pytest.mark.parametrize("table", SOURCE_CHECKS)
+def test_a_scope_table_agrees_with_its_source_and_its_model(built, table: str):
     checks = built[1]
-    table = "scoped_user_key_daily"
-    assert checks[(table, "keys_match_facts")] and checks[(table, "schema_valid")], checks
-
-
-def test_the_devshare_table_agrees_with_raw_events_and_its_model(built):
-    checks = built[1]
-    table = "devshare_daily"
-    assert checks[(table, "devshare_matches_raw")] and checks[(table, "schema_valid")], checks
-
-
-def test_the_provider_day_agrees_with_raw_events(built):
-    """provider_spend_daily's check recounts its flags and costs from raw events per day."""
-    checks = built[1]
-    table = "provider_spend_daily"
-    assert checks[(table, "costs_match_raw")] and checks[(table, "schema_valid")], checks
-
-
-def test_the_checkout_day_agrees_with_the_webhooks(built):
-    """checkout_daily's check recounts webhooks and their amounts from stripe_event per day."""
-    checks = built[1]
-    table = "checkout_daily"
-    assert checks[(table, "checkouts_match_webhooks")] and checks[(table, "schema_valid")], checks
-
-
-def test_the_directory_usage_agrees_with_the_key_table(built):
-    """directory_usage_daily's check recounts scoped_user_key_daily times each developer's
-    listings, counted from app_directory."""
-    checks = built[1]
-    table = "directory_usage_daily"
-    assert checks[(table, "listings_match_sources")] and checks[(table, "schema_valid")], checks
+    assert checks[(table, SOURCE_CHECKS[table])] and checks[(table, "schema_valid")], checks
 
 
 def test_every_exact_legacy_panel_is_restated_here():
