@@ -76,6 +76,20 @@ def test_shards_beyond_the_limit_are_closed(tmp_path):
     assert not storage._engines
 
 
+def test_a_table_found_once_is_remembered_and_a_missing_one_asked_again(tmp_path):
+    storage = PooledSqliteEventLogStorage(str(tmp_path / "runs"))
+    assert storage.has_table("asset_event_tags")
+    assert not storage.has_table("added_later")
+    with storage.index_connection() as connection:
+        connection.exec_driver_sql("CREATE TABLE added_later (id INTEGER)")
+    assert storage.has_table("added_later")  # a miss is not remembered
+    with storage.index_connection() as connection:
+        connection.exec_driver_sql("DROP TABLE added_later")
+    # found once, remembered: Dagster's migrations never drop a table, so no need to ask again
+    assert storage.has_table("added_later")
+    storage.dispose()
+
+
 def test_the_storage_was_checked_against_the_installed_dagster():
     """It overrides a private method: a Dagster upgrade must come with a reading of the new
     SqliteEventLogStorage._connect, then a new pin."""

@@ -512,6 +512,35 @@ def test_each_check_fails_on_a_corrupted_row(store, table, statement, check):
     assert not result.passed, result.description
 
 
+def test_minute_measures_name_the_minute_that_differs_and_tolerate_float_order(store):
+    insert_events(store, EVENTS)
+    materialize(DAY, DAY, "load_minutely")
+    table = store.table("load_minutely")
+    minute = store.scalar(f"SELECT min(minute) FROM {table} WHERE tokens_out > 0")
+    # a relative drift far below TOLERANCE: what adding the same floats in another order gives
+    store.command(
+        f"ALTER TABLE {table} UPDATE total_pollen = total_pollen * (1 + 1e-13) "
+        f"WHERE total_pollen > 0 {ALTERED}"
+    )
+    assert evaluate(store, "load_minutely", WINDOW)["measures_match_raw"].passed
+    store.command(
+        f"ALTER TABLE {table} UPDATE tokens_out = tokens_out + 1 "
+        f"WHERE minute = {{minute:DateTime('UTC')}} {ALTERED}",
+        {"minute": minute},
+    )
+    in_minute = {"minute": minute}
+    rows_in_minute = store.scalar(
+        f"SELECT count() FROM {table} WHERE minute = {{minute:DateTime('UTC')}}", in_minute
+    )
+    result = evaluate(store, "load_minutely", WINDOW)["measures_match_raw"]
+    assert not result.passed
+    ((period, values),) = result.metadata["mismatched_periods"].value.items()
+    assert period == checks.utc(minute).isoformat()
+    assert values["table"]["tokens_out"] - values["raw"]["tokens_out"] == rows_in_minute
+    assert result.metadata["largest_difference"].value == rows_in_minute
+    assert result.metadata["rows_differing"].value == 1
+
+
 # --- Alert rules ------------------------------------------------------------------------------
 
 MINUTE = dt.timedelta(minutes=1)
