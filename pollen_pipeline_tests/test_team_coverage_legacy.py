@@ -1033,6 +1033,27 @@ def test_readme_counts_the_legacy_panels_the_file_lists():
         assert [int(n) for n in row.group(1).strip(" |").split(" | ")] == [classes.total(), *counts]
 
 
+def test_readme_counts_the_legacy_panels_that_need_other_sources():
+    """Each legacy dashboard's `needs` (table -> panel ids whose numbers need more than
+    generation_event, read from their SQL at the version listed) names panels of the file, and
+    README's count of them, and of the exact ones, is the file's."""
+    panels = {(panel["dashboard"], panel["id"]): panel for panel in panels_of(legacy=True)}
+    needing = {
+        (name, panel_id)
+        for name, dashboard in coverage()["dashboards"].items()
+        for ids in dashboard.get("needs", {}).values()
+        for panel_id in ids
+    }
+    assert needing <= set(panels), sorted(needing - set(panels))
+    exact = [key for key in needing if panels[key]["class"] == "exact"]
+    readme = (COVERAGE.parents[1] / "README.md").read_text()
+    counted = re.search(
+        r"(\d+) of them need more than\s+`generation_event`.*?: (\d+) of those", readme, re.S
+    )
+    assert counted, "README no longer says how many legacy panels need other sources"
+    assert (int(counted.group(1)), int(counted.group(2))) == (len(needing), len(exact))
+
+
 def test_the_range_has_what_the_stripe_panels_tell_apart(generated: Store):
     """Among the webhooks of the range: test-mode and unpaid sales, async payments, failed
     intents and expired sessions, two payment methods or more, an amount off the pack list, packs
