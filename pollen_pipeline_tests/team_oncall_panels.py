@@ -1,13 +1,15 @@
 """The legacy on-call panels (errors @ 20a279ca, platform-load @ 9082af6b, overview @ 3d545b95)
 asked of raw v1 rows, as the team wrote them: every environment, price and user, bug window
-kept, count(DISTINCT request_id) for requests. Their $granularity at its default, minute
-(date_trunc('minute') is toStartOfMinute); $__timeFilter and $__fromTime/$__toTime over a fixed
-range of whole UTC minutes. Where their ORDER BY leaves ties, the series key breaks them."""
+kept, count(DISTINCT request_id) for requests. Their $granularity at each dashboard's default:
+minute on errors and overview (date_trunc('minute') is toStartOfMinute), hour on platform-load
+(date_trunc('hour') is toStartOfHour); $__timeFilter and $__fromTime/$__toTime over a fixed range
+of whole UTC minutes. Where their ORDER BY leaves ties, the series key breaks them."""
 
 from __future__ import annotations
 
 RANGE = "start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')}"
 MINUTE = "toStartOfMinute(start_time, 'UTC')"
+HOUR = "toStartOfHour(start_time, 'UTC')"
 OK = "response_status >= 200 AND response_status < 300"
 KNOWN_MODEL = "model_used != '' AND model_used != 'undefined'"
 PROMPT = (
@@ -38,12 +40,24 @@ def status_share(status: int) -> str:
     ORDER BY ts, provider_model"""
 
 
-# platform-load: successful requests (2xx) per minute.
+# platform-load: successful requests (2xx); per minute for its peaks (their SQL fixes the minute).
+SUCCESS = f"{RANGE} AND {OK}"
 PER_MINUTE = f"""SELECT {MINUTE} AS ts, count(DISTINCT request_id) AS rpm FROM $v1
-    WHERE {RANGE} AND {OK} GROUP BY ts"""
-TEXT = f"{RANGE} AND {OK} AND event_type = 'generate.text'"
-IMAGE = f"{RANGE} AND {OK} AND event_type = 'generate.image'"
+    WHERE {SUCCESS} GROUP BY ts"""
+TEXT = f"{SUCCESS} AND event_type = 'generate.text'"
+IMAGE = f"{SUCCESS} AND event_type = 'generate.image'"
 SPANNED_SECONDS = "GREATEST(1, dateDiff('second', min(start_time), max(start_time)))"
+# At the hour, their per-minute rates divide the hour's count by 60, per-second ones its sum by
+# 3600 (their CASE on $granularity).
+RPM = "count(DISTINCT request_id) / 60"
+
+
+def hourly(measures: str, where: str, series: str = "") -> str:
+    """A platform-load series at their $granularity's default, hour: per hour (and ``series``)."""
+    keys = f"ts, {series}" if series else "ts"
+    return f"""SELECT {HOUR} AS ts, {f"{series}, " if series else ""}{measures}
+    FROM $v1 WHERE {where} GROUP BY {keys} ORDER BY {keys}"""
+
 
 ERRORS = {
     ("errors", 2): f"""SELECT {MINUTE} AS ts, {PROVIDER_MODEL} AS provider_model,
@@ -87,17 +101,16 @@ PLATFORM_LOAD = {
         FROM per_min)""",
     ("platform-load", 105): f"""SELECT round(max(rpm) / GREATEST(1, avg(rpm)), 2)
     FROM ({PER_MINUTE})""",
-    ("platform-load", 201): f"{PER_MINUTE} ORDER BY ts",
-    ("platform-load", 202): f"""SELECT {MINUTE} AS ts, event_type, count(DISTINCT request_id)
-    FROM $v1 WHERE {RANGE} AND {OK} GROUP BY ts, event_type ORDER BY ts, event_type""",
-    ("platform-load", 203): f"""SELECT {MINUTE} AS ts, model_provider_used AS provider,
-        count(DISTINCT request_id)
-    FROM $v1 WHERE {RANGE} AND {OK}
-        AND model_provider_used != '' AND model_provider_used != 'undefined'
-    GROUP BY ts, provider ORDER BY ts, provider""",
-    ("platform-load", 301): f"""SELECT {MINUTE} AS ts, SUM({PROMPT}) / 60, SUM({COMPLETION}) / 60,
-        SUM({PROMPT} + {COMPLETION}) / 60
-    FROM $v1 WHERE {TEXT} GROUP BY ts ORDER BY ts""",
+    ("platform-load", 201): hourly(RPM, SUCCESS),
+    ("platform-load", 202): hourly(RPM, SUCCESS, "event_type"),
+    ("platform-load", 203): hourly(
+        RPM,
+        f"{SUCCESS} AND model_provider_used != '' AND model_provider_used != 'undefined'",
+        "model_provider_used",
+    ),
+    ("platform-load", 301): hourly(
+        f"SUM({PROMPT}) / 3600, SUM({COMPLETION}) / 3600, SUM({PROMPT} + {COMPLETION}) / 3600", TEXT
+    ),
     ("platform-load", 302): f"SELECT round(SUM({PROMPT}) / {SPANNED_SECONDS}, 0) FROM $v1 "
     f"WHERE {TEXT}",
     ("platform-load", 303): f"SELECT round(SUM({COMPLETION}) / {SPANNED_SECONDS}, 0) FROM $v1 "
@@ -107,12 +120,11 @@ PLATFORM_LOAD = {
     ("platform-load", 305): f"""SELECT round(max(total_tok_sec), 0) FROM (
         SELECT {MINUTE} AS ts, SUM({PROMPT} + {COMPLETION}) / 60.0 AS total_tok_sec
         FROM $v1 WHERE {TEXT} GROUP BY ts)""",
-    ("platform-load", 306): f"""SELECT {MINUTE} AS ts, model_used, SUM({PROMPT} + {COMPLETION}) / 60
-    FROM $v1 WHERE {TEXT} AND {KNOWN_MODEL} GROUP BY ts, model_used ORDER BY ts, model_used""",
-    ("platform-load", 401): f"""SELECT {MINUTE} AS ts, count(DISTINCT request_id) FROM $v1
-    WHERE {IMAGE} GROUP BY ts ORDER BY ts""",
-    ("platform-load", 402): f"""SELECT {MINUTE} AS ts, model_used, count(DISTINCT request_id)
-    FROM $v1 WHERE {IMAGE} AND {KNOWN_MODEL} GROUP BY ts, model_used ORDER BY ts, model_used""",
+    ("platform-load", 306): hourly(
+        f"SUM({PROMPT} + {COMPLETION}) / 3600", f"{TEXT} AND {KNOWN_MODEL}", "model_used"
+    ),
+    ("platform-load", 401): hourly(RPM, IMAGE),
+    ("platform-load", 402): hourly(RPM, f"{IMAGE} AND {KNOWN_MODEL}", "model_used"),
     ("platform-load", 403): f"""SELECT model_used AS model, count(DISTINCT request_id) AS total
     FROM $v1 WHERE {IMAGE} AND {KNOWN_MODEL} GROUP BY model ORDER BY total DESC, model LIMIT 10""",
     ("platform-load", 501): f"""SELECT model_used AS Model, model_provider_used AS Provider,
@@ -122,16 +134,15 @@ PLATFORM_LOAD = {
         round(avg({PROMPT}), 0), round(avg({COMPLETION}), 0), round(SUM(total_cost), 2)
     FROM $v1 WHERE {RANGE} AND {OK} AND {KNOWN_MODEL}
     GROUP BY model_used, model_provider_used ORDER BY Requests DESC, Model, Provider""",
-    ("platform-load", 502): f"""SELECT {MINUTE} AS ts, model_used, count(DISTINCT request_id)
-    FROM $v1 WHERE {RANGE} AND {OK} AND {KNOWN_MODEL}
-    GROUP BY ts, model_used ORDER BY ts, model_used""",
-    ("platform-load", 601): f"""SELECT {MINUTE} AS ts, event_type,
-        avg(date_diff('millisecond', start_time, end_time))
-    FROM $v1 WHERE {RANGE} AND {OK} AND end_time > start_time
-    GROUP BY ts, event_type ORDER BY ts, event_type""",
-    ("platform-load", 602): f"""SELECT {MINUTE} AS ts, round(avg({PROMPT}), 0),
-        round(avg({COMPLETION}), 0)
-    FROM $v1 WHERE {TEXT} GROUP BY ts ORDER BY ts""",
+    ("platform-load", 502): hourly(
+        "count(DISTINCT request_id)", f"{SUCCESS} AND {KNOWN_MODEL}", "model_used"
+    ),
+    ("platform-load", 601): hourly(
+        "avg(date_diff('millisecond', start_time, end_time))",
+        f"{SUCCESS} AND end_time > start_time",
+        "event_type",
+    ),
+    ("platform-load", 602): hourly(f"round(avg({PROMPT}), 0), round(avg({COMPLETION}), 0)", TEXT),
     ("platform-load", 603): f"""SELECT event_type,
         round(countIf(cache_hit = true) * 100.0 / GREATEST(1, count()), 2) AS cache_hit_pct
     FROM $v1 WHERE {RANGE} AND {OK} GROUP BY event_type ORDER BY cache_hit_pct DESC, event_type""",

@@ -5,10 +5,11 @@ fixture varies its webhooks: mark_the_checkouts). The store reads v1 alone (POLL
 as those dashboards did. The range starts before the local:* meters replaced v1:meter:* (2025-12-01)
 and straddles the meter:combined bug window, so the exact slug and the window's exclusion are
 compared too; a few billable 2xx events are marked unbilled, so is_billed_usage decides something
-(the generator bills exactly those). The on-call panels (team_oncall_panels.py) get the statuses the
-generator never writes (403, 404, 422, 503) and request ids shared by events of other minutes,
-statuses and models; the byop-devshare panels the key origin, developer price and markup columns the
-seed's v1 schema lacks."""
+(the generator bills exactly those); a named-key user is on the exclusion hand list, which the
+team never applied, and two lose their GitHub id. The on-call panels (team_oncall_panels.py) get
+the statuses the generator never writes (403, 404, 422, 503) and request ids shared by events of
+other minutes, statuses and models; the byop-devshare panels the key origin, developer price and
+markup columns the seed's v1 schema lacks."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from string import Template
 
 import pytest
 
-from pollen_pipeline import contract
+from pollen_pipeline import contract, exclusions
 from pollen_pipeline.cli import main
 from pollen_pipeline.store import Store
 from pollen_pipeline_tests.databases import fresh_database, materialize
@@ -28,7 +29,6 @@ from pollen_pipeline_tests.team_panels import COVERAGE, coverage, panels_of, rou
 
 START, DAYS = dt.date(2025, 11, 12), 62  # to 2026-01-12
 TABLES = (
-    "app_daily",
     "account_daily",
     "scoped_usage_daily",
     "oncall_minutely",
@@ -40,7 +40,7 @@ TABLES = (
 )
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
-# and the bug window out (strict comparisons at both ends), no ban filter.
+# and the bug window out (strict comparisons at both ends), no ban or exclusion filter.
 NAMED_KEY_ROWS = """(
     SELECT * FROM $v1
     WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')}
@@ -822,6 +822,27 @@ def mark_the_devshare_keys(store: Store) -> None:
         store.command(f"ALTER TABLE {events} UPDATE {change} SETTINGS mutations_sync = 1")
 
 
+def mark_what_the_exclusions_decide(store: Store) -> None:
+    """The team's scopes know no exclusion list: the named-key user of most events on both
+    meters is put on the hand list (``pollen exclude``), which the contract's scope drops. And
+    the next two's events lose their GitHub id: API Key Usage counts users by GitHub id, '' out,
+    not by account (two, so that one account less and two more do not cancel out)."""
+    events = store.table("generation_event")
+    [(excluded,), *anonymous] = store.rows(
+        f"""SELECT user_github_id FROM {events}
+        WHERE {APP} AND total_price > 0 AND user_github_id NOT IN ('', 'undefined', '241978997')
+        GROUP BY user_github_id
+        HAVING countIf({TIER}) > 0 AND countIf({PACK}) > 0
+        ORDER BY count() DESC, user_github_id LIMIT 3"""
+    )
+    exclusions.add(store, [excluded], "named-key user, kept by the team")
+    store.command(
+        f"ALTER TABLE {events} UPDATE user_github_id = '' "
+        "WHERE has({ids:Array(String)}, user_github_id) SETTINGS mutations_sync = 1",
+        {"ids": [github_id for (github_id,) in anonymous]},
+    )
+
+
 def mark_the_checkouts(store: Store) -> None:
     """The generator's webhooks are a dozen live, card-paid completed checkouts of list packs
     without a country or pack metadata: here they are copied eightfold, and some made test-mode,
@@ -886,6 +907,7 @@ def built(store_url: str):
         mark_what_the_oncall_panels_tell_apart(store)
         mark_the_devshare_keys(store)
         mark_the_checkouts(store)
+        mark_what_the_exclusions_decide(store)
         last = START + dt.timedelta(days=DAYS - 1)
         result = materialize(START, last, "event_facts_daily", *TABLES)
         checks = {
@@ -944,19 +966,23 @@ def test_an_exact_legacy_panel_equals_the_question_asked_of_raw_rows(generated: 
 
 
 def test_the_range_has_what_the_named_key_panels_filter_out(generated: Store):
-    """ROUTER, unnamed keys and bug-window events on named keys exist, so each filter matters."""
+    """ROUTER, unnamed keys and bug-window events on named keys exist, so each filter matters;
+    and named-key events of an excluded user and without a GitHub id, which they keep and do
+    not count as a user."""
     v1 = generated.table("generation_event")
-    [(router, unnamed, in_window)] = generated.rows(
-        f"""SELECT countIf(user_github_id = '241978997' AND api_key_name NOT IN ('', 'undefined')),
-            countIf(api_key_name IN ('', 'undefined')),
-            countIf(start_time <= toDateTime('2026-01-08 18:19:58', 'UTC')
-                AND api_key_name NOT IN ('', 'undefined'))
+    excluded = [github_id for github_id, _, _ in exclusions.listed(generated)]
+    [counts] = generated.rows(
+        f"""SELECT countIf(user_github_id = '241978997' AND {APP}),
+            countIf(NOT ({APP})),
+            countIf(start_time <= toDateTime('2026-01-08 18:19:58', 'UTC') AND {APP}),
+            countIf(has({{excluded:Array(String)}}, user_github_id) AND {APP}),
+            countIf(user_github_id = '' AND {APP})
         FROM {v1} WHERE start_time >= {{start:DateTime('UTC')}}
             AND start_time < {{end:DateTime('UTC')}} AND environment = 'production'
             AND response_status >= 200 AND response_status < 300 AND total_price > 0""",
-        params(),
+        {**params(), "excluded": excluded},
     )
-    assert router > 0 and unnamed > 0 and in_window > 0
+    assert all(counts), counts
 
 
 def test_the_range_has_what_the_devshare_panels_tell_apart(generated: Store):
