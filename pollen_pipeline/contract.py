@@ -217,6 +217,9 @@ TEAM_LEGACY_MODEL_USED_KNOWN = "model_used NOT IN ('', 'undefined')"
 # reads named keys only.
 TEAM_LEGACY_UNBANNED_KEY_SCOPE = "d1_banned = 0"
 TEAM_LEGACY_NAMED_KEY_SCOPE = "is_router = 0 AND api_key_name NOT IN ('', 'undefined')"
+# category-economics, WHEREs on category_usage_daily (the same rows by APPS.md category and
+# platform): ROUTER out, D1's banned kept.
+TEAM_LEGACY_CATEGORY_SCOPE = "is_router = 0"
 # byop-devshare's scopes, WHEREs on devshare_daily (every environment and status, ROUTER kept).
 # Its clean BYOP panels: the economics scope on keys with a client id.
 TEAM_LEGACY_CLEAN_BYOP_SCOPE = f"{TEAM_LEGACY_PRODUCTION_SCOPE} AND has_client_id = 1"
@@ -481,6 +484,7 @@ def fragments() -> dict[str, str]:
         "team_legacy_model_used_known": TEAM_LEGACY_MODEL_USED_KNOWN,
         "team_legacy_unbanned_key_scope": TEAM_LEGACY_UNBANNED_KEY_SCOPE,
         "team_legacy_named_key_scope": TEAM_LEGACY_NAMED_KEY_SCOPE,
+        "team_legacy_category_scope": TEAM_LEGACY_CATEGORY_SCOPE,
         "team_legacy_clean_byop_scope": TEAM_LEGACY_CLEAN_BYOP_SCOPE,
         "team_legacy_devshare_scope": TEAM_LEGACY_DEVSHARE_SCOPE,
         "team_legacy_devshare_earning_scope": TEAM_LEGACY_DEVSHARE_EARNING_SCOPE,

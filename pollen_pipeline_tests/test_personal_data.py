@@ -18,6 +18,7 @@ PERSONAL = {
     "d1_user": {"name", "email", "image", "github_id", "github_username", "ban_reason"},
     "d1_apikey": {"name", "start", "prefix", "metadata"},
     "app_directory": {"github_username", "github_user_id", "discord_username", "other"},
+    "app_category_map": {"github_user_id"},
     "tier_event": set(),  # ids only
     "stripe_event": {"customer_email", "payload"},
     "polar_event": {"payload", "customer_id"},
@@ -69,6 +70,7 @@ def test_no_value_of_a_personal_column_reaches_the_tables_reading_side_sources(s
     assert sorted(readers) == [
         "account_daily",
         "byop_key_daily",
+        "category_usage_daily",
         "checkout_daily",
         "devshare_daily",
         "directory_app_daily",
@@ -78,7 +80,8 @@ def test_no_value_of_a_personal_column_reaches_the_tables_reading_side_sources(s
         "tier_moves_daily",
         "user_accounts_daily",
     ]
-    # directory_usage_daily rolls up scoped_user_key_daily, a rollup of the facts
+    # directory_usage_daily and category_usage_daily roll up scoped_user_key_daily, a rollup of
+    # the facts
     upstream = ("event_facts_daily", "scoped_user_key_daily")
     materialize(start, start + dt.timedelta(days=days - 1), *upstream, *readers)
     personal = set()

@@ -1,6 +1,7 @@
-"""The side sources of the team's workspace (D1 snapshots, app directory, tier and payment
-events, scoring snapshots): tables as their datasource files define them, loaded by ``pollen
-load --table`` with the events' guarantees (rejects kept with a reason, a file loaded once)."""
+"""The side sources (the team's workspace's D1 snapshots, app directory, tier and payment
+events, scoring snapshots; our APPS.md category map): tables as their datasource files define
+them, loaded by ``pollen load --table`` with the events' guarantees (rejects kept with a reason,
+a file loaded once)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pollen_pipeline_tests.databases import definitions
 from pollen_pipeline_tests.event_files import write_csv, write_ndjson
 
 SIDE_SOURCES = [
+    "app_category_map",
     "app_directory",
     "d1_apikey",
     "d1_user",
@@ -46,7 +48,7 @@ def test_every_side_source_is_a_raw_table_with_its_datasource_columns(store):
     assert sorted(set(catalog.raw_tables()) - set(catalog.EVENT_TABLES)) == SIDE_SOURCES
     for name in SIDE_SOURCES:
         expected = datasource_columns(name)
-        assert len(expected) >= 7, name  # the pattern read the whole block
+        assert len(expected) >= 6, name  # the pattern read the whole block
         if name == "app_directory":  # Tinybird replaces it daily; here each sync keeps its day
             expected.append(("synced_at", "DateTime"))
         assert described(store, name) == expected, name
@@ -164,6 +166,8 @@ def test_a_stripe_csv_export_keeps_its_payloads_whole(store, tmp_path):
         ("tier_event", {"event_type": "tier_refill"}, 0),  # no time: Tinybird would stamp now()
         ("polar_event", {"event_type": "order.paid", "timestamp": "2026-01-06 00:00:00"}, 1),
         ("app_directory", {"name": "pixel-forge", "category": "creative"}, 1),  # synced: now
+        ("app_category_map", {"app": "pixel-forge", "category": "image"}, 1),  # loaded: now
+        ("app_category_map", {"app": "pixel-forge", "hostname": "pixel-forge.app"}, 0),
         ("scoring_snapshot", {"user_id": "u1", "timestamp": "2026-01-06 01:00:00"}, 1),
         ("d1_apikey", {"id": "k1", "user_id": "u1", "synced_at": "2026-01-06 23:50:00"}, 1),
     ],

@@ -131,3 +131,23 @@ def test_demo_regenerates_side_sources_instead_of_adding_to_them(generated):
     args = ["generate", "--start", START.isoformat(), "--days", str(DAYS)]
     assert main([*args, "--events-per-day", str(EVENTS_PER_DAY), "--seed", "5"]) == 0
     assert rows(generated, "SELECT count() FROM {db}.d1_user") == before
+
+
+def test_the_category_map_keys_name_one_app_each_and_the_events_use_them(generated):
+    """One load; each hostname and GitHub id on one app (as the team's map), some hostnames
+    the names of the events' secret keys and the GitHub ids the events' developers'."""
+    [(loads, hosts, distinct_hosts, ids, distinct_ids)] = rows(
+        generated,
+        "SELECT uniqExact(loaded_at), countIf(hostname != ''), uniqExactIf(hostname, "
+        "hostname != ''), countIf(github_user_id != ''), uniqExactIf(github_user_id, "
+        "github_user_id != '') FROM {db}.app_category_map",
+    )
+    assert loads == 1 and hosts == distinct_hosts > 0 and ids == distinct_ids > 0
+    [(used_hosts, used_ids)] = rows(
+        generated,
+        "SELECT uniqExactIf(api_key_name, api_key_type = 'secret' AND api_key_name IN "
+        "(SELECT hostname FROM {db}.app_category_map)), uniqExactIf(user_github_id, "
+        "user_github_id IN (SELECT github_user_id FROM {db}.app_category_map)) "
+        "FROM {db}.generation_event",
+    )
+    assert used_hosts > 0 and used_ids > 0

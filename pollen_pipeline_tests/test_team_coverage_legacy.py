@@ -37,6 +37,7 @@ TABLES = (
     "provider_spend_daily",
     "checkout_daily",
     "directory_usage_daily",
+    "category_usage_daily",
 )
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
@@ -673,9 +674,70 @@ ECOSYSTEM = {
     **{("app-ecosystem", 10 + i): sql for i, sql in by_listing("category").items()},
     **{("app-ecosystem", 15 + i): sql for i, sql in by_listing("platform").items()},
 }
+# category-economics @ 403f1ccf: production 2xx priced rows outside the bug window, ROUTER out,
+# D1's banned kept, each in the category of the APPS.md map their generator wrote into the SQL
+# (here the latest load of app_category_map, as arrays for transform(), as theirs): a secret key
+# named like a host by its name alone, any other key by its GitHub id; the platform by GitHub id;
+# apps: the map's apps per category.
+APPS_MD = "(SELECT * FROM $map WHERE loaded_at = (SELECT max(loaded_at) FROM $map))"
+CATEGORIZED = f"""(WITH
+        (SELECT (groupArray(hostname), groupArray(category)) FROM {APPS_MD}
+            WHERE hostname != '') AS hosts,
+        (SELECT (groupArray(github_user_id), groupArray(category), groupArray(platform))
+            FROM {APPS_MD} WHERE github_user_id != '') AS ids
+    SELECT *, if(api_key_type = 'secret' AND api_key_name LIKE '%.%',
+            transform(api_key_name, tupleElement(hosts, 1), tupleElement(hosts, 2), ''),
+            transform(user_github_id, tupleElement(ids, 1), tupleElement(ids, 2), ''))
+            AS category,
+        transform(user_github_id, tupleElement(ids, 1), tupleElement(ids, 3), '') AS platform
+    FROM $v1 WHERE {RANGE} AND environment = 'production' AND {OK} AND total_price > 0
+        AND user_github_id != '241978997' AND {OUTSIDE_BUG})"""
+APPS_PER_CATEGORY = f"""(SELECT (groupArray(category), groupArray(apps))
+    FROM (SELECT category, count() AS apps FROM {APPS_MD} GROUP BY category))"""
+TIER_PACK_ROWS = f"""sumIf(total_price, selected_meter_slug IN {TIERS}) AS tier_pollen,
+    sumIf(total_price, selected_meter_slug IN {PACKS}) AS pack_pollen"""
+
+
+def by_map(column: str, ids: tuple[int, int, int]) -> dict[tuple[str, int], str]:
+    """category-economics' Pollen, Tier vs Pack and daily Pollen by category (10, 11, 13) or
+    by platform (15, 16, 17); ties ordered by name (theirs: the server's order)."""
+    pollen, tier_pack, daily = (("category-economics", i) for i in ids)
+    return {
+        pollen: f"""SELECT {column}, sum(total_price) AS pollen FROM {CATEGORIZED}
+            GROUP BY {column} HAVING {column} != '' ORDER BY pollen DESC, {column}""",
+        tier_pack: f"""SELECT {column}, {TIER_PACK_ROWS} FROM {CATEGORIZED}
+            GROUP BY {column} HAVING {column} != ''
+            ORDER BY tier_pollen + pack_pollen DESC, {column}""",
+        daily: f"""SELECT {DAY} AS time, {column}, sum(total_price) AS pollen FROM {CATEGORIZED}
+            GROUP BY time, {column} HAVING {column} != '' ORDER BY time, {column}""",
+    }
+
+
+CATEGORY_ECONOMICS = {
+    ("category-economics", 2): f"""SELECT sumIf(total_price, category != '')
+        FROM {CATEGORIZED}""",
+    ("category-economics", 3): f"""SELECT if(sum(total_price) > 0,
+        sumIf(total_price, category != '') / sum(total_price), 0) FROM {CATEGORIZED}""",
+    ("category-economics", 4): f"""SELECT sumIf(total_price, category != ''
+        AND selected_meter_slug IN {TIERS}) FROM {CATEGORIZED}""",
+    ("category-economics", 5): f"""SELECT sumIf(total_price, category != ''
+        AND selected_meter_slug IN {PACKS}) FROM {CATEGORIZED}""",
+    ("category-economics", 8): f"""WITH {APPS_PER_CATEGORY} AS per_category
+    SELECT category,
+        transform(category, tupleElement(per_category, 1), tupleElement(per_category, 2),
+            toUInt64(0)) AS apps,
+        {TIER_PACK_ROWS}, sum(total_price) AS total_pollen,
+        if(total_pollen > 0, tier_pollen / total_pollen, 0), count(),
+        countDistinct(user_github_id)
+    FROM {CATEGORIZED} GROUP BY category HAVING category != ''
+    ORDER BY total_pollen DESC, category""",
+    **by_map("category", (10, 11, 13)),
+    **by_map("platform", (15, 16, 17)),
+}
 # (dashboard, panel id) -> the question asked of raw rows
 RESTATED = {
     **ECOSYSTEM,
+    **CATEGORY_ECONOMICS,
     **PER_DEVELOPER,
     **BY_DEVSHARE,
     **BY_SHARED_KEY,
@@ -895,6 +957,38 @@ def mark_the_checkouts(store: Store) -> None:
         )
 
 
+def mark_the_category_map(store: Store) -> None:
+    """The generator's map lists two apps in three, half by their host, each account's first by
+    its owner's GitHub id: here an earlier load of other categories precedes it (the latest load
+    is the map), ROUTER is listed by its GitHub id (its events stay out), half the key names with
+    a dot, secret or not, are listed by that host (the key type decides) and the owners of the
+    other secret ones by their GitHub id (a host the map lacks falls back to nothing), so that
+    each rule of the lookup decides something."""
+    apps_md, events = store.table("app_category_map"), store.table("generation_event")
+    latest = f"(SELECT max(loaded_at) FROM {apps_md})"
+    for rows in (
+        f"""SELECT app, 'stale', 'stale', hostname, github_user_id, loaded_at - INTERVAL 1 DAY
+        FROM {apps_md}""",
+        f"SELECT 'router-app', 'build', 'api', '', '241978997', {latest}",
+        f"""SELECT api_key_name, ['chat', 'learn'][1 + modulo(cityHash64(api_key_name), 2)], '',
+            api_key_name, '', {latest}
+        FROM {events} WHERE position(api_key_name, '.') > 0
+            AND modulo(cityHash64(api_key_name, 'host'), 2) = 0
+            AND api_key_name NOT IN (SELECT hostname FROM {apps_md})
+        GROUP BY api_key_name""",
+        f"""SELECT concat('app-of-', user_github_id), 'games', 'discord', '', user_github_id,
+            {latest}
+        FROM {events} WHERE api_key_type = 'secret' AND position(api_key_name, '.') > 0
+            AND api_key_name NOT IN (SELECT hostname FROM {apps_md})
+            AND user_github_id NOT IN (SELECT github_user_id FROM {apps_md})
+        GROUP BY user_github_id""",
+    ):
+        store.command(
+            f"INSERT INTO {apps_md} (app, category, platform, hostname, github_user_id, loaded_at) "
+            + rows
+        )
+
+
 @pytest.fixture(scope="module")
 def built(store_url: str):
     """62 days of synthetic v1 events from the v1:meter:* era across the bug window, read from
@@ -908,6 +1002,7 @@ def built(store_url: str):
         mark_the_devshare_keys(store)
         mark_the_checkouts(store)
         mark_what_the_exclusions_decide(store)
+        mark_the_category_map(store)
         last = START + dt.timedelta(days=DAYS - 1)
         result = materialize(START, last, "event_facts_daily", *TABLES)
         checks = {
@@ -925,13 +1020,15 @@ def generated(built) -> Store:
 # Each scope table's own check against its source, and its pandera model, on the fixture's days:
 # scoped_user_key_daily recounts the facts with D1's banned usernames joined; devshare_daily and
 # provider_spend_daily recount raw events; checkout_daily recounts stripe_event's webhooks and
-# amounts; directory_usage_daily recounts scoped_user_key_daily times each developer's listings.
+# amounts; directory_usage_daily recounts scoped_user_key_daily times each developer's listings;
+# category_usage_daily recounts it categorised by the map's keys looked up with transform().
 SOURCE_CHECKS = {
     "scoped_user_key_daily": "keys_match_facts",
     "devshare_daily": "devshare_matches_raw",
     "provider_spend_daily": "costs_match_raw",
     "checkout_daily": "checkouts_match_webhooks",
     "directory_usage_daily": "listings_match_sources",
+    "category_usage_daily": "categories_match_map",
 }
 
 
@@ -957,6 +1054,7 @@ def test_an_exact_legacy_panel_equals_the_question_asked_of_raw_rows(generated: 
         d1=store.table("d1_user"),
         stripe=store.table("stripe_event"),
         directory=store.table("app_directory"),
+        map=store.table("app_category_map"),
     )
     expected = store.rows(theirs, params())
     numbers = [v for row in expected for v in row if isinstance(v, int | float)]
@@ -1098,6 +1196,28 @@ def test_the_range_has_what_the_stripe_panels_tell_apart(generated: Store):
             countIf({SOLD} AND metadata_pollen = 0 AND pack_usd_from_metadata > 0),
             countIf({SOLD} AND pack_usd_from_metadata = 0)
         FROM (SELECT *, {METADATA} FROM {generated.table("stripe_event")})""",
+        params(),
+    )
+    assert all(counts), counts
+
+
+def test_the_range_has_what_the_category_panels_tell_apart(generated: Store):
+    """In category-economics' scope (ROUTER kept here): secret keys named after a host the map
+    lists, and after one it does not of developers it lists by GitHub id (no fallback); keys of
+    another type named after a listed host; ROUTER's rows, listed; and an earlier load of the
+    map, so that the key type, each lookup, the ROUTER filter and the latest load decide
+    something."""
+    apps_md = Template(APPS_MD).substitute(map=generated.table("app_category_map"))
+    hosts = f"(SELECT hostname FROM {apps_md} WHERE hostname != '')"
+    ids = f"(SELECT github_user_id FROM {apps_md} WHERE github_user_id != '')"
+    [counts] = generated.rows(
+        f"""SELECT countIf({HOSTNAME} AND api_key_name IN {hosts}),
+            countIf({HOSTNAME} AND api_key_name NOT IN {hosts} AND user_github_id IN {ids}),
+            countIf(api_key_type != 'secret' AND api_key_name IN {hosts}),
+            countIf(user_github_id = '241978997' AND user_github_id IN {ids}),
+            (SELECT uniqExact(loaded_at) > 1 FROM {generated.table("app_category_map")})
+        FROM {generated.table("generation_event")} WHERE {RANGE}
+            AND environment = 'production' AND {OK} AND total_price > 0 AND {OUTSIDE_BUG}""",
         params(),
     )
     assert all(counts), counts

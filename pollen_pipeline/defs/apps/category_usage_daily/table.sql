@@ -1,0 +1,19 @@
+-- Per UTC day, ROUTER, category and platform of the APPS.md map (app_category_map, the latest
+-- load as of the build): the Pollen of the legacy scope of scoped_user_key_daily (production,
+-- 2xx, priced, outside the bug window), each request in the one category and platform the
+-- team's category-economics gives it (category '' and platform '' when the map has none), so the
+-- rows add up to scoped_user_key_daily. users is a uniqExact state of the GitHub ids, as their
+-- count(DISTINCT); apps the map's apps in the row's category (0 for '').
+CREATE TABLE IF NOT EXISTS ${database}.category_usage_daily
+(
+    day Date,
+    is_router UInt8,
+    category LowCardinality(String),
+    platform LowCardinality(String),
+    $meter_columns,
+    users AggregateFunction(uniqExact, String),
+    apps UInt64
+)
+ENGINE = MergeTree
+PARTITION BY day
+ORDER BY (day, is_router, category, platform)
