@@ -3,10 +3,10 @@
 -- day) an account views a few Enter pages, each view from a source of its own (a referring host,
 -- a campaign tag, some with a link's markdown leftovers, or none); about half the accounts of a
 -- day bring a signed-out visitor of Enter or pollinations.ai (one website visitor in five signed
--- in). Sign-ins: started and back from GitHub signed out, completed signed in, some retried or
--- abandoned, a sign-up on the account's sign-up day. CLI device flows: a code shown, approved in
--- the browser (some twice, some never), the token collected (some never), a third of them
--- minutes before midnight so their stages fall on two days. Every payment (Stripe's and
+-- in). Sign-ins: started and back from GitHub signed out, completed signed in, some retried,
+-- left at GitHub or back without a session, a sign-up on the account's sign-up day. CLI device
+-- flows: a code shown, approved in the browser (some twice, some never), the token collected
+-- (some never), a third of them minutes before midnight so their stages fall on two days. Every payment (Stripe's and
 -- Polar's) follows a view of the Pollen page and a checkout start minutes before it (often the
 -- evening before), and some accounts start checkouts they never pay. Events outside the range
 -- are left out. One event in 25 (one flow in 25) is from staging.
@@ -82,6 +82,8 @@ FROM
             if(new_account, signed_up_at - toIntervalSecond(30),
                day_start + toIntervalSecond(cityHash64(hu, day_index, 'sign-in-at') % 86000))
                 AS sign_in_at,
+            -- 0: left at GitHub, 1: back without a session (a new account always completes)
+            if(new_account, 2, cityHash64(hu, day_index, 'sign-in-fate') % 8) AS sign_in_fate,
             lower(hex(sipHash128(hu, day_index, 'device'))) AS flow,
             -- a third of the device flows start in the last 15 minutes of the day
             day_start + toIntervalSecond(if(cityHash64(hu, day_index, 'late') % 3 = 0,
@@ -100,11 +102,9 @@ FROM
                 (toDateTime64(sign_in_at, 3, 'UTC'),
                  if(cityHash64(hu, day_index, 'retry') % 8 = 0, 'sign_in_started', ''), 9000, ''),
                 (toDateTime64(sign_in_at, 3, 'UTC'),
-                 if(cityHash64(hu, day_index, 'abandon') % 6 = 0 AND NOT new_account, '',
-                    'sign_in_returned'), 15000, ''),
+                 if(sign_in_fate = 0, '', 'sign_in_returned'), 15000, ''),
                 (toDateTime64(sign_in_at, 3, 'UTC'),
-                 if(cityHash64(hu, day_index, 'abandon') % 6 = 0 AND NOT new_account, '',
-                    'sign_in_completed'), 16000, uid),
+                 if(sign_in_fate < 2, '', 'sign_in_completed'), 16000, uid),
                 (toDateTime64(sign_in_at, 3, 'UTC'), if(new_account, 'signup_completed', ''),
                  17000, uid)], []),
             if(uses_cli, [
