@@ -435,10 +435,11 @@ CHECKOUT_OUTCOMES = """INSERT INTO $stripe
     SELECT at, outcome.1, concat('evt_outcome_', user_id), user_id, outcome.2, outcome.3, '{}'
     FROM (
         SELECT user_id, toDateTime(min(timestamp), 'UTC') + INTERVAL 5 MINUTE AS at,
-            [('checkout.session.completed', 'paid', 0), ('checkout.session.completed', 'unpaid', 1),
+            [('checkout.session.completed', 'paid', 0),
+             ('checkout.session.completed', 'unpaid', 1),
              ('checkout.session.async_payment_succeeded', 'paid', 1),
-             ('checkout.session.async_payment_failed', 'unpaid', 1)][1 + modulo(cityHash64(user_id), 4)]
-                AS outcome
+             ('checkout.session.async_payment_failed', 'unpaid', 1)
+            ][1 + modulo(cityHash64(user_id), 4)] AS outcome
         FROM $product_event
         WHERE event = 'checkout_started' AND user_id NOT IN (SELECT user_id FROM $stripe)
         GROUP BY user_id
