@@ -170,6 +170,10 @@ TEAM_NON_LEGACY_SCOPE = (
 # Its observed balances and first activity read generation_event_v2 itself: every traffic group
 # (a WHERE on team_user_daily).
 TEAM_ALL_TRAFFIC_SCOPE = f"environment IN {TEAM_CURRENT_ENVIRONMENTS!r}"
+# Their Websites dashboard (b3737799) reads product_event's production rows; its paid stage the
+# accounts of live, paid, completed Stripe checkouts (WHEREs on product_funnel_daily).
+TEAM_PRODUCT_SCOPE = "origin = 'product_event' AND environment = 'production'"
+TEAM_PAID_CHECKOUT_SCOPE = "origin = 'paid_checkout'"
 # Their balance history starts after the known January window (generation_usage_hourly_mv).
 TEAM_REPORTING_START = "toDateTime('2026-01-09 00:00:00', 'UTC')"
 # What the team calls an observed balance: the balance a successful billed event read, under the
@@ -469,6 +473,8 @@ def fragments() -> dict[str, str]:
         "team_non_legacy_scope": TEAM_NON_LEGACY_SCOPE,
         "team_all_traffic_scope": TEAM_ALL_TRAFFIC_SCOPE,
         "team_reporting_start": TEAM_REPORTING_START,
+        "team_product_scope": TEAM_PRODUCT_SCOPE,
+        "team_paid_checkout_scope": TEAM_PAID_CHECKOUT_SCOPE,
         "raw_observed_balance_event": RAW_OBSERVED_BALANCE_EVENT,
         "raw_observed_quest_balance": RAW_OBSERVED_QUEST_BALANCE,
         "raw_observed_paid_balance": RAW_OBSERVED_PAID_BALANCE,

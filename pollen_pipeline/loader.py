@@ -320,6 +320,8 @@ class Column:
             default = f"v{start.index}"  # an event without an end ended when it started
         if self.kind == "map":
             return f"if(p{i} IS NULL, {default}, {self.map_value_sql()})"
+        if self.kind == "time" and self.base_type.startswith("DateTime64"):
+            return f"toDateTime64(ifNull(p{i}, {default}), 3, 'UTC')"  # keeps the milliseconds
         if self.kind == "time":
             return f"toDateTime(ifNull(p{i}, {default}), 'UTC')"
         if self.type.startswith("Nullable("):

@@ -22,6 +22,7 @@ PERSONAL = {
     "tier_event": set(),  # ids only
     "stripe_event": {"customer_email", "payload"},
     "polar_event": {"payload", "customer_id"},
+    "product_event": set(),  # ids only (D1 user ids, flow and public app ids, referring hosts)
     "scoring_snapshot": {"github_username"},
 }
 
@@ -76,6 +77,7 @@ def test_no_value_of_a_personal_column_reaches_the_tables_reading_side_sources(s
         "directory_app_daily",
         "directory_usage_daily",
         "payments_daily",
+        "product_funnel_daily",
         "scoped_usage_daily",
         "tier_moves_daily",
         "user_accounts_daily",

@@ -22,6 +22,7 @@ SIDE_SOURCES = [
     "d1_apikey",
     "d1_user",
     "polar_event",
+    "product_event",
     "scoring_snapshot",
     "stripe_event",
     "tier_event",
@@ -170,6 +171,8 @@ def test_a_stripe_csv_export_keeps_its_payloads_whole(store, tmp_path):
         ("app_category_map", {"app": "pixel-forge", "hostname": "pixel-forge.app"}, 0),
         ("scoring_snapshot", {"user_id": "u1", "timestamp": "2026-01-06 01:00:00"}, 1),
         ("d1_apikey", {"id": "k1", "user_id": "u1", "synced_at": "2026-01-06 23:50:00"}, 1),
+        ("product_event", {"event": "page_viewed", "timestamp": "2026-01-06 10:00:00"}, 1),
+        ("product_event", {"timestamp": "2026-01-06 10:00:00"}, 0),  # no event: nothing to count
     ],
 )
 def test_each_side_source_takes_a_record_with_what_it_requires(
@@ -178,6 +181,17 @@ def test_each_side_source_takes_a_record_with_what_it_requires(
     path = write_ndjson(tmp_path / f"{table}.ndjson", [record])
     assert main(["load", "--table", table, str(path)]) == (0 if loaded else 1)
     assert (count(store, table), count(store, f"{table}_rejected")) == (loaded, 1 - loaded)
+
+
+def test_a_product_event_keeps_its_milliseconds(store, tmp_path):
+    """Its time is DateTime64(3): a person's first view of a range is ordered to the ms."""
+    record = {"event": "page_viewed", "timestamp": "2026-01-06 10:00:00.125", "user_id": "u1"}
+    path = write_ndjson(tmp_path / "product.ndjson", [record])
+    assert main(["load", "--table", "product_event", str(path)]) == 0
+    table = store.table("product_event")
+    assert store.scalar(f"SELECT toUnixTimestamp64Milli(timestamp) FROM {table}") == (
+        1767693600125  # 2026-01-06 10:00:00.125 UTC
+    )
 
 
 def test_an_unknown_table_is_a_one_line_error(store, tmp_path, capsys):

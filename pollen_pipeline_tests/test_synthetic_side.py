@@ -123,6 +123,29 @@ def test_refills_count_the_snapshot_users_and_registrations_the_sign_ups(generat
     assert registered == (new_accounts[0][0], new_accounts[0][0]) and registered[0] > 0
 
 
+def test_product_events_are_the_accounts_and_payments_of_the_other_sources(generated):
+    """A signed-in product event's account is in that day's D1 snapshot, and every payment in
+    the range follows a checkout start of its account."""
+    strangers = rows(
+        generated,
+        "SELECT count() FROM {db}.product_event AS e LEFT ANTI JOIN {db}.d1_user AS u "
+        "ON u.id = e.user_id AND toDate(u.synced_at, 'UTC') = toDate(e.timestamp, 'UTC') "
+        "WHERE e.user_id != ''",
+    )
+    unstarted = rows(
+        generated,
+        "SELECT count() FROM (SELECT user_id, timestamp FROM {db}.stripe_event "
+        " UNION ALL SELECT user_id, timestamp FROM {db}.polar_event) AS p "
+        "WHERE p.timestamp >= toDateTime('{start}', 'UTC') + INTERVAL 1 DAY "
+        "AND NOT EXISTS (SELECT 1 FROM {db}.product_event AS e WHERE e.user_id = p.user_id "
+        "AND e.event = 'checkout_started' AND e.timestamp < p.timestamp)",
+    )
+    [(events, signed_in)] = rows(
+        generated, "SELECT count(), countIf(user_id != '') FROM {db}.product_event"
+    )
+    assert strangers == [(0,)] and unstarted == [(0,)] and 0 < signed_in < events
+
+
 def test_demo_regenerates_side_sources_instead_of_adding_to_them(generated):
     before = rows(generated, "SELECT count() FROM {db}.d1_user")
     from pollen_pipeline import cli

@@ -320,6 +320,97 @@ RESTATED |= {
 }
 
 
+WEBSITES = "websites-rebuild"
+# Their first-party panels (b3737799): product_event's production rows of the range, each with
+# where its visit came from (the campaign tag cut at a link's markdown leftovers, else the
+# referring host, else direct).
+PRODUCT_ROWS = r"""(
+    SELECT
+        *,
+        multiIf(utm_source != '', replaceRegexpOne(utm_source, '[)\\],\\s].*$$', ''),
+                referrer_host != '', referrer_host, 'direct') AS source
+    FROM $product_event
+    WHERE environment = 'production'
+        AND timestamp >= {start:DateTime('UTC')} AND timestamp < {end:DateTime('UTC')}
+)"""
+# Panel 7's query, whose funnels panels 7, 8 and 9 show: plain counts of sign-in stages,
+# distinct device flows per stage, distinct accounts per purchase stage; paid: a checkout
+# starter with a live, paid, completed (or async succeeded) Stripe checkout in the range.
+FUNNELS = """SELECT funnel,
+        concat(step, ' (', ifNull(toString(round(100 * n / nullIf(
+            first_value(n) OVER (PARTITION BY funnel ORDER BY step), 0))), '0'), '%)') AS stage,
+        n AS count
+    FROM (
+        SELECT countIf(event = 'sign_in_started') AS started,
+            countIf(event = 'sign_in_returned') AS returned,
+            countIf(event = 'sign_in_completed') AS completed,
+            countIf(event = 'signup_completed') AS signups,
+            uniqIf(flow_id, event = 'device_code_issued') AS codes,
+            uniqIf(flow_id, event = 'device_approved') AS approved,
+            uniqIf(flow_id, event = 'device_token_issued') AS tokens,
+            uniqIf(user_id, event = 'page_viewed' AND user_id != ''
+                AND page IN ('/pollen', '/top-up', '/_dashboard/pollen')) AS viewed_pollen,
+            uniqIf(user_id, event = 'checkout_started') AS checkout,
+            uniqIf(user_id, event = 'checkout_started' AND user_id IN (
+                SELECT user_id FROM $stripe
+                WHERE livemode = 1 AND payment_status = 'paid'
+                    AND event_type IN ('checkout.session.completed',
+                                       'checkout.session.async_payment_succeeded')
+                    AND timestamp >= {start:DateTime('UTC')}
+                    AND timestamp < {end:DateTime('UTC')})) AS paid
+        FROM $product_rows
+    )
+    ARRAY JOIN
+        ['sign_in', 'sign_in', 'sign_in', 'sign_in', 'cli', 'cli', 'cli',
+         'purchase', 'purchase', 'purchase'] AS funnel,
+        ['1 · Sent to GitHub', '2 · Back from GitHub', '3 · Signed in', '4 · New account',
+         '1 · Code shown in CLI', '2 · Approved in browser', '3 · Token collected',
+         '1 · Viewed Pollen or top-up page', '2 · Started checkout', '3 · Paid'] AS step,
+        [started, returned, completed, signups, codes, approved, tokens,
+         viewed_pollen, checkout, paid] AS n"""
+RESTATED |= {
+    (WEBSITES, 4): """SELECT toStartOfDay(timestamp, 'UTC') AS time, toString(page) AS page,
+        count() FROM $product_rows WHERE event = 'website_page_viewed'
+        GROUP BY time, page ORDER BY time, page""",
+    (WEBSITES, 5): """SELECT
+            if(event = 'website_page_viewed', 'pollinations.ai', 'enter.pollinations.ai') AS site,
+            replaceRegexpOne(page, '^/_dashboard(/|$$)', '/') AS path, count() AS views,
+            countIf(user_id = ''), uniqIf(user_id, user_id != '')
+        FROM $product_rows WHERE event IN ('page_viewed', 'website_page_viewed')
+        GROUP BY site, path ORDER BY views DESC, site, path""",
+    # first touch: a signed-in account's earliest Enter view of the range; signed up: its
+    # sign-up in the range (ties ordered by source, theirs in no set order)
+    (WEBSITES, 6): """SELECT source, website_views, enter_views, people, signups, via_website
+        FROM (
+            SELECT *,
+                row_number() OVER (ORDER BY people DESC, enter_views DESC, source) AS enter_rank,
+                row_number() OVER (ORDER BY ifNull(website_views, 0) DESC, source) AS site_rank
+            FROM (
+                SELECT source, nullIf(countIf(event = 'website_page_viewed'), 0) AS website_views,
+                    countIf(event = 'page_viewed') AS enter_views, countIf(first) AS people,
+                    countIf(first AND signed_up) AS signups,
+                    countIf(first AND signed_up AND referrer_host IN ('pollinations.ai',
+                        'www.pollinations.ai')) AS via_website
+                FROM (
+                    SELECT *,
+                        user_id != '' AND event = 'page_viewed' AND row_number() OVER (
+                            PARTITION BY user_id, event ORDER BY timestamp) = 1 AS first,
+                        max(event = 'signup_completed') OVER (PARTITION BY user_id) AS signed_up
+                    FROM $product_rows
+                    WHERE event IN ('page_viewed', 'website_page_viewed', 'signup_completed')
+                )
+                WHERE event != 'signup_completed'
+                GROUP BY source
+            )
+        )
+        WHERE enter_rank <= 40 OR (site_rank <= 40 AND website_views > 0)
+        ORDER BY people DESC, enter_views DESC, source""",
+    (WEBSITES, 7): f"SELECT stage, count FROM ({FUNNELS}) WHERE funnel = 'sign_in' ORDER BY stage",
+    (WEBSITES, 8): f"SELECT stage, count FROM ({FUNNELS}) WHERE funnel = 'cli' ORDER BY stage",
+    (WEBSITES, 9): f"SELECT stage, count FROM ({FUNNELS}) WHERE funnel = 'purchase' ORDER BY stage",
+}
+
+
 EXACT = [panel for panel in panels_of(legacy=False) if panel["class"] == "exact"]
 
 
@@ -336,7 +427,30 @@ V1_METER_SLUGS = """ALTER TABLE $v2 UPDATE balances = mapFromArrays(
         arrayMap(slug -> replaceOne(slug, 'local:', 'v1:meter:'), mapKeys(balances)),
         mapValues(balances))
     WHERE modulo(cityHash64(event_id), 2) = 0 SETTINGS mutations_sync = 2"""
-SUMMARIES = ("usage_classified_hourly", "account_daily", "team_user_daily", "byop_app_model_daily")
+# The generator's checkout starters that never pay get one Stripe webhook each (by account): a
+# test-mode payment, a completed checkout still unpaid, an async payment that succeeded later
+# and one that failed, so each filter of the paid stage decides an account.
+CHECKOUT_OUTCOMES = """INSERT INTO $stripe
+        (timestamp, event_type, event_id, user_id, payment_status, livemode, payload)
+    SELECT at, outcome.1, concat('evt_outcome_', user_id), user_id, outcome.2, outcome.3, '{}'
+    FROM (
+        SELECT user_id, toDateTime(min(timestamp), 'UTC') + INTERVAL 5 MINUTE AS at,
+            [('checkout.session.completed', 'paid', 0),
+             ('checkout.session.completed', 'unpaid', 1),
+             ('checkout.session.async_payment_succeeded', 'paid', 1),
+             ('checkout.session.async_payment_failed', 'unpaid', 1)
+            ][1 + modulo(cityHash64(user_id), 4)] AS outcome
+        FROM $product_event
+        WHERE event = 'checkout_started' AND user_id NOT IN (SELECT user_id FROM $stripe)
+        GROUP BY user_id
+    )"""
+SUMMARIES = (
+    "usage_classified_hourly",
+    "account_daily",
+    "team_user_daily",
+    "byop_app_model_daily",
+    "product_funnel_daily",
+)
 
 
 @pytest.fixture(scope="module")
@@ -347,6 +461,10 @@ def generated(store_url: str):
         args = ["generate", "--start", str(START), "--days", str(DAYS), "--events-per-day", "2000"]
         assert main([*args, "--v2-from", str(START), "--seed", "7"]) == 0
         store.command(Template(V1_METER_SLUGS).substitute(v2=store.table("generation_event_v2")))
+        outcomes = Template(CHECKOUT_OUTCOMES).substitute(
+            stripe=store.table("stripe_event"), product_event=store.table("product_event")
+        )
+        store.command(outcomes)
         env.setenv("POLLEN_V2_FROM", START.isoformat())
         last = START + dt.timedelta(days=DAYS - 1)
         materialize(START, last, "event_facts_daily", *SUMMARIES)
@@ -373,6 +491,8 @@ def ours_and_theirs(store: Store, panel: dict, bound: dict) -> tuple[list, list]
         nonlegacy_rows=Template(TEAM_ROWS).substitute(v2=v2, internal=""),
         v2=v2,
         d1=store.table("d1_user"),
+        product_rows=Template(PRODUCT_ROWS).substitute(product_event=store.table("product_event")),
+        stripe=store.table("stripe_event"),
     )
     return rounded(store.rows(ours, bound)), rounded(store.rows(theirs, bound))
 
@@ -395,6 +515,46 @@ def test_d7_activation_equals_theirs_for_every_cohort_of_the_data(generated: Sto
         row[1] for row in expected
     )
     assert ours == expected
+
+
+WEBSITES_EXACT = [panel for panel in EXACT if panel["dashboard"] == WEBSITES]
+# Days 3..5 of the eight: device flows and checkouts cross its edges (a code shown before
+# midnight, a checkout started the evening before its payment).
+INNER = {
+    "start": params()["start"] + dt.timedelta(days=2),
+    "end": params()["start"] + dt.timedelta(days=5),
+}
+
+
+@pytest.mark.parametrize("panel", WEBSITES_EXACT, ids=lambda p: f"{p['dashboard']}-{p['id']}")
+def test_a_websites_panel_equals_theirs_on_a_range_its_flows_and_checkouts_cross(
+    generated: Store, panel: dict
+):
+    ours, expected = ours_and_theirs(generated, panel, {**params(), **INNER})
+    assert any(v for row in expected for v in row if isinstance(v, int))
+    assert ours == expected
+
+
+def test_the_product_events_give_each_funnel_rule_something_to_decide(generated: Store):
+    """Staging events, device flows on two days, a checkout of the inner range paid after it,
+    and every Stripe outcome the paid stage tells apart."""
+    events, stripe = generated.table("product_event"), generated.table("stripe_event")
+    [(staging, split_flows, split_checkouts)] = generated.rows(
+        f"SELECT countIf(environment = 'staging'), "
+        f"(SELECT count() FROM (SELECT flow_id FROM {events} WHERE flow_id != '' "
+        "GROUP BY flow_id HAVING uniqExact(toDate(timestamp, 'UTC')) > 1)), "
+        f"(SELECT count() FROM {events} AS e JOIN {stripe} AS s ON e.user_id = s.user_id "
+        "WHERE e.event = 'checkout_started' AND s.payment_status = 'paid' "
+        "AND e.timestamp >= {start:DateTime('UTC')} AND e.timestamp < {end:DateTime('UTC')} "
+        "AND s.timestamp >= {end:DateTime('UTC')}) "
+        f"FROM {events}",
+        INNER,
+    )
+    outcomes = generated.rows(
+        f"SELECT DISTINCT event_type, payment_status, livemode FROM {stripe} ORDER BY ALL"
+    )
+    assert staging > 0 and split_flows > 0 and split_checkouts > 0
+    assert len(outcomes) >= 5  # the generator's completed and expired, the fixture's four
 
 
 def test_the_observed_balances_read_both_slug_generations_and_a_banned_account(generated):

@@ -14,11 +14,11 @@ from typing import Any
 
 from pollen_pipeline.table_sql import provides
 
-SOLD_EVENT_TYPES = (
+STRIPE_SOLD_EVENT_TYPES = (
     "checkout.session.completed",
     "checkout.session.async_payment_succeeded",
-    "order.paid",
 )
+SOLD_EVENT_TYPES = (*STRIPE_SOLD_EVENT_TYPES, "order.paid")
 SOLD_STATUS = "paid"
 
 
