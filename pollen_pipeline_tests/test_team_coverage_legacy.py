@@ -587,6 +587,15 @@ CHECKOUT_PACKS = f"""(SELECT timestamp, amount_cents,
         if(metadata_pollen > 0, metadata_pollen, {PACK_TABLE}) AS pollen_issued,
         toFloat64(pack_usd) AS base_pollen, greatest(pollen_issued - base_pollen, 0) AS bonus_pollen
     FROM (SELECT timestamp, amount_cents, {METADATA} FROM $stripe WHERE {SOLD}))"""
+# Subsidy Over Time, Blended Burn Estimate, Subsidy Value: the range's purchases at one blended
+# price (their bonus over the metadata's pack, else the amount) against its billed spend
+PURCHASES = f"""(SELECT sum(amount_cents / 100.0) AS usd_collected,
+        sum(pollen_issued) AS paid_pollen_issued,
+        sum(greatest(pollen_issued - if(pack_usd > 0, pack_usd, amount_cents / 100.0), 0))
+            AS bonus_pollen,
+        if(paid_pollen_issued > 0, usd_collected / paid_pollen_issued, 0) AS usd_per_pollen
+    FROM {ISSUED})"""
+FLOW_SPENT = f"FROM $v1 WHERE {RANGE} AND {FLOW} AND selected_meter_slug IN"
 STRIPE = {
     ("pollen-flow", 1): f"SELECT round(sum(amount_cents) / 100.0, 2) FROM $stripe WHERE {SOLD}",
     ("pollen-flow", 2): f"SELECT round(sum(pollen_issued), 2) FROM {ISSUED}",
@@ -594,6 +603,27 @@ STRIPE = {
         sum(amount_cents / 100.0) / sum(pollen_issued), 0), 4) FROM {ISSUED}""",
     ("pollen-flow", 8): f"""SELECT {STRIPE_DAY} AS time, round(sum(amount_cents) / 100.0, 2),
         round(sum(pollen_issued), 2) FROM {ISSUED} GROUP BY time ORDER BY time""",
+    ("pollen-flow", 9): f"""SELECT time, round(sum(issued), 2), round(sum(spent), 2) FROM (
+        SELECT {STRIPE_DAY} AS time, sum(pollen_issued) AS issued, 0.0 AS spent FROM {ISSUED}
+        GROUP BY time
+        UNION ALL
+        SELECT {DAY} AS time, 0.0 AS issued, sum(total_price) AS spent {FLOW_SPENT} {PACKS}
+        GROUP BY time)
+    GROUP BY time ORDER BY time""",
+    ("pollen-flow", 10): f"""SELECT {DAY} AS time, round(sum(total_price), 2),
+        round(sum(total_price) * (SELECT usd_per_pollen FROM {PURCHASES}), 2)
+    {FLOW_SPENT} {TIERS} GROUP BY time ORDER BY time""",
+    ("pollen-flow", 14): f"""SELECT round(usd_collected, 2), round(paid_pollen_issued, 2),
+        round(bonus_pollen, 2), round(usd_per_pollen, 4), round(paid, 2),
+        round(paid * usd_per_pollen, 2), if(paid_pollen_issued > 0, paid / paid_pollen_issued, 0),
+        round(tier, 2)
+    FROM {PURCHASES} AS purchases,
+        (SELECT sumIf(total_price, selected_meter_slug IN {PACKS}) AS paid,
+            sumIf(total_price, selected_meter_slug IN {TIERS}) AS tier
+        {FLOW_SPENT} ('v1:meter:pack', 'local:pack', 'v1:meter:tier', 'local:tier')) AS spend""",
+    ("pollen-flow", 16): f"""SELECT round(tier * usd_per_pollen, 2)
+    FROM {PURCHASES} AS purchases,
+        (SELECT sum(total_price) AS tier {FLOW_SPENT} {TIERS}) AS spend""",
     ("pollen-flow", 13): f"""SELECT pack, purchases, usd_collected, paid_pollen_issued,
         bonus_pollen, if(base_pollen > 0, bonus_pollen / base_pollen, 0), effective_usd_per_pollen
     FROM (SELECT pack_usd, concat('$$', toString(pack_usd)) AS pack, count() AS purchases,
@@ -712,6 +742,15 @@ RESTATED = {
         WHERE {LATEST} AND banned = 0""",
     ("pollen-flow", 15): f"""SELECT round(sum(coalesce(tier_balance, 0)), 2) FROM $d1
         WHERE {LATEST} AND banned = 0""",
+    # each day's snapshots: an account's last balance and ban of the day
+    ("pollen-flow", 17): """SELECT day, round(sum(paid_balance), 2) FROM (
+        SELECT toStartOfInterval(synced_at, INTERVAL 1 DAY, 'UTC') AS day, id,
+            argMax(coalesce(pack_balance, 0), synced_at) AS paid_balance,
+            argMax(banned, synced_at) AS banned
+        FROM $d1
+        WHERE synced_at >= {start:DateTime('UTC')} AND synced_at < {end:DateTime('UTC')}
+        GROUP BY day, id)
+    WHERE banned = 0 GROUP BY day ORDER BY day""",
 }
 
 
@@ -761,6 +800,23 @@ def mark_what_the_scopes_filter(store: Store) -> None:
         f"ALTER TABLE {d1} UPDATE banned = 1 WHERE github_username = {{name:String}} "
         f"AND synced_at = (SELECT min(synced_at) FROM {d1}) SETTINGS mutations_sync = 1",
         {"name": heaviest},
+    )
+
+
+def mark_the_snapshots(store: Store) -> None:
+    """The generator's banned accounts hold no pack Pollen: here they hold some. D1 is synced
+    once a day; here the range's 21st day also at noon, every pack balance 100 higher and no
+    account banned in that earlier copy, so which snapshot of a day counts decides something
+    (the bans in any snapshot stay the same)."""
+    d1 = store.table("d1_user")
+    store.command(
+        f"ALTER TABLE {d1} UPDATE pack_balance = 5 WHERE banned = 1 SETTINGS mutations_sync = 1"
+    )
+    store.command(
+        f"""INSERT INTO {d1} SELECT * REPLACE (synced_at - INTERVAL 710 MINUTE AS synced_at,
+            pack_balance + 100 AS pack_balance, toUInt8(0) AS banned)
+        FROM {d1} WHERE toDate(synced_at, 'UTC') = {{day:Date}}""",
+        {"day": START + dt.timedelta(days=20)},
     )
 
 
@@ -883,6 +939,7 @@ def built(store_url: str):
         args = ["generate", "--start", str(START), "--days", str(DAYS), "--events-per-day", "400"]
         assert main([*args, "--seed", "11"]) == 0
         mark_what_the_scopes_filter(store)
+        mark_the_snapshots(store)
         mark_what_the_oncall_panels_tell_apart(store)
         mark_the_devshare_keys(store)
         mark_the_checkouts(store)
