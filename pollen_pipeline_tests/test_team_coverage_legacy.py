@@ -724,6 +724,16 @@ RESTATED = {
         sumIf(total_price, {PACK}) AS pack, sumIf(total_price, {TIER}) AS tier,
         if(pack + tier > 0, tier / (pack + tier), 0)
         FROM $rows GROUP BY time ORDER BY time""",
+    # tier-costs @ 038d11d6 asks the live D1 user table, banned included: its latest snapshot
+    ("tier-costs", 1): f"SELECT count() FROM $d1 WHERE {LATEST}",
+    ("tier-costs", 2): f"""SELECT coalesce(tier, 'unknown') AS shown, count() FROM $d1
+        WHERE {LATEST} GROUP BY shown
+        ORDER BY multiIf(shown = 'nectar', 1, shown = 'flower', 2, shown = 'seed', 3,
+            shown = 'spore', 4, shown = 'microbe', 5, 6), shown""",
+    ("tier-costs", 3): f"""SELECT coalesce(tier, 'unknown') AS shown, count() AS users FROM $d1
+        WHERE {LATEST} GROUP BY shown ORDER BY users DESC, shown""",
+    ("tier-costs", 4): f"""SELECT sum(multiIf(tier = 'microbe', 0.1, tier = 'spore', 1,
+        tier = 'seed', 3, tier = 'flower', 10, tier = 'nectar', 20, 0)) FROM $d1 WHERE {LATEST}""",
     ("tier-economics", 1): f"SELECT count() FROM $d1 WHERE {LATEST} AND banned = 0",
     ("tier-economics", 2): f"""SELECT coalesce(tier, 'unknown') AS shown, count() AS users FROM $d1
         WHERE {LATEST} AND banned = 0 GROUP BY shown
