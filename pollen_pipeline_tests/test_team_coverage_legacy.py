@@ -59,6 +59,8 @@ NAMED_KEY_TOTALS = f"""SELECT sum(total_price), sumIf(total_price, {TIER}),
 LATEST = "synced_at = (SELECT max(synced_at) FROM $d1)"
 CREATED = "toDateTime(assumeNotNull(created_at), 'UTC')"
 IN_RANGE = f"{CREATED} >= {{start:DateTime('UTC')}} AND {CREATED} < {{end:DateTime('UTC')}}"
+REGISTERED = f"$d1 WHERE {LATEST} AND created_at IS NOT NULL AND {IN_RANGE}"
+REGISTERED_DAY = "date_trunc('day', fromUnixTimestamp(assumeNotNull(created_at)), 'UTC')"
 BY_TIER = f"""SELECT tier, count() AS users FROM $d1 WHERE {LATEST} AND banned = 0
     GROUP BY tier ORDER BY users DESC, tier"""
 # The legacy dashboards' own filters over raw v1 rows. Grafana's $__timeFilter and
@@ -748,6 +750,24 @@ RESTATED = {
     ("user-intelligence", 4): f"SELECT count() FROM $d1 WHERE {LATEST} AND banned = 1",
     ("user-intelligence", 5): f"""SELECT toStartOfDay({CREATED}) AS ts, count() FROM $d1
         WHERE {LATEST} AND created_at IS NOT NULL AND {IN_RANGE} GROUP BY ts ORDER BY ts""",
+    # their $granularity at its default, day; rows in time order, a day's tiers by name
+    ("user-intelligence", 6): f"""SELECT ts, sum(user_tier) OVER (ORDER BY ts ASC),
+        sum(dev_tier) OVER (ORDER BY ts ASC), sum(abuser_tier) OVER (ORDER BY ts ASC),
+        sum(dead_tier) OVER (ORDER BY ts ASC)
+    FROM (SELECT {REGISTERED_DAY} AS ts, countIf(tier = 'spore' AND banned = 0) AS user_tier,
+            countIf(tier IN ('seed', 'flower', 'nectar') AND banned = 0) AS dev_tier,
+            countIf(tier = 'microbe' AND banned = 0) AS abuser_tier,
+            countIf(banned = 1) AS dead_tier
+        FROM {REGISTERED} GROUP BY ts ORDER BY ts ASC)
+    ORDER BY ts""",
+    ("user-intelligence", 8): f"""SELECT ts,
+        if(prev > 0, round((registrations - prev) / prev * 100, 1), null) AS growth_pct
+    FROM (SELECT ts, registrations, lagInFrame(registrations) OVER (ORDER BY ts ASC) AS prev
+        FROM (SELECT {REGISTERED_DAY} AS ts, count() AS registrations FROM {REGISTERED}
+            GROUP BY ts ORDER BY ts ASC))
+    WHERE prev IS NOT NULL ORDER BY ts""",
+    ("user-intelligence", 7): f"""SELECT {REGISTERED_DAY} AS ts, tier, count() FROM {REGISTERED}
+        GROUP BY ts, tier ORDER BY ts, tier""",
     ("pollen-flow", 6): f"""SELECT round(sum(coalesce(pack_balance, 0)), 2) FROM $d1
         WHERE {LATEST} AND banned = 0""",
     ("pollen-flow", 15): f"""SELECT round(sum(coalesce(tier_balance, 0)), 2) FROM $d1
@@ -814,11 +834,23 @@ def mark_what_the_scopes_filter(store: Store) -> None:
 
 
 def mark_the_snapshots(store: Store) -> None:
-    """The generator's banned accounts hold no pack Pollen: here they hold some. D1 is synced
+    """The generator's banned accounts hold no pack Pollen and its accounts of the range sign up
+    one a day at most: here the banned hold some, and the range's last two sign-ups come on its
+    first sign-up day instead (in every snapshot), so the daily registrations vary. D1 is synced
     once a day; here the range's 21st day also at noon, every pack balance 100 higher and no
     account banned in that earlier copy, so which snapshot of a day counts decides something
     (the bans in any snapshot stay the same)."""
     d1 = store.table("d1_user")
+    signups = store.rows(
+        f"""SELECT id, min(created_at) AS created FROM {d1} WHERE created_at >= {{start:Int64}}
+        GROUP BY id ORDER BY created, id""",
+        {"start": int(params()["start"].timestamp())},
+    )
+    store.command(
+        f"""ALTER TABLE {d1} UPDATE created_at = {{first:Int64}}
+        WHERE has({{moved:Array(String)}}, id) SETTINGS mutations_sync = 1""",
+        {"first": signups[0][1], "moved": [user for user, _ in signups[-2:]]},
+    )
     store.command(
         f"ALTER TABLE {d1} UPDATE pack_balance = 5 WHERE banned = 1 SETTINGS mutations_sync = 1"
     )
