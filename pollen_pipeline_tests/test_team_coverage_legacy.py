@@ -1,7 +1,8 @@
 """coverage/team_panels.yaml, the legacy dashboards (set: legacy): every panel marked exact gives,
 from our summaries, the numbers of the team's panel, asked here of the raw rows the legacy
-dashboards read: v1 generation_event (their WHERE clauses restated), d1_user and stripe_event (the
-fixture varies its webhooks: mark_the_checkouts). The store reads v1 alone (POLLEN_V2_FROM unset),
+dashboards read: v1 generation_event (their WHERE clauses restated), d1_user, d1_apikey and
+stripe_event (the fixture varies its snapshots, key owners and webhooks: mark_the_snapshots,
+mark_the_key_owners, mark_the_checkouts). The store reads v1 alone (POLLEN_V2_FROM unset),
 as those dashboards did. The range starts before the local:* meters replaced v1:meter:* (2025-12-01)
 and straddles the meter:combined bug window, so the exact slug and the window's exclusion are
 compared too; a few billable 2xx events are marked unbilled, so is_billed_usage decides something
@@ -37,6 +38,7 @@ TABLES = (
     "provider_spend_daily",
     "checkout_daily",
     "directory_usage_daily",
+    "key_owner_daily",
 )
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
@@ -478,7 +480,22 @@ BY_SHARED_KEY = {
 # secret key not made by redirect-auth), whatever the client id.
 REDIRECT = "api_key_created_via = 'redirect-auth'"
 HEURISTIC = f"api_key_created_via != 'redirect-auth' AND {HOSTNAME}"
+
+
+def key_owners(events: str) -> str:
+    """App Leaderboard's developers: the owners of every d1_apikey row, of any snapshot, named as
+    a key of the range's events (``events``: which)."""
+    return f"""(SELECT countDistinct(ak.user_id) FROM $apikey AS ak
+        WHERE ak.name IN (SELECT DISTINCT api_key_name FROM $v1 WHERE {RANGE} AND {events}))"""
+
+
 BY_KEY_ORIGIN = {
+    # their two targets as two columns
+    ("app-leaderboard", 501): f"""SELECT {key_owners(PRICED)}, countDistinct(api_key_name)
+        FROM $v1 WHERE {RANGE} AND {PRICED} AND {NOT_BANNED} AND {APP}""",
+    ("app-leaderboard", 505): f"""SELECT {key_owners(f"{PRICED} AND {HEURISTIC}")},
+        countDistinct(api_key_name) FROM $v1 WHERE {RANGE} AND {PRICED} AND {NOT_BANNED}
+            AND {HEURISTIC}""",
     ("app-leaderboard", 504): f"""SELECT sumIf(total_price, {TIER}), sumIf(total_price, {PACK})
         FROM $v1 WHERE {RANGE} AND {PRICED} AND {NOT_BANNED} AND {REDIRECT}""",
     ("app-leaderboard", 506): f"""SELECT sumIf(total_price, {TIER}), sumIf(total_price, {PACK})
@@ -862,6 +879,36 @@ def mark_the_snapshots(store: Store) -> None:
     )
 
 
+def mark_the_key_owners(store: Store) -> None:
+    """Each synthetic key name is one account's keys, none named after a host: here a second
+    account holds a key of a named key's name in every snapshot, a third one a key named after
+    a host of the events' hostname keys, and a fourth one a key without a name (NULL matches no
+    name, not even the unnamed events' ''), so owners are found by name, every name's."""
+    keys, events = store.table("d1_apikey"), store.table("generation_event")
+    [(name,)] = store.rows(
+        f"""SELECT name FROM {keys} WHERE name IN (
+            SELECT api_key_name FROM {events} WHERE total_price > 0 AND api_key_name != '')
+        GROUP BY name ORDER BY name LIMIT 1"""
+    )
+    [(hostname,)] = store.rows(
+        f"""SELECT api_key_name FROM {events} WHERE total_price > 0 AND api_key_type = 'secret'
+            AND position(api_key_name, '.') > 0 AND api_key_created_via != 'redirect-auth'
+        GROUP BY api_key_name ORDER BY api_key_name LIMIT 1"""
+    )
+    for replaced in (
+        "concat(id, '-shared') AS id, 'second-owner' AS user_id",
+        "concat(id, '-host') AS id, {hostname:String} AS name, 'host-owner' AS user_id",
+        "concat(id, '-unnamed') AS id, CAST(NULL, 'Nullable(String)') AS name, "
+        "'unnamed-owner' AS user_id",
+    ):
+        # chosen in a subquery: the replaced names would be the WHERE's
+        store.command(
+            f"INSERT INTO {keys} SELECT * REPLACE ({replaced}) "
+            f"FROM (SELECT * FROM {keys} WHERE name = {{name:String}})",
+            {"name": name, "hostname": hostname},
+        )
+
+
 def mark_what_the_oncall_panels_tell_apart(store: Store) -> None:
     """Some 400s become 403 (not an error to the team) or 404, some 401s 422, some 502s 503;
     one event in three shares its request id with the others of its quarter hour (a request
@@ -984,6 +1031,7 @@ def built(store_url: str):
         mark_the_snapshots(store)
         mark_what_the_oncall_panels_tell_apart(store)
         mark_the_devshare_keys(store)
+        mark_the_key_owners(store)
         mark_the_checkouts(store)
         last = START + dt.timedelta(days=DAYS - 1)
         result = materialize(START, last, "event_facts_daily", *TABLES)
@@ -1009,6 +1057,7 @@ SOURCE_CHECKS = {
     "provider_spend_daily": "costs_match_raw",
     "checkout_daily": "checkouts_match_webhooks",
     "directory_usage_daily": "listings_match_sources",
+    "key_owner_daily": "owners_match_snapshots",
 }
 
 
@@ -1032,6 +1081,7 @@ def test_an_exact_legacy_panel_equals_the_question_asked_of_raw_rows(generated: 
         rows=Template(NAMED_KEY_ROWS).substitute(v1=v1),
         v1=v1,
         d1=store.table("d1_user"),
+        apikey=store.table("d1_apikey"),
         stripe=store.table("stripe_event"),
         directory=store.table("app_directory"),
     )
