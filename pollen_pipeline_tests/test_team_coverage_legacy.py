@@ -1,7 +1,8 @@
 """coverage/team_panels.yaml, the legacy dashboards (set: legacy): every panel marked exact gives,
 from our summaries, the numbers of the team's panel, asked here of the raw rows the legacy
-dashboards read: v1 generation_event (their WHERE clauses restated), d1_user and stripe_event (the
-fixture varies its webhooks: mark_the_checkouts). The store reads v1 alone (POLLEN_V2_FROM unset),
+dashboards read: v1 generation_event (their WHERE clauses restated), d1_user, d1_apikey and
+stripe_event (the fixture varies its snapshots, key owners and webhooks: mark_the_snapshots,
+mark_the_key_owners, mark_the_checkouts). The store reads v1 alone (POLLEN_V2_FROM unset),
 as those dashboards did. The range starts before the local:* meters replaced v1:meter:* (2025-12-01)
 and straddles the meter:combined bug window, so the exact slug and the window's exclusion are
 compared too; a few billable 2xx events are marked unbilled, so is_billed_usage decides something
@@ -38,6 +39,7 @@ TABLES = (
     "checkout_daily",
     "directory_usage_daily",
     "category_usage_daily",
+    "key_owner_daily",
 )
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
@@ -60,6 +62,8 @@ NAMED_KEY_TOTALS = f"""SELECT sum(total_price), sumIf(total_price, {TIER}),
 LATEST = "synced_at = (SELECT max(synced_at) FROM $d1)"
 CREATED = "toDateTime(assumeNotNull(created_at), 'UTC')"
 IN_RANGE = f"{CREATED} >= {{start:DateTime('UTC')}} AND {CREATED} < {{end:DateTime('UTC')}}"
+REGISTERED = f"$d1 WHERE {LATEST} AND created_at IS NOT NULL AND {IN_RANGE}"
+REGISTERED_DAY = "date_trunc('day', fromUnixTimestamp(assumeNotNull(created_at)), 'UTC')"
 BY_TIER = f"""SELECT tier, count() AS users FROM $d1 WHERE {LATEST} AND banned = 0
     GROUP BY tier ORDER BY users DESC, tier"""
 # The legacy dashboards' own filters over raw v1 rows. Grafana's $__timeFilter and
@@ -477,7 +481,22 @@ BY_SHARED_KEY = {
 # secret key not made by redirect-auth), whatever the client id.
 REDIRECT = "api_key_created_via = 'redirect-auth'"
 HEURISTIC = f"api_key_created_via != 'redirect-auth' AND {HOSTNAME}"
+
+
+def key_owners(events: str) -> str:
+    """App Leaderboard's developers: the owners of every d1_apikey row, of any snapshot, named as
+    a key of the range's events (``events``: which)."""
+    return f"""(SELECT countDistinct(ak.user_id) FROM $apikey AS ak
+        WHERE ak.name IN (SELECT DISTINCT api_key_name FROM $v1 WHERE {RANGE} AND {events}))"""
+
+
 BY_KEY_ORIGIN = {
+    # their two targets as two columns
+    ("app-leaderboard", 501): f"""SELECT {key_owners(PRICED)}, countDistinct(api_key_name)
+        FROM $v1 WHERE {RANGE} AND {PRICED} AND {NOT_BANNED} AND {APP}""",
+    ("app-leaderboard", 505): f"""SELECT {key_owners(f"{PRICED} AND {HEURISTIC}")},
+        countDistinct(api_key_name) FROM $v1 WHERE {RANGE} AND {PRICED} AND {NOT_BANNED}
+            AND {HEURISTIC}""",
     ("app-leaderboard", 504): f"""SELECT sumIf(total_price, {TIER}), sumIf(total_price, {PACK})
         FROM $v1 WHERE {RANGE} AND {PRICED} AND {NOT_BANNED} AND {REDIRECT}""",
     ("app-leaderboard", 506): f"""SELECT sumIf(total_price, {TIER}), sumIf(total_price, {PACK})
@@ -588,6 +607,15 @@ CHECKOUT_PACKS = f"""(SELECT timestamp, amount_cents,
         if(metadata_pollen > 0, metadata_pollen, {PACK_TABLE}) AS pollen_issued,
         toFloat64(pack_usd) AS base_pollen, greatest(pollen_issued - base_pollen, 0) AS bonus_pollen
     FROM (SELECT timestamp, amount_cents, {METADATA} FROM $stripe WHERE {SOLD}))"""
+# Subsidy Over Time, Blended Burn Estimate, Subsidy Value: the range's purchases at one blended
+# price (their bonus over the metadata's pack, else the amount) against its billed spend
+PURCHASES = f"""(SELECT sum(amount_cents / 100.0) AS usd_collected,
+        sum(pollen_issued) AS paid_pollen_issued,
+        sum(greatest(pollen_issued - if(pack_usd > 0, pack_usd, amount_cents / 100.0), 0))
+            AS bonus_pollen,
+        if(paid_pollen_issued > 0, usd_collected / paid_pollen_issued, 0) AS usd_per_pollen
+    FROM {ISSUED})"""
+FLOW_SPENT = f"FROM $v1 WHERE {RANGE} AND {FLOW} AND selected_meter_slug IN"
 STRIPE = {
     ("pollen-flow", 1): f"SELECT round(sum(amount_cents) / 100.0, 2) FROM $stripe WHERE {SOLD}",
     ("pollen-flow", 2): f"SELECT round(sum(pollen_issued), 2) FROM {ISSUED}",
@@ -595,6 +623,27 @@ STRIPE = {
         sum(amount_cents / 100.0) / sum(pollen_issued), 0), 4) FROM {ISSUED}""",
     ("pollen-flow", 8): f"""SELECT {STRIPE_DAY} AS time, round(sum(amount_cents) / 100.0, 2),
         round(sum(pollen_issued), 2) FROM {ISSUED} GROUP BY time ORDER BY time""",
+    ("pollen-flow", 9): f"""SELECT time, round(sum(issued), 2), round(sum(spent), 2) FROM (
+        SELECT {STRIPE_DAY} AS time, sum(pollen_issued) AS issued, 0.0 AS spent FROM {ISSUED}
+        GROUP BY time
+        UNION ALL
+        SELECT {DAY} AS time, 0.0 AS issued, sum(total_price) AS spent {FLOW_SPENT} {PACKS}
+        GROUP BY time)
+    GROUP BY time ORDER BY time""",
+    ("pollen-flow", 10): f"""SELECT {DAY} AS time, round(sum(total_price), 2),
+        round(sum(total_price) * (SELECT usd_per_pollen FROM {PURCHASES}), 2)
+    {FLOW_SPENT} {TIERS} GROUP BY time ORDER BY time""",
+    ("pollen-flow", 14): f"""SELECT round(usd_collected, 2), round(paid_pollen_issued, 2),
+        round(bonus_pollen, 2), round(usd_per_pollen, 4), round(paid, 2),
+        round(paid * usd_per_pollen, 2), if(paid_pollen_issued > 0, paid / paid_pollen_issued, 0),
+        round(tier, 2)
+    FROM {PURCHASES} AS purchases,
+        (SELECT sumIf(total_price, selected_meter_slug IN {PACKS}) AS paid,
+            sumIf(total_price, selected_meter_slug IN {TIERS}) AS tier
+        {FLOW_SPENT} ('v1:meter:pack', 'local:pack', 'v1:meter:tier', 'local:tier')) AS spend""",
+    ("pollen-flow", 16): f"""SELECT round(tier * usd_per_pollen, 2)
+    FROM {PURCHASES} AS purchases,
+        (SELECT sum(total_price) AS tier {FLOW_SPENT} {TIERS}) AS spend""",
     ("pollen-flow", 13): f"""SELECT pack, purchases, usd_collected, paid_pollen_issued,
         bonus_pollen, if(base_pollen > 0, bonus_pollen / base_pollen, 0), effective_usd_per_pollen
     FROM (SELECT pack_usd, concat('$$', toString(pack_usd)) AS pack, count() AS purchases,
@@ -756,6 +805,16 @@ RESTATED = {
         sumIf(total_price, {PACK}) AS pack, sumIf(total_price, {TIER}) AS tier,
         if(pack + tier > 0, tier / (pack + tier), 0)
         FROM $rows GROUP BY time ORDER BY time""",
+    # tier-costs @ 038d11d6 asks the live D1 user table, banned included: its latest snapshot
+    ("tier-costs", 1): f"SELECT count() FROM $d1 WHERE {LATEST}",
+    ("tier-costs", 2): f"""SELECT coalesce(tier, 'unknown') AS shown, count() FROM $d1
+        WHERE {LATEST} GROUP BY shown
+        ORDER BY multiIf(shown = 'nectar', 1, shown = 'flower', 2, shown = 'seed', 3,
+            shown = 'spore', 4, shown = 'microbe', 5, 6), shown""",
+    ("tier-costs", 3): f"""SELECT coalesce(tier, 'unknown') AS shown, count() AS users FROM $d1
+        WHERE {LATEST} GROUP BY shown ORDER BY users DESC, shown""",
+    ("tier-costs", 4): f"""SELECT sum(multiIf(tier = 'microbe', 0.1, tier = 'spore', 1,
+        tier = 'seed', 3, tier = 'flower', 10, tier = 'nectar', 20, 0)) FROM $d1 WHERE {LATEST}""",
     ("tier-economics", 1): f"SELECT count() FROM $d1 WHERE {LATEST} AND banned = 0",
     ("tier-economics", 2): f"""SELECT coalesce(tier, 'unknown') AS shown, count() AS users FROM $d1
         WHERE {LATEST} AND banned = 0 GROUP BY shown
@@ -770,10 +829,37 @@ RESTATED = {
     ("user-intelligence", 4): f"SELECT count() FROM $d1 WHERE {LATEST} AND banned = 1",
     ("user-intelligence", 5): f"""SELECT toStartOfDay({CREATED}) AS ts, count() FROM $d1
         WHERE {LATEST} AND created_at IS NOT NULL AND {IN_RANGE} GROUP BY ts ORDER BY ts""",
+    # their $granularity at its default, day; rows in time order, a day's tiers by name
+    ("user-intelligence", 6): f"""SELECT ts, sum(user_tier) OVER (ORDER BY ts ASC),
+        sum(dev_tier) OVER (ORDER BY ts ASC), sum(abuser_tier) OVER (ORDER BY ts ASC),
+        sum(dead_tier) OVER (ORDER BY ts ASC)
+    FROM (SELECT {REGISTERED_DAY} AS ts, countIf(tier = 'spore' AND banned = 0) AS user_tier,
+            countIf(tier IN ('seed', 'flower', 'nectar') AND banned = 0) AS dev_tier,
+            countIf(tier = 'microbe' AND banned = 0) AS abuser_tier,
+            countIf(banned = 1) AS dead_tier
+        FROM {REGISTERED} GROUP BY ts ORDER BY ts ASC)
+    ORDER BY ts""",
+    ("user-intelligence", 8): f"""SELECT ts,
+        if(prev > 0, round((registrations - prev) / prev * 100, 1), null) AS growth_pct
+    FROM (SELECT ts, registrations, lagInFrame(registrations) OVER (ORDER BY ts ASC) AS prev
+        FROM (SELECT {REGISTERED_DAY} AS ts, count() AS registrations FROM {REGISTERED}
+            GROUP BY ts ORDER BY ts ASC))
+    WHERE prev IS NOT NULL ORDER BY ts""",
+    ("user-intelligence", 7): f"""SELECT {REGISTERED_DAY} AS ts, tier, count() FROM {REGISTERED}
+        GROUP BY ts, tier ORDER BY ts, tier""",
     ("pollen-flow", 6): f"""SELECT round(sum(coalesce(pack_balance, 0)), 2) FROM $d1
         WHERE {LATEST} AND banned = 0""",
     ("pollen-flow", 15): f"""SELECT round(sum(coalesce(tier_balance, 0)), 2) FROM $d1
         WHERE {LATEST} AND banned = 0""",
+    # each day's snapshots: an account's last balance and ban of the day
+    ("pollen-flow", 17): """SELECT day, round(sum(paid_balance), 2) FROM (
+        SELECT toStartOfInterval(synced_at, INTERVAL 1 DAY, 'UTC') AS day, id,
+            argMax(coalesce(pack_balance, 0), synced_at) AS paid_balance,
+            argMax(banned, synced_at) AS banned
+        FROM $d1
+        WHERE synced_at >= {start:DateTime('UTC')} AND synced_at < {end:DateTime('UTC')}
+        GROUP BY day, id)
+    WHERE banned = 0 GROUP BY day ORDER BY day""",
 }
 
 
@@ -824,6 +910,65 @@ def mark_what_the_scopes_filter(store: Store) -> None:
         f"AND synced_at = (SELECT min(synced_at) FROM {d1}) SETTINGS mutations_sync = 1",
         {"name": heaviest},
     )
+
+
+def mark_the_snapshots(store: Store) -> None:
+    """The generator's banned accounts hold no pack Pollen and its accounts of the range sign up
+    one a day at most: here the banned hold some, and the range's last two sign-ups come on its
+    first sign-up day instead (in every snapshot), so the daily registrations vary. D1 is synced
+    once a day; here the range's 21st day also at noon, every pack balance 100 higher and no
+    account banned in that earlier copy, so which snapshot of a day counts decides something
+    (the bans in any snapshot stay the same)."""
+    d1 = store.table("d1_user")
+    signups = store.rows(
+        f"""SELECT id, min(created_at) AS created FROM {d1} WHERE created_at >= {{start:Int64}}
+        GROUP BY id ORDER BY created, id""",
+        {"start": int(params()["start"].timestamp())},
+    )
+    store.command(
+        f"""ALTER TABLE {d1} UPDATE created_at = {{first:Int64}}
+        WHERE has({{moved:Array(String)}}, id) SETTINGS mutations_sync = 1""",
+        {"first": signups[0][1], "moved": [user for user, _ in signups[-2:]]},
+    )
+    store.command(
+        f"ALTER TABLE {d1} UPDATE pack_balance = 5 WHERE banned = 1 SETTINGS mutations_sync = 1"
+    )
+    store.command(
+        f"""INSERT INTO {d1} SELECT * REPLACE (synced_at - INTERVAL 710 MINUTE AS synced_at,
+            pack_balance + 100 AS pack_balance, toUInt8(0) AS banned)
+        FROM {d1} WHERE toDate(synced_at, 'UTC') = {{day:Date}}""",
+        {"day": START + dt.timedelta(days=20)},
+    )
+
+
+def mark_the_key_owners(store: Store) -> None:
+    """Each synthetic key name is one account's keys, none named after a host: here a second
+    account holds a key of a named key's name in every snapshot, a third one a key named after
+    a host of the events' hostname keys, and a fourth one a key without a name (NULL matches no
+    name, not even the unnamed events' ''), so owners are found by name, every name's."""
+    keys, events = store.table("d1_apikey"), store.table("generation_event")
+    [(name,)] = store.rows(
+        f"""SELECT name FROM {keys} WHERE name IN (
+            SELECT api_key_name FROM {events} WHERE total_price > 0 AND api_key_name != '')
+        GROUP BY name ORDER BY name LIMIT 1"""
+    )
+    [(hostname,)] = store.rows(
+        f"""SELECT api_key_name FROM {events} WHERE total_price > 0 AND api_key_type = 'secret'
+            AND position(api_key_name, '.') > 0 AND api_key_created_via != 'redirect-auth'
+        GROUP BY api_key_name ORDER BY api_key_name LIMIT 1"""
+    )
+    for replaced in (
+        "concat(id, '-shared') AS id, 'second-owner' AS user_id",
+        "concat(id, '-host') AS id, {hostname:String} AS name, 'host-owner' AS user_id",
+        "concat(id, '-unnamed') AS id, CAST(NULL, 'Nullable(String)') AS name, "
+        "'unnamed-owner' AS user_id",
+    ):
+        # chosen in a subquery: the replaced names would be the WHERE's
+        store.command(
+            f"INSERT INTO {keys} SELECT * REPLACE ({replaced}) "
+            f"FROM (SELECT * FROM {keys} WHERE name = {{name:String}})",
+            {"name": name, "hostname": hostname},
+        )
 
 
 def mark_what_the_oncall_panels_tell_apart(store: Store) -> None:
@@ -998,8 +1143,10 @@ def built(store_url: str):
         args = ["generate", "--start", str(START), "--days", str(DAYS), "--events-per-day", "400"]
         assert main([*args, "--seed", "11"]) == 0
         mark_what_the_scopes_filter(store)
+        mark_the_snapshots(store)
         mark_what_the_oncall_panels_tell_apart(store)
         mark_the_devshare_keys(store)
+        mark_the_key_owners(store)
         mark_the_checkouts(store)
         mark_what_the_exclusions_decide(store)
         mark_the_category_map(store)
@@ -1029,6 +1176,7 @@ SOURCE_CHECKS = {
     "checkout_daily": "checkouts_match_webhooks",
     "directory_usage_daily": "listings_match_sources",
     "category_usage_daily": "categories_match_map",
+    "key_owner_daily": "owners_match_snapshots",
 }
 
 
@@ -1052,6 +1200,7 @@ def test_an_exact_legacy_panel_equals_the_question_asked_of_raw_rows(generated: 
         rows=Template(NAMED_KEY_ROWS).substitute(v1=v1),
         v1=v1,
         d1=store.table("d1_user"),
+        apikey=store.table("d1_apikey"),
         stripe=store.table("stripe_event"),
         directory=store.table("app_directory"),
         map=store.table("app_category_map"),

@@ -1,0 +1,37 @@
+"""pandera model of key_owner_daily, and its recount from d1_apikey."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from pollen_pipeline.checks import CheckContext, Verdict, compare, window_days
+
+
+class KeyOwnerDaily(pa.DataFrameModel):
+    name_hash: Series[np.uint64]
+    user_id: Series[str]
+    keys: Series[np.uint64] = pa.Field(ge=1)
+
+    class Config:
+        coerce = False
+        strict = False
+        unique = ["day", "name_hash", "user_id"]
+
+
+def owners_match_snapshots(ctx: CheckContext) -> Verdict:
+    """Per day: named key rows and distinct (name, owner) pairs recounted from d1_apikey, the
+    pairs by the names themselves (the table holds their hashes)."""
+    actual = (
+        f"SELECT day, sum(keys), count() FROM {ctx.qualified} WHERE {ctx.in_window} GROUP BY day"
+    )
+    apikeys = ctx.side("d1_apikey")
+    # absent: the run left the window empty, with a note; there is nothing to recount
+    if not ctx.raw.has_table(apikeys):
+        return Verdict(True, f"{apikeys} absent: no snapshot, no rows to recount", {})
+    expected = (
+        "SELECT toDate(synced_at, 'UTC') AS day, count(), uniqExact(name, user_id) "
+        f"FROM {apikeys} WHERE day IN {{days:Array(Date)}} AND name IS NOT NULL GROUP BY day"
+    )
+    return compare(ctx.store, actual, expected, window_days(ctx), what="days", expected_on=ctx.raw)
