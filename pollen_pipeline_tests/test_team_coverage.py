@@ -20,16 +20,19 @@ from pollen_pipeline_tests.databases import fresh_database, materialize
 from pollen_pipeline_tests.team_panels import COVERAGE, coverage, panels_of, rounded
 
 START, DAYS = dt.date(2026, 2, 1), 8
-# Copies of the first day's v2 rows (which rows: a condition): every row the day before the team's
-# reporting start (their summaries, generation_usage_hourly_mv and byop_app_daily_mv, keep
-# nothing before 2026-01-09 00:00 UTC), then a day without BYOP calls and one of BYOP calls alone
-# (their wide queries show a row of zeros for a stream's quiet day).
+# Copies of the first day's v2 rows (which rows: a condition; as they are, or as failed fallback
+# attempts): every row the day before the team's reporting start (their summaries,
+# generation_usage_hourly_mv and byop_app_daily_mv, keep nothing before 2026-01-09 00:00 UTC),
+# then a day without BYOP calls and one of BYOP calls alone (their wide queries show a row of
+# zeros for a stream's quiet day), and a day of BYOP attempts alone (their apps, as their users,
+# count every row; the generator makes no BYOP attempt).
 BYOP_ROW = "api_key_client_id NOT IN ('', 'undefined')"
 BEFORE_THEIR_START = dt.date(2026, 1, 8)
 COPIED_DAYS = {
-    BEFORE_THEIR_START: "1",
-    dt.date(2026, 1, 20): f"NOT {BYOP_ROW}",
-    dt.date(2026, 1, 21): BYOP_ROW,
+    BEFORE_THEIR_START: ("1", "true"),
+    dt.date(2026, 1, 20): (f"NOT {BYOP_ROW}", "true"),
+    dt.date(2026, 1, 21): (BYOP_ROW, "true"),
+    dt.date(2026, 1, 22): (BYOP_ROW, "false"),
 }
 CLASSES = {"exact", "partial", "needs_source", "not_yet", "text"}
 
@@ -372,10 +375,12 @@ V1_METER_SLUGS = """ALTER TABLE $v2 UPDATE balances = mapFromArrays(
         arrayMap(slug -> replaceOne(slug, 'local:', 'v1:meter:'), mapKeys(balances)),
         mapValues(balances))
     WHERE modulo(cityHash64(event_id), 2) = 0 SETTINGS mutations_sync = 2"""
-# Those of the first day's v2 rows, as new requests, on another day (the rows are chosen in a
-# subquery: in the outer WHERE, start_time would be the shifted alias).
+# Those of the first day's v2 rows, as new requests, on another day; unless $final, each a failed
+# attempt (the rows are chosen in a subquery: in the outer WHERE, start_time would be the
+# shifted alias).
 COPY = """INSERT INTO $v2 SELECT * REPLACE (
         start_time - INTERVAL $shift DAY AS start_time, end_time - INTERVAL $shift DAY AS end_time,
+        is_final AND $final AS is_final, if($final, response_status, 502) AS response_status,
         concat('$day-', event_id) AS event_id, concat('$day-', request_id) AS request_id,
         if(parent_request_id = '', '', concat('$day-', parent_request_id)) AS parent_request_id)
     FROM (SELECT * FROM $v2 WHERE toDate(start_time, 'UTC') = {first:Date} AND $rows)"""
@@ -393,9 +398,9 @@ def generated(store_url: str):
         v2 = store.table("generation_event_v2")
         store.command(Template(V1_METER_SLUGS).substitute(v2=v2))
         env.setenv("POLLEN_V2_FROM", BEFORE_THEIR_START.isoformat())
-        for day, rows in COPIED_DAYS.items():
+        for day, (rows, final) in COPIED_DAYS.items():
             shift = (START - day).days
-            copy = Template(COPY).substitute(v2=v2, shift=shift, day=day, rows=rows)
+            copy = Template(COPY).substitute(v2=v2, shift=shift, day=day, rows=rows, final=final)
             store.command(copy, {"first": START})
             materialize(day, day, "event_facts_daily", *SUMMARIES)
         last = START + dt.timedelta(days=DAYS - 1)
@@ -471,16 +476,22 @@ def test_a_usage_summary_panel_equals_theirs_for_any_range(generated: Store, pan
 
 def test_the_copied_days_have_what_the_panels_count(generated: Store):
     """Without the team's reporting start, the day before it would add to every usage panel;
-    the next two have regular calls but no BYOP calls, and BYOP calls alone."""
+    the next three have regular calls but no BYOP calls, BYOP calls alone, and BYOP fallback
+    attempts alone."""
     by_day = generated.rows(
-        f"SELECT toDate(start_time, 'UTC') AS day, count(), countIf({BYOP_ROW}) "
+        f"SELECT toDate(start_time, 'UTC') AS day, count(), countIf({BYOP_ROW}), "
+        f"countIf({BYOP_ROW} AND NOT is_final) "
         f"FROM {generated.table('generation_event_v2')} "
         "WHERE day < {first:Date} GROUP BY day ORDER BY day",
         {"first": START},
     )
-    [(_, rows, byop), (_, rows_without_byop, none), (_, byop_rows, byop_alone)] = by_day
+    [(_, rows, byop, _), (_, rows_without_byop, none, _), (_, byop_rows, byop_alone, _)] = by_day[
+        :3
+    ]
     assert rows > byop > 0 and rows_without_byop > 0 and none == 0
     assert byop_rows == byop_alone > 0
+    [(_, attempt_rows, _, byop_attempts)] = by_day[3:]
+    assert attempt_rows == byop_attempts > 0
 
 
 def test_d7_activation_equals_theirs_for_every_cohort_of_the_data(generated: Store):
