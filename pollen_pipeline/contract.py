@@ -156,17 +156,24 @@ RAW_COMMUNITY_REWARD_ROW = (
     "AND community_model_reward_amount > 0"
 )
 
+# Their summaries (generation_usage_hourly_mv and byop_app_daily_mv @ 776b5d1d) hold nothing
+# before 2026-01-09, the end of the known January window: their panels show nothing earlier, and
+# their balance history starts there too.
+TEAM_REPORTING_START = "toDateTime('2026-01-09 00:00:00', 'UTC')"
 # The team's scope on their current ("-rebuild") dashboards, a WHERE on usage_classified_hourly:
-# production and their staging fixture, regular traffic, and v2's rows only (their summary layer
-# reads generation_event_v2 alone). Our own dashboards keep the seed's contract.
+# production and their staging fixture, regular traffic, v2's rows only (their summary layer
+# reads generation_event_v2 alone), from their reporting start. Our own dashboards keep the
+# seed's contract.
 TEAM_CURRENT_ENVIRONMENTS = ("production", "debug-prod-copy")
-TEAM_CURRENT_SCOPE = (
-    f"environment IN {TEAM_CURRENT_ENVIRONMENTS!r} AND traffic_group = 'regular' AND v1_only = 0"
+TEAM_V2_ROWS = f"environment IN {TEAM_CURRENT_ENVIRONMENTS!r} AND v1_only = 0"
+TEAM_REPORTED_HOURS = f"hour >= {TEAM_REPORTING_START}"
+TEAM_CURRENT_SCOPE = f"{TEAM_V2_ROWS} AND traffic_group = 'regular' AND {TEAM_REPORTED_HOURS}"
+# The same scope on byop_app_model_daily (their byop_app_daily), whose rows are days.
+TEAM_CURRENT_APP_SCOPE = (
+    f"{TEAM_V2_ROWS} AND traffic_group = 'regular' AND day >= toDate({TEAM_REPORTING_START}, 'UTC')"
 )
 # Their Users & Balances dashboard (063adde3) keeps internal keys: every group but legacy.
-TEAM_NON_LEGACY_SCOPE = (
-    f"environment IN {TEAM_CURRENT_ENVIRONMENTS!r} AND traffic_group != 'legacy' AND v1_only = 0"
-)
+TEAM_NON_LEGACY_SCOPE = f"{TEAM_V2_ROWS} AND traffic_group != 'legacy' AND {TEAM_REPORTED_HOURS}"
 # Its observed balances and first activity read generation_event_v2 itself: every traffic group
 # (a WHERE on team_user_daily).
 TEAM_ALL_TRAFFIC_SCOPE = f"environment IN {TEAM_CURRENT_ENVIRONMENTS!r}"
@@ -174,8 +181,6 @@ TEAM_ALL_TRAFFIC_SCOPE = f"environment IN {TEAM_CURRENT_ENVIRONMENTS!r}"
 # accounts of live, paid, completed Stripe checkouts (WHEREs on product_funnel_daily).
 TEAM_PRODUCT_SCOPE = "origin = 'product_event' AND environment = 'production'"
 TEAM_PAID_CHECKOUT_SCOPE = "origin = 'paid_checkout'"
-# Their balance history starts after the known January window (generation_usage_hourly_mv).
-TEAM_REPORTING_START = "toDateTime('2026-01-09 00:00:00', 'UTC')"
 # What the team calls an observed balance: the balance a successful billed event read, under the
 # v1:meter slugs alone (their panel reads balances['v1:meter:tier'], 0 when the key is absent).
 RAW_OBSERVED_BALANCE_EVENT = f"{RAW_SUCCESS} AND is_billed_usage"
@@ -470,6 +475,7 @@ def fragments() -> dict[str, str]:
         "raw_byop_reward_row": RAW_BYOP_REWARD_ROW,
         "raw_community_reward_row": RAW_COMMUNITY_REWARD_ROW,
         "team_current_scope": TEAM_CURRENT_SCOPE,
+        "team_current_app_scope": TEAM_CURRENT_APP_SCOPE,
         "team_non_legacy_scope": TEAM_NON_LEGACY_SCOPE,
         "team_all_traffic_scope": TEAM_ALL_TRAFFIC_SCOPE,
         "team_reporting_start": TEAM_REPORTING_START,

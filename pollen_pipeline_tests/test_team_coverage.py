@@ -20,9 +20,24 @@ from pollen_pipeline_tests.databases import fresh_database, materialize
 from pollen_pipeline_tests.team_panels import COVERAGE, coverage, panels_of, rounded
 
 START, DAYS = dt.date(2026, 2, 1), 8
+# Copies of the first day's v2 rows (which rows: a condition; as they are, or as failed fallback
+# attempts): every row the day before the team's reporting start (their summaries,
+# generation_usage_hourly_mv and byop_app_daily_mv, keep nothing before 2026-01-09 00:00 UTC),
+# then a day without BYOP calls and one of BYOP calls alone (their wide queries show a row of
+# zeros for a stream's quiet day), and a day of BYOP attempts alone (their apps, as their users,
+# count every row; the generator makes no BYOP attempt).
+BYOP_ROW = "api_key_client_id NOT IN ('', 'undefined')"
+BEFORE_THEIR_START = dt.date(2026, 1, 8)
+COPIED_DAYS = {
+    BEFORE_THEIR_START: ("1", "true"),
+    dt.date(2026, 1, 20): (f"NOT {BYOP_ROW}", "true"),
+    dt.date(2026, 1, 21): (BYOP_ROW, "true"),
+    dt.date(2026, 1, 22): (BYOP_ROW, "false"),
+}
 CLASSES = {"exact", "partial", "needs_source", "not_yet", "text"}
 
-# Raw v2 rows in the team's scope (Traffic = regular), with their classification.
+# Raw v2 rows in the team's scope (Traffic = regular), with their classification, from their
+# summaries' start; $range: which of them a panel's range keeps.
 TEAM_ROWS = """(
     SELECT
         *,
@@ -39,10 +54,16 @@ TEAM_ROWS = """(
         response_status >= 200 AND response_status < 300 AS ok,
         ok AND is_billed_usage AS billed
     FROM $v2
-    WHERE start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')}
+    WHERE start_time >= toDateTime('2026-01-09 00:00:00', 'UTC')
         AND environment IN ('production', 'debug-prod-copy')
-        AND api_key_id NOT IN {legacy_keys:Array(String)} $internal
+        AND api_key_id NOT IN {legacy_keys:Array(String)} $internal $range
 )"""
+# Grafana's `to` (inclusive, to the second): the range's exclusive {end} less one second.
+THEIR_TO = "({end:DateTime('UTC')} - INTERVAL 1 SECOND)"
+# Their $__timeFilter on the summary's hour, and on byop_app_daily's Date day (its midnight).
+HOURS_IN_RANGE = f"AND hour >= {{start:DateTime('UTC')}} AND hour <= {THEIR_TO}"
+DAYS_IN_RANGE = f"""AND toDateTime(toDate(start_time, 'UTC'), 'UTC') >= {{start:DateTime('UTC')}}
+        AND toDateTime(toDate(start_time, 'UTC'), 'UTC') <= {THEIR_TO}"""
 # Their traffic groups by exact key ids: regular (legacy and internal out), or legacy out only.
 REGULAR = "AND api_key_id NOT IN {internal_keys:Array(String)}"
 PRODUCT_PATH = """multiIf(byop AND community, 'BYOP · BYOM', byop, 'BYOP · Pollinations models',
@@ -99,14 +120,34 @@ RESTATED = {
 }
 
 CORE = "NOT byop AND NOT community"
-# Their usage columns of served rows: text tokens, image tokens, audio and video seconds.
-USAGE_BY_KIND = """sumIf(token_count_prompt_text + token_count_prompt_cached
+
+
+def usage_by_kind(rows: str) -> str:
+    """Their usage columns of the served rows that ``rows`` names: text tokens, image tokens,
+    audio and video seconds."""
+    return f"""sumIf(token_count_prompt_text + token_count_prompt_cached
             + token_count_prompt_cache_write + token_count_completion_text
-            + token_count_completion_reasoning, ok),
-        sumIf(token_count_prompt_image + token_count_completion_image, ok),
+            + token_count_completion_reasoning, ok AND {rows}),
+        sumIf(token_count_prompt_image + token_count_completion_image, ok AND {rows}),
         round(sumIf(token_count_prompt_audio_seconds
-            + token_count_completion_audio_seconds, ok), 2),
-        round(sumIf(token_count_completion_video_seconds, ok), 2)"""
+            + token_count_completion_audio_seconds, ok AND {rows}), 2),
+        round(sumIf(token_count_completion_video_seconds, ok AND {rows}), 2)"""
+
+
+# Their wide queries (Direct API 2, BYOP 2) count one stream's calls per day of every stream's.
+def calls_by_workload(rows: str) -> str:
+    """Per day of the range, the served calls of ``rows`` by workload."""
+    return f"""SELECT toStartOfDay(hour) AS time,
+        countIf(ok AND {rows} AND workload = 'generate.text'),
+        countIf(ok AND {rows} AND workload = 'generate.image'),
+        countIf(ok AND {rows} AND workload = 'generate.embedding'),
+        countIf(ok AND {rows} AND workload = 'generate.audio'),
+        countIf(ok AND {rows} AND workload = 'generate.video'),
+        countIf(ok AND {rows} AND workload NOT IN ('generate.text', 'generate.image',
+            'generate.embedding', 'generate.audio', 'generate.video'))
+        FROM $rows GROUP BY time ORDER BY time"""
+
+
 # Their users: every row's, a fallback attempt's in its own row's stream (an attempt of a
 # community-model request at another provider makes its user a Direct API user).
 RESTATED |= {
@@ -119,15 +160,9 @@ RESTATED |= {
     (DIRECT, 7): f"""SELECT model, countIf(ok) AS calls, uniq(user_id),
         round(sumIf(total_price, billed AND funding = 'paid'), 2),
         round(sumIf(total_price, billed AND funding = 'quest'), 2),
-        {USAGE_BY_KIND}
+        {usage_by_kind(CORE)}
         FROM $rows WHERE {CORE} GROUP BY model ORDER BY calls DESC, model LIMIT 50""",
-    (DIRECT, 2): f"""SELECT toStartOfDay(hour) AS time,
-        countIf(ok AND workload = 'generate.text'), countIf(ok AND workload = 'generate.image'),
-        countIf(ok AND workload = 'generate.embedding'),
-        countIf(ok AND workload = 'generate.audio'), countIf(ok AND workload = 'generate.video'),
-        countIf(ok AND workload NOT IN ('generate.text', 'generate.image', 'generate.embedding',
-            'generate.audio', 'generate.video'))
-        FROM $rows WHERE {CORE} GROUP BY time ORDER BY time""",
+    (DIRECT, 2): calls_by_workload(CORE),
     (DIRECT, 4): f"""SELECT toStartOfDay(hour) AS time,
         sumIf(total_price, billed AND {CORE} AND funding = 'paid'),
         sumIf(total_price, billed AND {CORE} AND funding = 'quest')
@@ -135,9 +170,8 @@ RESTATED |= {
     (DIRECT, 5): f"""SELECT toStartOfDay(hour) AS time,
         round(100 * countIf(ok AND {CORE}) / nullIf(countIf(ok), 0), 2)
         FROM $rows GROUP BY time ORDER BY time""",
-    (DIRECT, 8): f"""SELECT toStartOfDay(hour) AS time,
-        {USAGE_BY_KIND}
-        FROM $rows WHERE {CORE} GROUP BY time ORDER BY time""",
+    (DIRECT, 8): f"""SELECT toStartOfDay(hour) AS time, {usage_by_kind(CORE)}
+        FROM $rows GROUP BY time ORDER BY time""",
     (DIRECT, 6): f"""SELECT toStartOfDay(hour) AS time,
         if(model IN (SELECT model FROM $rows WHERE {CORE} GROUP BY model
                      ORDER BY countIf(ok) DESC, model LIMIT 8), model, 'Other') AS shown,
@@ -195,13 +229,7 @@ RESTATED |= {
         round(sumIf(total_price - dev_price, billed AND api_key_created_for_user_id
             NOT IN ('', 'undefined') AND total_price > dev_price), 2)
         FROM $rows WHERE byop""",
-    (BYOP, 2): """SELECT toStartOfDay(hour) AS time,
-        countIf(ok AND workload = 'generate.text'), countIf(ok AND workload = 'generate.image'),
-        countIf(ok AND workload = 'generate.embedding'),
-        countIf(ok AND workload = 'generate.audio'), countIf(ok AND workload = 'generate.video'),
-        countIf(ok AND workload NOT IN ('generate.text', 'generate.image', 'generate.embedding',
-            'generate.audio', 'generate.video'))
-        FROM $rows WHERE byop GROUP BY time ORDER BY time""",
+    (BYOP, 2): calls_by_workload("byop"),
     (BYOP, 3): """SELECT toStartOfDay(hour) AS time,
         round(100 * countIf(ok AND byop) / nullIf(countIf(ok), 0), 2)
         FROM $rows GROUP BY time ORDER BY time""",
@@ -223,6 +251,7 @@ RESTATED |= {
 
 # Their byop_app_daily: the app is the client id and the name its keys were minted for, the
 # owner the user id they were minted for; the owner's GitHub label (D1) is left out by policy.
+# Its rows are days: the panel keeps those whose midnight is in the range ($app_day_rows).
 APP = "coalesce(nullIf(nullIf(api_key_created_for_app, ''), 'undefined'), api_key_client_id)"
 OWNER = (
     "if(api_key_created_for_user_id IN ('', 'undefined'), 'unknown', api_key_created_for_user_id)"
@@ -238,12 +267,12 @@ RESTATED |= {
                 round(sumIf(total_price - dev_price, billed AND api_key_created_for_user_id
                     NOT IN ('', 'undefined') AND total_price > dev_price), 2) AS reward,
                 round(100 * countIf(ok AND community) / nullIf(countIf(ok), 0), 1) AS share
-            FROM $rows WHERE byop GROUP BY app_id, app, owner
+            FROM $app_day_rows WHERE byop GROUP BY app_id, app, owner
         ) AS a
         JOIN (
             SELECT app_id, app, owner, arrayStringConcat(arraySlice(arrayMap(x -> x.2,
                 arraySort(x -> (-x.1, x.2), groupArray((calls, model)))), 1, 3), ', ') AS top
-            FROM (SELECT {BY_APP}, model, countIf(ok) AS calls FROM $rows WHERE byop
+            FROM (SELECT {BY_APP}, model, countIf(ok) AS calls FROM $app_day_rows WHERE byop
                   GROUP BY app_id, app, owner, model)
             GROUP BY app_id, app, owner
         ) AS t USING (app_id, app, owner)
@@ -290,6 +319,20 @@ D7_ACTIVATION = f"""SELECT toStartOfDay({CREATED}) AS time, count(),
                    AND user_id NOT IN ('', 'undefined')
                GROUP BY user_id) AS activity ON accounts.id = activity.user_id
     GROUP BY time ORDER BY time"""
+# Their DAU and WAU (063adde3) over their summary's every row (legacy out): the days from the one
+# holding the later of the range's start and 2026-01-09 to the one holding `to`, no later than the
+# summary's last day; WAU looks back six days from each day's midnight.
+DAU_WAU = f"""WITH toStartOfDay(greatest({{start:DateTime('UTC')}},
+            toDateTime('2026-01-09 00:00:00', 'UTC')), 'UTC') AS start_day,
+        assumeNotNull(least(toStartOfDay({THEIR_TO}, 'UTC'),
+            (SELECT toStartOfDay(max(hour), 'UTC') FROM $nonlegacy_history))) AS end_day
+    SELECT day, uniqIf(user_id, hour >= day AND hour < day + INTERVAL 1 DAY),
+        uniqIf(user_id, hour >= day - INTERVAL 6 DAY AND hour < day + INTERVAL 1 DAY)
+    FROM (SELECT start_day + INTERVAL number DAY AS day
+          FROM numbers(toUInt64(greatest(dateDiff('day', start_day, end_day), 0) + 1))) AS days
+    CROSS JOIN $nonlegacy_history AS team
+    WHERE hour >= start_day - INTERVAL 6 DAY AND hour < end_day + INTERVAL 1 DAY
+    GROUP BY day ORDER BY day"""
 RESTATED |= {
     (USERS, 2): OBSERVED_BALANCES,
     (USERS, 3): OBSERVED_BALANCES,
@@ -312,11 +355,7 @@ RESTATED |= {
     (USERS, 7): f"{REGISTRATIONS} ORDER BY time",
     (USERS, 8): f"""SELECT time, sum(registrations) OVER (ORDER BY time)
         FROM ({REGISTRATIONS}) ORDER BY time""",
-    (USERS, 9): f"""SELECT toDateTime(d, 'UTC'), uniqIf(user_id, toDate(hour) = d),
-        uniqIf(user_id, toDate(hour) BETWEEN d - 6 AND d)
-        FROM (SELECT toDate({{start:DateTime('UTC')}}, 'UTC') + number AS d
-              FROM numbers({DAYS})) AS days
-        CROSS JOIN $nonlegacy_rows AS team GROUP BY d ORDER BY d""",
+    (USERS, 9): DAU_WAU,
 }
 
 
@@ -444,6 +483,15 @@ CHECKOUT_OUTCOMES = """INSERT INTO $stripe
         WHERE event = 'checkout_started' AND user_id NOT IN (SELECT user_id FROM $stripe)
         GROUP BY user_id
     )"""
+# Those of the first day's v2 rows, as new requests, on another day; unless $final, each a failed
+# attempt (the rows are chosen in a subquery: in the outer WHERE, start_time would be the
+# shifted alias).
+COPY = """INSERT INTO $v2 SELECT * REPLACE (
+        start_time - INTERVAL $shift DAY AS start_time, end_time - INTERVAL $shift DAY AS end_time,
+        is_final AND $final AS is_final, if($final, response_status, 502) AS response_status,
+        concat('$day-', event_id) AS event_id, concat('$day-', request_id) AS request_id,
+        if(parent_request_id = '', '', concat('$day-', parent_request_id)) AS parent_request_id)
+    FROM (SELECT * FROM $v2 WHERE toDate(start_time, 'UTC') = {first:Date} AND $rows)"""
 SUMMARIES = (
     "usage_classified_hourly",
     "account_daily",
@@ -456,16 +504,23 @@ SUMMARIES = (
 @pytest.fixture(scope="module")
 def generated(store_url: str):
     """Eight days of synthetic events (pack use starts some days into a range), v2 from the
-    first day with half its balances under the v1:meter slugs, the summaries built."""
+    first day with half its balances under the v1:meter slugs, the first day's v2 rows copied
+    to three earlier days (COPIED_DAYS), the summaries built."""
     with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
         args = ["generate", "--start", str(START), "--days", str(DAYS), "--events-per-day", "2000"]
         assert main([*args, "--v2-from", str(START), "--seed", "7"]) == 0
-        store.command(Template(V1_METER_SLUGS).substitute(v2=store.table("generation_event_v2")))
+        v2 = store.table("generation_event_v2")
+        store.command(Template(V1_METER_SLUGS).substitute(v2=v2))
         outcomes = Template(CHECKOUT_OUTCOMES).substitute(
             stripe=store.table("stripe_event"), product_event=store.table("product_event")
         )
         store.command(outcomes)
-        env.setenv("POLLEN_V2_FROM", START.isoformat())
+        env.setenv("POLLEN_V2_FROM", BEFORE_THEIR_START.isoformat())
+        for day, (rows, final) in COPIED_DAYS.items():
+            shift = (START - day).days
+            copy = Template(COPY).substitute(v2=v2, shift=shift, day=day, rows=rows, final=final)
+            store.command(copy, {"first": START})
+            materialize(day, day, "event_facts_daily", *SUMMARIES)
         last = START + dt.timedelta(days=DAYS - 1)
         materialize(START, last, "event_facts_daily", *SUMMARIES)
         yield store
@@ -481,14 +536,21 @@ def test_every_panel_is_classified_and_every_exact_one_has_a_query():
     assert {(panel["dashboard"], panel["id"]) for panel in EXACT} == set(RESTATED)
 
 
+def panel_id(panel: dict) -> str:
+    return f"{panel['dashboard']}-{panel['id']}"
+
+
 def ours_and_theirs(store: Store, panel: dict, bound: dict) -> tuple[list, list]:
     """The panel's rows from our summaries and from the question asked of raw rows."""
     tables = {name: store.table(name) for name in SUMMARIES}
     ours = Template(panel["query"]).substitute(contract.fragments(), **tables)
     v2 = store.table("generation_event_v2")
+    rows = Template(TEAM_ROWS)
     theirs = Template(RESTATED[(panel["dashboard"], panel["id"])]).substitute(
-        rows=Template(TEAM_ROWS).substitute(v2=v2, internal=REGULAR),
-        nonlegacy_rows=Template(TEAM_ROWS).substitute(v2=v2, internal=""),
+        rows=rows.substitute(v2=v2, internal=REGULAR, range=HOURS_IN_RANGE),
+        app_day_rows=rows.substitute(v2=v2, internal=REGULAR, range=DAYS_IN_RANGE),
+        nonlegacy_rows=rows.substitute(v2=v2, internal="", range=HOURS_IN_RANGE),
+        nonlegacy_history=rows.substitute(v2=v2, internal="", range=""),
         v2=v2,
         d1=store.table("d1_user"),
         product_rows=Template(PRODUCT_ROWS).substitute(product_event=store.table("product_event")),
@@ -497,12 +559,59 @@ def ours_and_theirs(store: Store, panel: dict, bound: dict) -> tuple[list, list]
     return rounded(store.rows(ours, bound)), rounded(store.rows(theirs, bound))
 
 
-@pytest.mark.parametrize("panel", EXACT, ids=lambda p: f"{p['dashboard']}-{p['id']}")
+@pytest.mark.parametrize("panel", EXACT, ids=panel_id)
 def test_an_exact_panel_equals_the_question_asked_of_raw_events(generated: Store, panel: dict):
     ours, expected = ours_and_theirs(generated, panel, params())
     numbers = [v for row in expected for v in row if isinstance(v, int | float)]
     assert any(numbers), "the synthetic data must give the panel something to show"
     assert ours == expected
+
+
+# Ranges of the usage summaries' panels that are not whole days: one from before the team's
+# reporting start over the copied days, one whose first day's WAU looks back to the copied BYOP
+# day (from its midnight, not from the range's clock time), one past the data's last day.
+PARTIAL_DAY_RANGES = {
+    "from-before-their-start": (dt.datetime(2026, 1, 7, 10, 30), dt.datetime(2026, 2, 5, 10, 30)),
+    "week-after-a-copy": (dt.datetime(2026, 1, 27, 5, 30, 20), dt.datetime(2026, 2, 4, 18, 45, 1)),
+    "past-the-data": (dt.datetime(2026, 2, 3, 7, 15, 20), dt.datetime(2026, 2, 11, 23, 0, 1)),
+}
+USAGE_SUMMARY_PANELS = [
+    panel
+    for panel in EXACT
+    if re.search(r"\$(usage_classified_hourly|byop_app_model_daily)\b", panel["query"])
+    and "$account_daily" not in panel["query"]
+]
+
+
+@pytest.mark.parametrize("span", PARTIAL_DAY_RANGES, ids=str)
+@pytest.mark.parametrize("panel", USAGE_SUMMARY_PANELS, ids=panel_id)
+def test_a_usage_summary_panel_equals_theirs_for_any_range(generated: Store, panel: dict, span):
+    """Their summaries' hours and days are kept by $__timeFilter (the hour, a day's midnight,
+    in [from, to]) from their reporting start on: the copied day before it is theirs to drop,
+    the copied days of one stream theirs to show as zeros in the other's wide query."""
+    start, end = (moment.replace(tzinfo=dt.UTC) for moment in PARTIAL_DAY_RANGES[span])
+    ours, expected = ours_and_theirs(generated, panel, {**params(), "start": start, "end": end})
+    assert expected and ours == expected
+
+
+def test_the_copied_days_have_what_the_panels_count(generated: Store):
+    """Without the team's reporting start, the day before it would add to every usage panel;
+    the next three have regular calls but no BYOP calls, BYOP calls alone, and BYOP fallback
+    attempts alone."""
+    by_day = generated.rows(
+        f"SELECT toDate(start_time, 'UTC') AS day, count(), countIf({BYOP_ROW}), "
+        f"countIf({BYOP_ROW} AND NOT is_final) "
+        f"FROM {generated.table('generation_event_v2')} "
+        "WHERE day < {first:Date} GROUP BY day ORDER BY day",
+        {"first": START},
+    )
+    [(_, rows, byop, _), (_, rows_without_byop, none, _), (_, byop_rows, byop_alone, _)] = by_day[
+        :3
+    ]
+    assert rows > byop > 0 and rows_without_byop > 0 and none == 0
+    assert byop_rows == byop_alone > 0
+    [(_, attempt_rows, _, byop_attempts)] = by_day[3:]
+    assert attempt_rows == byop_attempts > 0
 
 
 def test_d7_activation_equals_theirs_for_every_cohort_of_the_data(generated: Store):
@@ -573,7 +682,7 @@ def test_the_observed_balances_read_both_slug_generations_and_a_banned_account(g
 
 def test_the_synthetic_range_has_every_product_path_and_funding_the_panels_split(generated):
     rows = Template(TEAM_ROWS).substitute(
-        v2=generated.table("generation_event_v2"), internal=REGULAR
+        v2=generated.table("generation_event_v2"), internal=REGULAR, range=HOURS_IN_RANGE
     )
     [(paths, paid, quest)] = generated.rows(
         f"SELECT uniqExact({PRODUCT_PATH}), countIf(funding = 'paid'), "

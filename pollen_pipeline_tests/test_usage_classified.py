@@ -183,8 +183,9 @@ def test_byop_apps_by_owner_and_model_as_the_team_counts_them(
     insert_events(
         store,
         [
-            # carol's request through Tutor: a failed attempt, then a community model serves it
-            v2("2026-02-10 12:00:00", **carol, **attempt, total_price=0.0),
+            # carol's request through Tutor: a failed attempt (the hour before), then a community
+            # model serves it
+            v2("2026-02-10 11:59:59", **carol, **attempt, total_price=0.0),
             v2(
                 "2026-02-10 12:00:02",
                 **carol,
@@ -215,6 +216,13 @@ def test_byop_apps_by_owner_and_model_as_the_team_counts_them(
         ("app-1", "Tutor", "u9", "openai", 1, "paid", 1, 1, 1, 1, 0.5, 0.1),
         ("app-2", "app-2", "unknown", "openai", 0, "unfunded", 1, 0, 0, 1, 0.0, 0.0),
     ]
+    # by hand: apps per hour; carol's attempt, alone in its hour, is Tutor's there as the team
+    # counts apps (every row), not as a request
+    hours = store.rows(
+        "SELECT toHour(hour), uniqIfMerge(apps), uniqIfMerge(apps_with_attempts) "
+        f"FROM {store.table('usage_classified_hourly')} GROUP BY ALL ORDER BY ALL"
+    )
+    assert hours == [(11, 0, 1), (12, 1, 1), (13, 1, 1), (14, 1, 1), (15, 0, 0)]
     checks = passed_checks(result)
     assert {"schema_valid", "apps_match_usage_classified"} <= set(checks)
     assert all(checks.values()), checks

@@ -3,8 +3,9 @@
 -- each of their current dashboards' scopes is a WHERE here. users and apps are uniq states, as
 -- theirs: a range's users are uniqMerge(users), the number their panels show. v1_only = 1: the
 -- cache hits and anonymous requests only v1 holds, which the team's summary (v2) does not count.
--- users counts requests' users; users_with_attempts, as the team's users, every v2 row's, v2's
--- fallback attempts in their own row's classification (a row of only attempts has no calls).
+-- users and apps count requests'; users_with_attempts and apps_with_attempts, as the team's,
+-- every v2 row's, v2's fallback attempts in their own row's classification (a row of only
+-- attempts has no calls).
 CREATE TABLE IF NOT EXISTS pollen.usage_classified_hourly ON CLUSTER pollen_cluster
 (
     hour DateTime('UTC'),
@@ -23,6 +24,7 @@ CREATE TABLE IF NOT EXISTS pollen.usage_classified_hourly ON CLUSTER pollen_clus
     users AggregateFunction(uniq, String),
     users_with_attempts AggregateFunction(uniq, String),
     apps AggregateFunction(uniqIf, String, UInt8),
+    apps_with_attempts AggregateFunction(uniqIf, String, UInt8),
     total_pollen Float64,
     gross_consumption Float64,
     byop_reward Float64,

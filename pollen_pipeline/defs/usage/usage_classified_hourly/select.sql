@@ -7,7 +7,8 @@
 -- The scan also reads v2's fallback attempts (fallback_attempts: true): their summary keeps the
 -- user states of every v2 row, each attempt in its own row's classification (an attempt of a
 -- community-model request served by another provider counts its user as Direct API), so
--- users_with_attempts is theirs; every other measure counts requests (is_final rows), as before.
+-- users_with_attempts and apps_with_attempts are theirs; every other measure counts requests
+-- (is_final rows), as before.
 SELECT
     toStartOfHour(start_time, 'UTC') AS hour,
     environment,
@@ -25,6 +26,7 @@ SELECT
     uniqStateIf(user_id, is_final) AS users,
     uniqState(user_id) AS users_with_attempts,
     uniqIfState(api_key_client_id, toUInt8(is_byop AND is_final)) AS apps,
+    uniqIfState(api_key_client_id, toUInt8(is_byop)) AS apps_with_attempts,
     sumIf(total_price, is_final) AS total_pollen,
     sumIf(total_price, billed) AS gross_consumption,
     sumIf(total_price - dev_price, is_byop = 1 AND $raw_byop_reward_row) AS byop_reward,
