@@ -405,7 +405,10 @@ def _sums_by_period(
 ) -> pd.DataFrame:
     """The ``period`` column as the index, the others named after ``columns`` (in order: a sum
     may be an expression, which ClickHouse names by its text)."""
-    frame = store.frame(sql, params).set_index("period").sort_index()
+    frame = store.frame(sql, params)
+    if frame.empty:  # no rows: the driver's frame has no columns either
+        return pd.DataFrame(columns=list(columns), index=pd.Index([], name="period"))
+    frame = frame.set_index("period").sort_index()
     frame.columns = list(columns)
     return frame
 

@@ -512,6 +512,13 @@ def test_each_check_fails_on_a_corrupted_row(store, table, statement, check):
     assert not result.passed, result.description
 
 
+def test_sums_of_a_day_without_events_match(store):
+    insert_events(store, [event("2026-02-01T10:00:00")])  # another day: the window has none
+    materialize(DAY, DAY, "load_minutely", "demand_daily")
+    assert evaluate(store, "load_minutely", WINDOW)["measures_match_raw"].passed
+    assert evaluate(store, "demand_daily", WINDOW)["outcomes_match_raw"].passed
+
+
 def test_minute_measures_name_the_minute_that_differs_and_tolerate_float_order(store):
     insert_events(store, EVENTS)
     materialize(DAY, DAY, "load_minutely")
