@@ -8,7 +8,8 @@ compared too; a few billable 2xx events are marked unbilled, so is_billed_usage 
 (the generator bills exactly those). The on-call panels (team_oncall_panels.py) get the statuses the
 generator never writes (403, 404, 422, 503) and request ids shared by events of other minutes,
 statuses and models; the byop-devshare panels the key origin, developer price and markup columns the
-seed's v1 schema lacks."""
+seed's v1 schema lacks; the tier simulation spore and microbe user-days over their allowance and
+user-days of two tiers."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ TABLES = (
     "provider_spend_daily",
     "checkout_daily",
     "directory_usage_daily",
+    "tier_user_daily",
 )
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
@@ -364,6 +366,43 @@ PER_DEVELOPER = {
         count()
     FROM $rows GROUP BY app ORDER BY pollen DESC, app LIMIT 100""",
 }
+# tier-simulation @ 984785e5 at its default allowances, Downgrade Sim off (each user-day keeps
+# its own tier, the scoring join decides nothing): billed 2xx v1:meter:tier rows of every
+# environment, bug window, ROUTER and banned kept, Pollen per UTC day, username and event tier,
+# capped at the tier's allowance.
+USER_DAYS = f"""(SELECT toDate(start_time, 'UTC') AS day, user_github_username AS user,
+        user_tier AS tier, SUM(total_price) AS actual_spend
+    FROM $v1 WHERE {RANGE} AND {V1_TIER} AND {BILLED} AND {FIVE_TIERS}
+    GROUP BY day, user, tier)"""
+ALLOWANCES = {"microbe": 0.1, "spore": 1, "seed": 3, "flower": 10, "nectar": 20}
+ALLOWANCE = f"""CASE tier {" ".join(f"WHEN '{t}' THEN {a}" for t, a in ALLOWANCES.items())}
+    ELSE 0 END"""
+CAPPED = f"LEAST(actual_spend, {ALLOWANCE})"
+SIMULATION = {
+    ("tier-simulation", 2): f"""SELECT day AS time, SUM({CAPPED}) FROM {USER_DAYS}
+        GROUP BY day ORDER BY day""",
+    ("tier-simulation", 3): f"""SELECT round(SUM(actual_spend) - SUM({CAPPED}), 2)
+        FROM {USER_DAYS}""",
+    ("tier-simulation", 4): f"""SELECT round((SUM(actual_spend) - SUM({CAPPED})) * 100.0
+        / NULLIF(SUM(actual_spend), 0), 1) FROM {USER_DAYS}""",
+    ("tier-simulation", 5): f"""SELECT tier, {ALLOWANCE}, {ALLOWANCE}, round(SUM(actual_spend), 2),
+        round(SUM({CAPPED}), 2), round(SUM(actual_spend) - SUM({CAPPED}), 2),
+        round((SUM(actual_spend) - SUM({CAPPED})) * 100.0 / NULLIF(SUM(actual_spend), 0), 1),
+        countIf(actual_spend > {ALLOWANCE})
+    FROM {USER_DAYS} GROUP BY tier
+    ORDER BY CASE tier WHEN 'nectar' THEN 1 WHEN 'flower' THEN 2 WHEN 'seed' THEN 3
+        WHEN 'spore' THEN 4 WHEN 'microbe' THEN 5 ELSE 6 END""",
+    ("tier-simulation", 6): f"""SELECT day AS time, round(SUM(actual_spend), 2),
+        round(SUM({CAPPED}), 2) FROM {USER_DAYS} GROUP BY day ORDER BY day""",
+    ("tier-simulation", 7): "SELECT day AS time, "
+    + ", ".join(
+        f"round(sumIf(LEAST(actual_spend, {a}), tier = '{t}'), 2)" for t, a in ALLOWANCES.items()
+    )
+    + f" FROM {USER_DAYS} GROUP BY day ORDER BY day",
+    ("tier-simulation", 8): "SELECT day AS time, "
+    + ", ".join(f"countIf(tier = '{t}' AND actual_spend > {a})" for t, a in ALLOWANCES.items())
+    + f" FROM {USER_DAYS} GROUP BY day ORDER BY day",
+}
 # byop-devshare @ 18574011 (their default bucket, 1 DAY): production 2xx rows outside the bug
 # window, ROUTER kept. Clean BYOP (a client id) drops D1's banned and keeps priced rows; DevShare
 # events (a markup, Pollen over the developer price) keep any price and the banned; legacy BYOP
@@ -684,6 +723,7 @@ RESTATED = {
     **SPENDING,
     **STRIPE,
     **SCOPED,
+    **SIMULATION,
     **ONCALL,
     ("api-key-usage", 1): NAMED_KEY_TOTALS,
     ("api-key-usage", 2): NAMED_KEY_TOTALS,
@@ -778,6 +818,28 @@ def mark_what_the_oncall_panels_tell_apart(store: Store) -> None:
         "WHERE modulo(cityHash64(event_id, 'request'), 3) = 0",
     ):
         store.command(f"ALTER TABLE {events} UPDATE {change} SETTINGS mutations_sync = 1")
+
+
+def mark_the_tier_user_days(store: Store) -> None:
+    """The generator's spore and microbe developers never spend their allowance and each
+    developer's day has one tier: a quarter of their user-days on the v1 tier meter priced up
+    thirtyfold, and one seed event in six copied as flower (the tier is a key column: it cannot
+    be updated), so every tier's cap and the per-tier user-day of the tier simulation decide
+    something."""
+    events = store.table("generation_event")
+    store.command(
+        f"""ALTER TABLE {events} UPDATE total_price = total_price * 30
+        WHERE user_tier IN ('spore', 'microbe') AND selected_meter_slug = 'v1:meter:tier'
+            AND modulo(cityHash64(user_github_username, toDate(start_time, 'UTC')), 4) = 0
+        SETTINGS mutations_sync = 1"""
+    )
+    # chosen in a subquery: the replaced names would be the WHERE's
+    store.command(
+        f"""INSERT INTO {events} SELECT * REPLACE ('flower' AS user_tier,
+            concat(event_id, '-flower') AS event_id)
+        FROM (SELECT * FROM {events}
+            WHERE user_tier = 'seed' AND modulo(cityHash64(event_id, 'tier'), 6) = 0)"""
+    )
 
 
 def mark_the_devshare_keys(store: Store) -> None:
@@ -884,6 +946,7 @@ def built(store_url: str):
         assert main([*args, "--seed", "11"]) == 0
         mark_what_the_scopes_filter(store)
         mark_what_the_oncall_panels_tell_apart(store)
+        mark_the_tier_user_days(store)
         mark_the_devshare_keys(store)
         mark_the_checkouts(store)
         last = START + dt.timedelta(days=DAYS - 1)
@@ -903,13 +966,15 @@ def generated(built) -> Store:
 # Each scope table's own check against its source, and its pandera model, on the fixture's days:
 # scoped_user_key_daily recounts the facts with D1's banned usernames joined; devshare_daily and
 # provider_spend_daily recount raw events; checkout_daily recounts stripe_event's webhooks and
-# amounts; directory_usage_daily recounts scoped_user_key_daily times each developer's listings.
+# amounts; directory_usage_daily recounts scoped_user_key_daily times each developer's listings;
+# tier_user_daily recounts raw events.
 SOURCE_CHECKS = {
     "scoped_user_key_daily": "keys_match_facts",
     "devshare_daily": "devshare_matches_raw",
     "provider_spend_daily": "costs_match_raw",
     "checkout_daily": "checkouts_match_webhooks",
     "directory_usage_daily": "listings_match_sources",
+    "tier_user_daily": "spend_matches_raw",
 }
 
 
@@ -979,6 +1044,26 @@ def test_the_range_has_what_the_devshare_panels_tell_apart(generated: Store):
         params(),
     )
     assert all(counts), counts
+
+
+def test_the_range_has_what_the_tier_simulation_tells_apart(generated: Store):
+    """User-days over each tier's allowance, a user-day of two tiers, and v1 tier-meter rows that
+    are billed 2xx outside production or in the bug window, or unbilled, or failed, so the
+    simulation's caps, its user-day and each of its filters decide something."""
+    v1 = generated.table("generation_event")
+    capped = [f"countIf(tier = '{t}' AND actual_spend > {a})" for t, a in ALLOWANCES.items()]
+    [counts] = generated.rows(
+        f"""SELECT {", ".join(capped)},
+            (SELECT count() FROM (SELECT day, user FROM {USER_DAYS} GROUP BY day, user
+                HAVING count() > 1)),
+            (SELECT countIf({BILLED} AND environment != 'production'),
+                countIf({BILLED} AND NOT {OUTSIDE_BUG}), countIf(NOT is_billed_usage AND {OK}),
+                countIf(is_billed_usage AND NOT ({OK}))
+            FROM $v1 WHERE {RANGE} AND {V1_TIER} AND {FIVE_TIERS})
+        FROM {USER_DAYS}""".replace("$v1", v1),
+        params(),
+    )
+    assert all(counts[:6]) and all(counts[6]), counts
 
 
 def test_the_range_has_what_the_oncall_panels_tell_apart(generated: Store):
