@@ -39,6 +39,7 @@ TABLES = (
     "checkout_daily",
     "directory_usage_daily",
     "tier_user_daily",
+    "api_key_owner_daily",
 )
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
@@ -419,6 +420,12 @@ VALID_USER = "user_github_id != '' AND user_github_id != 'undefined'"
 VALID_DEV = "api_key_created_for_user_id != '' AND api_key_created_for_user_id != 'undefined'"
 BY_DEVSHARE = {
     ("byop-devshare", 101): f"SELECT uniq(api_key_client_id) FROM $v1 WHERE {RANGE} AND {CLEAN}",
+    # an app's owner from the latest d1_apikey snapshot; an app without a key there adds ''
+    ("byop-devshare", 102): f"""SELECT uniq(ao.user_id) FROM $v1 AS ge
+        LEFT JOIN (SELECT id AS app_key_id, user_id FROM $apikey
+            WHERE synced_at = (SELECT max(synced_at) FROM $apikey)) AS ao
+            ON ge.api_key_client_id = ao.app_key_id
+        WHERE {RANGE} AND {CLEAN}""",
     ("byop-devshare", 103): f"""SELECT uniq(user_github_id) FROM $v1
         WHERE {RANGE} AND {CLEAN} AND {VALID_USER}""",
     ("byop-devshare", 104): f"SELECT count() FROM $v1 WHERE {RANGE} AND {CLEAN}",
@@ -884,6 +891,21 @@ def mark_the_devshare_keys(store: Store) -> None:
         store.command(f"ALTER TABLE {events} UPDATE {change} SETTINGS mutations_sync = 1")
 
 
+def mark_the_app_owners(store: Store) -> None:
+    """The apps' client ids name no synthetic D1 key: three in four of the 40 become parent keys
+    of d1_apikey, owned by one of seven developers in the latest snapshot and of three others in
+    the first, so the latest snapshot and the apps without a key (owner '') decide something."""
+    keys = store.table("d1_apikey")
+    for snapshot, owners in (("min", 3), ("max", 7)):
+        store.command(
+            f"""INSERT INTO {keys} (id, user_id, synced_at)
+            SELECT concat('client-', toString(number)),
+                concat('{snapshot}-owner-', toString(modulo(number, {owners}))),
+                (SELECT {snapshot}(synced_at) FROM {keys})
+            FROM numbers(30)"""
+        )
+
+
 def mark_the_checkouts(store: Store) -> None:
     """The generator's webhooks are a dozen live, card-paid completed checkouts of list packs
     without a country or pack metadata: here they are copied eightfold, and some made test-mode,
@@ -948,6 +970,7 @@ def built(store_url: str):
         mark_what_the_oncall_panels_tell_apart(store)
         mark_the_tier_user_days(store)
         mark_the_devshare_keys(store)
+        mark_the_app_owners(store)
         mark_the_checkouts(store)
         last = START + dt.timedelta(days=DAYS - 1)
         result = materialize(START, last, "event_facts_daily", *TABLES)
@@ -967,7 +990,7 @@ def generated(built) -> Store:
 # scoped_user_key_daily recounts the facts with D1's banned usernames joined; devshare_daily and
 # provider_spend_daily recount raw events; checkout_daily recounts stripe_event's webhooks and
 # amounts; directory_usage_daily recounts scoped_user_key_daily times each developer's listings;
-# tier_user_daily recounts raw events.
+# tier_user_daily recounts raw events; api_key_owner_daily recounts d1_apikey's snapshots.
 SOURCE_CHECKS = {
     "scoped_user_key_daily": "keys_match_facts",
     "devshare_daily": "devshare_matches_raw",
@@ -975,6 +998,7 @@ SOURCE_CHECKS = {
     "checkout_daily": "checkouts_match_webhooks",
     "directory_usage_daily": "listings_match_sources",
     "tier_user_daily": "spend_matches_raw",
+    "api_key_owner_daily": "owners_match_snapshot",
 }
 
 
@@ -998,6 +1022,7 @@ def test_an_exact_legacy_panel_equals_the_question_asked_of_raw_rows(generated: 
         rows=Template(NAMED_KEY_ROWS).substitute(v1=v1),
         v1=v1,
         d1=store.table("d1_user"),
+        apikey=store.table("d1_apikey"),
         stripe=store.table("stripe_event"),
         directory=store.table("app_directory"),
     )
