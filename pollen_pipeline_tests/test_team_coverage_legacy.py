@@ -455,12 +455,6 @@ BY_DEVSHARE = {
     ("byop-devshare", 210): f"""SELECT {DAY} AS time, sumIf(total_price - dev_price, {PACK}),
         sumIf(total_price - dev_price, {TIER})
         FROM $v1 WHERE {RANGE} AND {EARNING} GROUP BY time ORDER BY time""",
-    # the developer's id in place of their GitHub-name label; ties in earned by id
-    ("byop-devshare", 221): f"""SELECT api_key_created_for_user_id AS developer,
-        uniq(api_key_client_id), count(), sum(total_price - dev_price) AS earned,
-        sumIf(total_price - dev_price, {PACK}) / nullIf(sum(total_price - dev_price), 0)
-        FROM $v1 WHERE {RANGE} AND {EARNING} AND {VALID_DEV}
-        GROUP BY developer ORDER BY earned DESC, developer LIMIT 100""",
     ("byop-devshare", 301): f"SELECT count() FROM $v1 WHERE {RANGE} AND {PRICED} AND {LEGACY}",
     ("byop-devshare", 302): f"""SELECT uniq(api_key_name) FROM $v1
         WHERE {RANGE} AND {PRICED} AND {NO_CLIENT} AND {HOSTNAME}""",
