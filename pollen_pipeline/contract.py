@@ -199,6 +199,18 @@ TEAM_LEGACY_BILLED_SCOPE = (
 # tier-economics: the same without the GitHub usernames D1 banned in any snapshot.
 TEAM_LEGACY_UNBANNED_BILLED_SCOPE = f"{TEAM_LEGACY_BILLED_SCOPE} AND d1_banned = 0"
 TEAM_LEGACY_UNBANNED_BILLED_ANY_STATUS = f"{TEAM_LEGACY_BILLED_ANY_STATUS} AND d1_banned = 0"
+# tier-simulation caps each GitHub username's day of billed 2xx rows on the exact free slug:
+# the wide scan sums them per fine group (event_facts_daily, whose filter status folds other
+# environments' statuses and whose meter class folds the slugs), tier_user_daily per user-day.
+RAW_TEAM_LEGACY_TIER_SPEND = (
+    f"is_billed_usage AND {RAW_SUCCESS} AND selected_meter_slug = 'v1:meter:tier'"
+)
+# Its default daily allowances (Pollen per username-day of a tier), the caps of its simulated
+# cost: an expression over tier_user_daily's rows.
+TEAM_LEGACY_TIER_CAP = (
+    "multiIf(user_tier = 'microbe', 0.1, user_tier = 'spore', 1, user_tier = 'seed', 3, "
+    "user_tier = 'flower', 10, user_tier = 'nectar', 20, 0)"
+)
 # economics: the seed's filters (production, 2xx, priced, bug window out) with D1's banned out in
 # place of excluded_users and ROUTER kept.
 TEAM_LEGACY_PRODUCTION_SCOPE = (
@@ -472,6 +484,7 @@ def fragments() -> dict[str, str]:
         "raw_production_events": RAW_PRODUCTION_EVENTS,
         "raw_production_user_events": RAW_PRODUCTION_USER_EVENTS,
         "raw_success": RAW_SUCCESS,
+        "raw_team_legacy_tier_spend": RAW_TEAM_LEGACY_TIER_SPEND,
         "raw_byop_reward_row": RAW_BYOP_REWARD_ROW,
         "raw_community_reward_row": RAW_COMMUNITY_REWARD_ROW,
         "team_current_scope": TEAM_CURRENT_SCOPE,
@@ -486,6 +499,7 @@ def fragments() -> dict[str, str]:
         "raw_observed_paid_balance": RAW_OBSERVED_PAID_BALANCE,
         "team_legacy_billed_any_status": TEAM_LEGACY_BILLED_ANY_STATUS,
         "team_legacy_billed_scope": TEAM_LEGACY_BILLED_SCOPE,
+        "team_legacy_tier_cap": TEAM_LEGACY_TIER_CAP,
         "team_legacy_unbanned_billed_scope": TEAM_LEGACY_UNBANNED_BILLED_SCOPE,
         "team_legacy_unbanned_billed_any_status": TEAM_LEGACY_UNBANNED_BILLED_ANY_STATUS,
         "team_legacy_production_scope": TEAM_LEGACY_PRODUCTION_SCOPE,

@@ -70,6 +70,7 @@ def test_no_value_of_a_personal_column_reaches_the_tables_reading_side_sources(s
     ]
     assert sorted(readers) == [
         "account_daily",
+        "api_key_owner_daily",
         "byop_key_daily",
         "category_usage_daily",
         "checkout_daily",

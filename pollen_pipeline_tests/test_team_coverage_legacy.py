@@ -10,7 +10,8 @@ compared too; a few billable 2xx events are marked unbilled, so is_billed_usage 
 team never applied, and two lose their GitHub id. The on-call panels (team_oncall_panels.py) get
 the statuses the generator never writes (403, 404, 422, 503) and request ids shared by events of
 other minutes, statuses and models; the byop-devshare panels the key origin, developer price and
-markup columns the seed's v1 schema lacks."""
+markup columns the seed's v1 schema lacks; the tier simulation spore and microbe user-days over
+their allowance and user-days of two tiers."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ TABLES = (
     "directory_usage_daily",
     "category_usage_daily",
     "key_owner_daily",
+    "tier_user_daily",
+    "api_key_owner_daily",
 )
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
@@ -369,6 +372,43 @@ PER_DEVELOPER = {
         count()
     FROM $rows GROUP BY app ORDER BY pollen DESC, app LIMIT 100""",
 }
+# tier-simulation @ 984785e5 at its default allowances, Downgrade Sim off (each user-day keeps
+# its own tier, the scoring join decides nothing): billed 2xx v1:meter:tier rows of every
+# environment, bug window, ROUTER and banned kept, Pollen per UTC day, username and event tier,
+# capped at the tier's allowance.
+USER_DAYS = f"""(SELECT toDate(start_time, 'UTC') AS day, user_github_username AS user,
+        user_tier AS tier, SUM(total_price) AS actual_spend
+    FROM $v1 WHERE {RANGE} AND {V1_TIER} AND {BILLED} AND {FIVE_TIERS}
+    GROUP BY day, user, tier)"""
+ALLOWANCES = {"microbe": 0.1, "spore": 1, "seed": 3, "flower": 10, "nectar": 20}
+ALLOWANCE = f"""CASE tier {" ".join(f"WHEN '{t}' THEN {a}" for t, a in ALLOWANCES.items())}
+    ELSE 0 END"""
+CAPPED = f"LEAST(actual_spend, {ALLOWANCE})"
+SIMULATION = {
+    ("tier-simulation", 2): f"""SELECT day AS time, SUM({CAPPED}) FROM {USER_DAYS}
+        GROUP BY day ORDER BY day""",
+    ("tier-simulation", 3): f"""SELECT round(SUM(actual_spend) - SUM({CAPPED}), 2)
+        FROM {USER_DAYS}""",
+    ("tier-simulation", 4): f"""SELECT round((SUM(actual_spend) - SUM({CAPPED})) * 100.0
+        / NULLIF(SUM(actual_spend), 0), 1) FROM {USER_DAYS}""",
+    ("tier-simulation", 5): f"""SELECT tier, {ALLOWANCE}, {ALLOWANCE}, round(SUM(actual_spend), 2),
+        round(SUM({CAPPED}), 2), round(SUM(actual_spend) - SUM({CAPPED}), 2),
+        round((SUM(actual_spend) - SUM({CAPPED})) * 100.0 / NULLIF(SUM(actual_spend), 0), 1),
+        countIf(actual_spend > {ALLOWANCE})
+    FROM {USER_DAYS} GROUP BY tier
+    ORDER BY CASE tier WHEN 'nectar' THEN 1 WHEN 'flower' THEN 2 WHEN 'seed' THEN 3
+        WHEN 'spore' THEN 4 WHEN 'microbe' THEN 5 ELSE 6 END""",
+    ("tier-simulation", 6): f"""SELECT day AS time, round(SUM(actual_spend), 2),
+        round(SUM({CAPPED}), 2) FROM {USER_DAYS} GROUP BY day ORDER BY day""",
+    ("tier-simulation", 7): "SELECT day AS time, "
+    + ", ".join(
+        f"round(sumIf(LEAST(actual_spend, {a}), tier = '{t}'), 2)" for t, a in ALLOWANCES.items()
+    )
+    + f" FROM {USER_DAYS} GROUP BY day ORDER BY day",
+    ("tier-simulation", 8): "SELECT day AS time, "
+    + ", ".join(f"countIf(tier = '{t}' AND actual_spend > {a})" for t, a in ALLOWANCES.items())
+    + f" FROM {USER_DAYS} GROUP BY day ORDER BY day",
+}
 # byop-devshare @ 18574011 (their default bucket, 1 DAY): production 2xx rows outside the bug
 # window, ROUTER kept. Clean BYOP (a client id) drops D1's banned and keeps priced rows; DevShare
 # events (a markup, Pollen over the developer price) keep any price and the banned; legacy BYOP
@@ -385,6 +425,12 @@ VALID_USER = "user_github_id != '' AND user_github_id != 'undefined'"
 VALID_DEV = "api_key_created_for_user_id != '' AND api_key_created_for_user_id != 'undefined'"
 BY_DEVSHARE = {
     ("byop-devshare", 101): f"SELECT uniq(api_key_client_id) FROM $v1 WHERE {RANGE} AND {CLEAN}",
+    # an app's owner from the latest d1_apikey snapshot; an app without a key there adds ''
+    ("byop-devshare", 102): f"""SELECT uniq(ao.user_id) FROM $v1 AS ge
+        LEFT JOIN (SELECT id AS app_key_id, user_id FROM $apikey
+            WHERE synced_at = (SELECT max(synced_at) FROM $apikey)) AS ao
+            ON ge.api_key_client_id = ao.app_key_id
+        WHERE {RANGE} AND {CLEAN}""",
     ("byop-devshare", 103): f"""SELECT uniq(user_github_id) FROM $v1
         WHERE {RANGE} AND {CLEAN} AND {VALID_USER}""",
     ("byop-devshare", 104): f"SELECT count() FROM $v1 WHERE {RANGE} AND {CLEAN}",
@@ -414,12 +460,6 @@ BY_DEVSHARE = {
     ("byop-devshare", 210): f"""SELECT {DAY} AS time, sumIf(total_price - dev_price, {PACK}),
         sumIf(total_price - dev_price, {TIER})
         FROM $v1 WHERE {RANGE} AND {EARNING} GROUP BY time ORDER BY time""",
-    # the developer's id in place of their GitHub-name label; ties in earned by id
-    ("byop-devshare", 221): f"""SELECT api_key_created_for_user_id AS developer,
-        uniq(api_key_client_id), count(), sum(total_price - dev_price) AS earned,
-        sumIf(total_price - dev_price, {PACK}) / nullIf(sum(total_price - dev_price), 0)
-        FROM $v1 WHERE {RANGE} AND {EARNING} AND {VALID_DEV}
-        GROUP BY developer ORDER BY earned DESC, developer LIMIT 100""",
     ("byop-devshare", 301): f"SELECT count() FROM $v1 WHERE {RANGE} AND {PRICED} AND {LEGACY}",
     ("byop-devshare", 302): f"""SELECT uniq(api_key_name) FROM $v1
         WHERE {RANGE} AND {PRICED} AND {NO_CLIENT} AND {HOSTNAME}""",
@@ -795,6 +835,7 @@ RESTATED = {
     **SPENDING,
     **STRIPE,
     **SCOPED,
+    **SIMULATION,
     **ONCALL,
     ("api-key-usage", 1): NAMED_KEY_TOTALS,
     ("api-key-usage", 2): NAMED_KEY_TOTALS,
@@ -987,6 +1028,28 @@ def mark_what_the_oncall_panels_tell_apart(store: Store) -> None:
         store.command(f"ALTER TABLE {events} UPDATE {change} SETTINGS mutations_sync = 1")
 
 
+def mark_the_tier_user_days(store: Store) -> None:
+    """The generator's spore and microbe developers never spend their allowance and each
+    developer's day has one tier: a quarter of their user-days on the v1 tier meter priced up
+    thirtyfold, and one seed event in six copied as flower (the tier is a key column: it cannot
+    be updated), so every tier's cap and the per-tier user-day of the tier simulation decide
+    something."""
+    events = store.table("generation_event")
+    store.command(
+        f"""ALTER TABLE {events} UPDATE total_price = total_price * 30
+        WHERE user_tier IN ('spore', 'microbe') AND selected_meter_slug = 'v1:meter:tier'
+            AND modulo(cityHash64(user_github_username, toDate(start_time, 'UTC')), 4) = 0
+        SETTINGS mutations_sync = 1"""
+    )
+    # chosen in a subquery: the replaced names would be the WHERE's
+    store.command(
+        f"""INSERT INTO {events} SELECT * REPLACE ('flower' AS user_tier,
+            concat(event_id, '-flower') AS event_id)
+        FROM (SELECT * FROM {events}
+            WHERE user_tier = 'seed' AND modulo(cityHash64(event_id, 'tier'), 6) = 0)"""
+    )
+
+
 def mark_the_devshare_keys(store: Store) -> None:
     """The seed's v1 schema has no key origin nor DevShare columns (the team's later v1 table
     did): they are added, one key in three given a client id (its app) and most of those the
@@ -1048,6 +1111,19 @@ def mark_what_the_exclusions_decide(store: Store) -> None:
         "WHERE has({ids:Array(String)}, user_github_id) SETTINGS mutations_sync = 1",
         {"ids": [github_id for (github_id,) in anonymous]},
     )
+def mark_the_app_owners(store: Store) -> None:
+    """The apps' client ids name no synthetic D1 key: three in four of the 40 become parent keys
+    of d1_apikey, owned by one of seven developers in the latest snapshot and of three others in
+    the first, so the latest snapshot and the apps without a key (owner '') decide something."""
+    keys = store.table("d1_apikey")
+    for snapshot, owners in (("min", 3), ("max", 7)):
+        store.command(
+            f"""INSERT INTO {keys} (id, user_id, synced_at)
+            SELECT concat('client-', toString(number)),
+                concat('{snapshot}-owner-', toString(modulo(number, {owners}))),
+                (SELECT {snapshot}(synced_at) FROM {keys})
+            FROM numbers(30)"""
+        )
 
 
 def mark_the_checkouts(store: Store) -> None:
@@ -1145,8 +1221,10 @@ def built(store_url: str):
         mark_what_the_scopes_filter(store)
         mark_the_snapshots(store)
         mark_what_the_oncall_panels_tell_apart(store)
+        mark_the_tier_user_days(store)
         mark_the_devshare_keys(store)
         mark_the_key_owners(store)
+        mark_the_app_owners(store)
         mark_the_checkouts(store)
         mark_what_the_exclusions_decide(store)
         mark_the_category_map(store)
@@ -1169,6 +1247,7 @@ def generated(built) -> Store:
 # provider_spend_daily recount raw events; checkout_daily recounts stripe_event's webhooks and
 # amounts; directory_usage_daily recounts scoped_user_key_daily times each developer's listings;
 # category_usage_daily recounts it categorised by the map's keys looked up with transform().
+# tier_user_daily recounts raw events; api_key_owner_daily recounts d1_apikey's snapshots.
 SOURCE_CHECKS = {
     "scoped_user_key_daily": "keys_match_facts",
     "devshare_daily": "devshare_matches_raw",
@@ -1177,6 +1256,8 @@ SOURCE_CHECKS = {
     "directory_usage_daily": "listings_match_sources",
     "category_usage_daily": "categories_match_map",
     "key_owner_daily": "owners_match_snapshots",
+    "tier_user_daily": "spend_matches_raw",
+    "api_key_owner_daily": "owners_match_snapshot",
 }
 
 
@@ -1252,6 +1333,26 @@ def test_the_range_has_what_the_devshare_panels_tell_apart(generated: Store):
         params(),
     )
     assert all(counts), counts
+
+
+def test_the_range_has_what_the_tier_simulation_tells_apart(generated: Store):
+    """User-days over each tier's allowance, a user-day of two tiers, and v1 tier-meter rows that
+    are billed 2xx outside production or in the bug window, or unbilled, or failed, so the
+    simulation's caps, its user-day and each of its filters decide something."""
+    v1 = generated.table("generation_event")
+    capped = [f"countIf(tier = '{t}' AND actual_spend > {a})" for t, a in ALLOWANCES.items()]
+    [counts] = generated.rows(
+        f"""SELECT {", ".join(capped)},
+            (SELECT count() FROM (SELECT day, user FROM {USER_DAYS} GROUP BY day, user
+                HAVING count() > 1)),
+            (SELECT countIf({BILLED} AND environment != 'production'),
+                countIf({BILLED} AND NOT {OUTSIDE_BUG}), countIf(NOT is_billed_usage AND {OK}),
+                countIf(is_billed_usage AND NOT ({OK}))
+            FROM $v1 WHERE {RANGE} AND {V1_TIER} AND {FIVE_TIERS})
+        FROM {USER_DAYS}""".replace("$v1", v1),
+        params(),
+    )
+    assert all(counts[:6]) and all(counts[6]), counts
 
 
 def test_the_range_has_what_the_oncall_panels_tell_apart(generated: Store):

@@ -44,7 +44,11 @@ CREATE TABLE IF NOT EXISTS pollen.event_facts_daily ON CLUSTER pollen_cluster
     observed_events UInt64,
     observed_at DateTime('UTC'),
     observed_quest_balance Float64,
-    observed_paid_balance Float64
+    observed_paid_balance Float64,
+    -- the legacy tier-simulation rows (billed, 2xx, slug v1:meter:tier), of any environment:
+    -- filter_status and meter_class alone cannot pick them out
+    legacy_tier_events UInt64,
+    legacy_tier_pollen Float64
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/event_facts_daily', '{replica}')
 PARTITION BY day

@@ -5,6 +5,7 @@
 -- (argMax over three strings cost ~15% of it); daily tables pick the latest by last_event_at.
 -- The observed balances are the team's (team_user_daily): read here, in the one wide scan, rather
 -- than by a raw scan of their own, as two Float64 argMaxIf's of the group's last billed event.
+-- So are the legacy tier simulation's rows (tier_user_daily): a count and a sum of them.
 SELECT
     day,
     filter_status,
@@ -42,7 +43,9 @@ SELECT
     countIf(observed) AS observed_events,
     maxIf(start_time, observed) AS observed_at,
     argMaxIf($raw_observed_quest_balance, start_time, observed) AS observed_quest_balance,
-    argMaxIf($raw_observed_paid_balance, start_time, observed) AS observed_paid_balance
+    argMaxIf($raw_observed_paid_balance, start_time, observed) AS observed_paid_balance,
+    countIf(legacy_tier_spend) AS legacy_tier_events,
+    sumIf(total_price, legacy_tier_spend) AS legacy_tier_pollen
 FROM
 (
     SELECT
@@ -59,6 +62,7 @@ FROM
         $raw_is_community AS is_community,
         toUInt8($raw_v1_only_rows) AS v1_only,
         $raw_observed_balance_event AS observed,
+        $raw_team_legacy_tier_spend AS legacy_tier_spend,
         $raw_tokens AS event_tokens,
         $raw_implied_free AS event_implied_free
     FROM $raw_table

@@ -44,7 +44,11 @@ CREATE TABLE IF NOT EXISTS ${database}.event_facts_daily
     observed_events UInt64,
     observed_at DateTime('UTC'),
     observed_quest_balance Float64,
-    observed_paid_balance Float64
+    observed_paid_balance Float64,
+    -- the legacy tier-simulation rows (billed, 2xx, slug v1:meter:tier), of any environment:
+    -- filter_status and meter_class alone cannot pick them out
+    legacy_tier_events UInt64,
+    legacy_tier_pollen Float64
 )
 ENGINE = MergeTree
 PARTITION BY day
