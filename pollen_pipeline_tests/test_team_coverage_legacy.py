@@ -1111,6 +1111,8 @@ def mark_what_the_exclusions_decide(store: Store) -> None:
         "WHERE has({ids:Array(String)}, user_github_id) SETTINGS mutations_sync = 1",
         {"ids": [github_id for (github_id,) in anonymous]},
     )
+
+
 def mark_the_app_owners(store: Store) -> None:
     """The apps' client ids name no synthetic D1 key: three in four of the 40 become parent keys
     of d1_apikey, owned by one of seven developers in the latest snapshot and of three others in
