@@ -668,6 +668,13 @@ ECOSYSTEM = {
     ("app-ecosystem", 2): f"""SELECT countDistinct(ge.user_github_id) FROM {DIRECTORY}
         AND ad.category != '' AND ge.user_github_id != ''""",
     ("app-ecosystem", 3): f"SELECT sumIf(ge.total_price, ad.category != '') FROM {DIRECTORY}",
+    ("app-ecosystem", 6): f"""SELECT countDistinct(ge.user_github_id) FROM {DIRECTORY}
+        AND ad.category != '' AND ge.api_key_created_via = 'redirect-auth'
+        AND ge.user_github_id != ''""",
+    ("app-ecosystem", 7): f"""SELECT countDistinct(ge.user_github_id) FROM {DIRECTORY}
+        AND ad.category != '' AND ge.api_key_created_via != 'redirect-auth'
+        AND ge.api_key_type = 'secret' AND ge.api_key_name LIKE '%.%'
+        AND ge.user_github_id != ''""",
     ("app-ecosystem", 4): f"""SELECT if(sum(ge.total_price) > 0,
         sumIf(ge.total_price, ad.category != '') / sum(ge.total_price), 0) FROM {DIRECTORY}""",
     **{("app-ecosystem", 10 + i): sql for i, sql in by_listing("category").items()},
