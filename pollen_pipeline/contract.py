@@ -366,6 +366,16 @@ RAW_KEY_ORIGIN_NEWER = f"""multiIf(
     {RAW_HOSTNAME_KEY}, '{HOSTNAME_KEY}',
     '{NO_ORIGIN}')"""
 RAW_KEY_ORIGIN_SEED = f"if({RAW_HOSTNAME_KEY}, '{HOSTNAME_KEY}', '{NO_ORIGIN}')"
+# A directory listing's owner leaves app_directory as a hash of its GitHub id (the id is personal
+# data there); a summary's GitHub id (user_github_id) is matched to it by the same hash, as the
+# team's app-ecosystem joins events to listings by GitHub id (directory_listing_daily.owner_key).
+GITHUB_ID_KEY = "cityHash64({github_id})"
+OWNER_KEY = GITHUB_ID_KEY.format(github_id="user_github_id")
+# app-ecosystem's legacy BYOP over a summary's key origin, type and name
+# (directory_usage_daily.legacy_byop): a key minted by redirect-auth (their clean BYOP), else a
+# secret key named after a host, a client id or not (their heuristic).
+LEGACY_BYOP = f"""multiIf(key_origin = '{REDIRECT_AUTH}', '{REDIRECT_AUTH}',
+    {RAW_HOSTNAME_KEY}, '{HOSTNAME_KEY}', '{NO_ORIGIN}')"""
 
 # Seed 001's balance cross-check: what the pre-request tier balance implies was free under the
 # tier-first spend rule, whatever meter the gateway recorded.
@@ -479,6 +489,8 @@ def fragments() -> dict[str, str]:
         "raw_pack_balance": RAW_PACK_BALANCE,
         "raw_is_excluded": RAW_IS_EXCLUDED,
         "raw_hostname_key": RAW_HOSTNAME_KEY,
+        "legacy_byop": LEGACY_BYOP,
+        "owner_key": OWNER_KEY,
         "raw_usage_events": RAW_USAGE_EVENTS,
         "raw_economics_events": RAW_ECONOMICS_EVENTS,
         "raw_production_events": RAW_PRODUCTION_EVENTS,

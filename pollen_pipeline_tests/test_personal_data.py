@@ -76,6 +76,7 @@ def test_no_value_of_a_personal_column_reaches_the_tables_reading_side_sources(s
         "checkout_daily",
         "devshare_daily",
         "directory_app_daily",
+        "directory_listing_daily",
         "directory_usage_daily",
         "key_owner_daily",
         "payments_daily",

@@ -43,6 +43,7 @@ TABLES = (
     "key_owner_daily",
     "tier_user_daily",
     "api_key_owner_daily",
+    "directory_listing_daily",
 )
 
 # api-key-usage.json @ 0cdafb1d: successful billable production calls of named keys, ROUTER
@@ -732,10 +733,9 @@ STRIPE = {
 # app-ecosystem @ d3cd2288: production 2xx priced rows outside the bug window, D1's banned out,
 # ROUTER kept, joined to the directory by the events' GitHub id (every listing a joined row);
 # Tinybird's app_directory is the latest sync.
-DIRECTORY = f"""$v1 AS ge LEFT JOIN (SELECT * FROM $directory
-        WHERE synced_at = (SELECT max(synced_at) FROM $directory)) AS ad
-        ON ge.user_github_id = ad.github_user_id
-    WHERE {RANGE} AND {PRODUCTION}"""
+LIVE = "(SELECT * FROM $directory WHERE synced_at = (SELECT max(synced_at) FROM $directory))"
+JOINED = f"$v1 AS ge LEFT JOIN {LIVE} AS ad ON ge.user_github_id = ad.github_user_id"
+DIRECTORY = f"{JOINED} WHERE {RANGE} AND {PRODUCTION}"
 TIER_PACK = f"""sumIf(ge.total_price, ge.selected_meter_slug IN {TIERS}) AS tier_pollen,
     sumIf(ge.total_price, ge.selected_meter_slug IN {PACKS}) AS pack_pollen"""
 
@@ -755,9 +755,34 @@ def by_listing(column: str) -> dict[int, str]:
 
 
 ECOSYSTEM = {
+    ("app-ecosystem", 1): f"SELECT count() FROM {LIVE} WHERE category != ''",
+    ("app-ecosystem", 5): f"SELECT countDistinct(category) FROM {LIVE} WHERE category != ''",
+    # Category P&L: ROUTER out, each category's apps every listing of it, used or not
+    ("app-ecosystem", 8): f"""SELECT ad.category AS shown, cat_counts.apps, {TIER_PACK},
+        sum(ge.total_price) AS total_pollen,
+        if(total_pollen > 0, (pack_pollen - tier_pollen) / total_pollen, 0), count(),
+        countDistinct(ge.user_github_id)
+    FROM {JOINED}
+    LEFT JOIN (SELECT category, count() AS apps FROM {LIVE} GROUP BY category) AS cat_counts
+        ON ad.category = cat_counts.category
+    WHERE {RANGE} AND {PRODUCTION} AND ge.user_github_id != '241978997'
+    GROUP BY ad.category, cat_counts.apps HAVING ad.category != ''
+    ORDER BY total_pollen DESC, shown""",
+    # their key names in groupUniqArray's order, which nothing defines: here in name order
+    ("app-ecosystem", 80): f"""SELECT {DEVELOPER} AS user, sum(ge.total_price) AS total_pollen,
+        {TIER_PACK}, count(), arrayStringConcat(arraySort(groupUniqArray(ge.api_key_name)), ', ')
+    FROM {DIRECTORY} AND (ad.category = '' OR ad.category IS NULL) AND ge.user_github_id != ''
+    GROUP BY user ORDER BY total_pollen DESC, user LIMIT 50""",
     ("app-ecosystem", 2): f"""SELECT countDistinct(ge.user_github_id) FROM {DIRECTORY}
         AND ad.category != '' AND ge.user_github_id != ''""",
     ("app-ecosystem", 3): f"SELECT sumIf(ge.total_price, ad.category != '') FROM {DIRECTORY}",
+    ("app-ecosystem", 6): f"""SELECT countDistinct(ge.user_github_id) FROM {DIRECTORY}
+        AND ad.category != '' AND ge.api_key_created_via = 'redirect-auth'
+        AND ge.user_github_id != ''""",
+    ("app-ecosystem", 7): f"""SELECT countDistinct(ge.user_github_id) FROM {DIRECTORY}
+        AND ad.category != '' AND ge.api_key_created_via != 'redirect-auth'
+        AND ge.api_key_type = 'secret' AND ge.api_key_name LIKE '%.%'
+        AND ge.user_github_id != ''""",
     ("app-ecosystem", 4): f"""SELECT if(sum(ge.total_price) > 0,
         sumIf(ge.total_price, ad.category != '') / sum(ge.total_price), 0) FROM {DIRECTORY}""",
     **{("app-ecosystem", 10 + i): sql for i, sql in by_listing("category").items()},
@@ -1050,6 +1075,61 @@ def mark_the_tier_user_days(store: Store) -> None:
     )
 
 
+def mark_the_directory(store: Store) -> None:
+    """The generator lists the apps of developers with events, each with a category and its
+    owner's GitHub id, none of ROUTER's: ROUTER and an id without events list another
+    developer's apps, one listing in four loses its category, and one developer of a categorized
+    listing loses their GitHub id on events and listings alike and lists their apps again
+    uncategorized, so Category P&L's ROUTER filter, its listings used or not and the empty id it
+    counts as a user, and the uncategorized filters each decide something. Category and id are
+    key columns of app_directory: its rows are copied with the new value, then the old ones
+    deleted."""
+    events, directory = store.table("generation_event"), store.table("app_directory")
+    for lister in ("241978997", "0"):
+        store.command(
+            f"""INSERT INTO {directory} SELECT * REPLACE ({{lister:String}} AS github_user_id)
+            FROM (SELECT * FROM {directory} WHERE github_user_id = (
+                SELECT max(github_user_id) FROM {directory} WHERE category != ''))""",
+            {"lister": lister},
+        )
+    blank_in_directory(
+        store, "category", "modulo(cityHash64(name, 'uncategorized'), 4) = 0 AND category != ''"
+    )
+    [(owner,)] = store.rows(
+        f"""SELECT min(github_user_id) FROM {directory}
+        WHERE category != '' AND github_user_id != '241978997' AND github_user_id IN (
+            SELECT user_github_id FROM {events} WHERE environment = 'production'
+                AND response_status = 200 AND total_price > 0 AND {NOT_BANNED})""".replace(
+            "$d1", store.table("d1_user")
+        )
+    )
+    store.command(
+        f"ALTER TABLE {events} UPDATE user_github_id = '' WHERE user_github_id = {{owner:String}} "
+        "SETTINGS mutations_sync = 1",
+        {"owner": owner},
+    )
+    blank_in_directory(store, "github_user_id", "github_user_id = {owner:String}", owner=owner)
+    store.command(
+        f"""INSERT INTO {directory} SELECT * REPLACE ('' AS category)
+        FROM (SELECT * FROM {directory} WHERE github_user_id = '')"""
+    )
+
+
+def blank_in_directory(store: Store, column: str, where: str, **params: str) -> None:
+    """Empties a key column of app_directory's rows matching ``where`` (which must not match
+    the emptied rows); the rows are chosen in a subquery, where the emptied column's alias
+    cannot stand for the column."""
+    directory = store.table("app_directory")
+    store.command(
+        f"INSERT INTO {directory} SELECT * REPLACE ('' AS {column}) "
+        f"FROM (SELECT * FROM {directory} WHERE {where})",
+        params,
+    )
+    store.command(
+        f"ALTER TABLE {directory} DELETE WHERE {where} SETTINGS mutations_sync = 1", params
+    )
+
+
 def mark_the_devshare_keys(store: Store) -> None:
     """The seed's v1 schema has no key origin nor DevShare columns (the team's later v1 table
     did): they are added, one key in three given a client id (its app) and most of those the
@@ -1230,6 +1310,7 @@ def built(store_url: str):
         mark_the_checkouts(store)
         mark_what_the_exclusions_decide(store)
         mark_the_category_map(store)
+        mark_the_directory(store)
         last = START + dt.timedelta(days=DAYS - 1)
         result = materialize(START, last, "event_facts_daily", *TABLES)
         checks = {
@@ -1250,6 +1331,7 @@ def generated(built) -> Store:
 # amounts; directory_usage_daily recounts scoped_user_key_daily times each developer's listings;
 # category_usage_daily recounts it categorised by the map's keys looked up with transform().
 # tier_user_daily recounts raw events; api_key_owner_daily recounts d1_apikey's snapshots.
+# directory_listing_daily recounts the latest directory sync.
 SOURCE_CHECKS = {
     "scoped_user_key_daily": "keys_match_facts",
     "devshare_daily": "devshare_matches_raw",
@@ -1260,6 +1342,7 @@ SOURCE_CHECKS = {
     "key_owner_daily": "owners_match_snapshots",
     "tier_user_daily": "spend_matches_raw",
     "api_key_owner_daily": "owners_match_snapshot",
+    "directory_listing_daily": "listings_match_directory",
 }
 
 
@@ -1389,6 +1472,40 @@ def test_the_range_has_what_the_provider_panels_tell_apart(generated: Store):
         params(),
     )
     assert costless > 0 and priceless > 0 and elsewhere > 0 and unbilled > 0
+
+
+def test_the_range_has_what_the_app_ecosystem_panels_tell_apart(generated: Store):
+    """In the latest directory sync: uncategorized listings, developers of two listings or more,
+    of categorized and uncategorized ones alike, a categorized listing of ROUTER, of an id
+    without events and of an empty GitHub id (with uncategorized ones too), fewer listings in
+    the first sync; among the range's production 2xx priced events of categorized developers,
+    an empty GitHub id, keys made by redirect-auth, hostname keys made otherwise and hostname
+    keys made by redirect-auth: so each filter of the app-ecosystem panels and the choice of
+    the latest sync decide something."""
+    directory = generated.table("app_directory")
+    live = Template(LIVE).substitute(directory=directory)
+    [counts] = generated.rows(
+        f"""SELECT countIf(categories = 0), countIf(listings >= 2),
+            countIf(categories > 0 AND categories < listings),
+            countIf(github_user_id = '241978997' AND categories > 0),
+            countIf(github_user_id = '0' AND categories > 0),
+            countIf(github_user_id = '' AND categories > 0 AND categories < listings),
+            sum(listings) > (SELECT count() FROM {directory}
+                WHERE synced_at = (SELECT min(synced_at) FROM {directory}))
+        FROM (SELECT github_user_id, count() AS listings, countIf(category != '') AS categories
+            FROM {live} GROUP BY github_user_id)""",
+    )
+    v1 = generated.table("generation_event")
+    production = PRODUCTION.replace("$d1", generated.table("d1_user"))
+    [events] = generated.rows(
+        f"""SELECT countIf(user_github_id = ''), countIf(api_key_created_via = 'redirect-auth'),
+            countIf(api_key_created_via != 'redirect-auth' AND {HOSTNAME}),
+            countIf(api_key_created_via = 'redirect-auth' AND {HOSTNAME})
+        FROM {v1} WHERE {RANGE} AND {production}
+            AND user_github_id IN (SELECT github_user_id FROM {live} WHERE category != '')""",
+        params(),
+    )
+    assert all(counts) and all(events), (counts, events)
 
 
 def test_readme_counts_the_legacy_panels_the_file_lists():

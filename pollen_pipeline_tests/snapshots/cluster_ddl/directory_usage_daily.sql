@@ -3,7 +3,8 @@
 -- GitHub id), so a developer's Pollen counts once per listing, in the listing's category and
 -- platform; a developer listing nothing is one row of category and platform ''. Over the
 -- legacy scope of scoped_user_key_daily (production, 2xx, priced, outside the bug window).
--- users is a uniq state of the non-empty GitHub ids, as their panels count users.
+-- users is a uniq state of the non-empty GitHub ids, as their panels count users. legacy_byop:
+-- the key's legacy BYOP signal (contract.LEGACY_BYOP), what their BYOP user counts filter on.
 CREATE TABLE IF NOT EXISTS pollen.directory_usage_daily ON CLUSTER pollen_cluster
 (
     day Date,
@@ -11,6 +12,7 @@ CREATE TABLE IF NOT EXISTS pollen.directory_usage_daily ON CLUSTER pollen_cluste
     d1_banned UInt8,
     category LowCardinality(String),
     platform LowCardinality(String),
+    legacy_byop LowCardinality(String),
     pack_pollen Float64,
     tier_pollen Float64,
     other_pollen Float64,
@@ -22,4 +24,4 @@ CREATE TABLE IF NOT EXISTS pollen.directory_usage_daily ON CLUSTER pollen_cluste
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/directory_usage_daily', '{replica}')
 PARTITION BY day
-ORDER BY (day, is_router, d1_banned, category, platform)
+ORDER BY (day, is_router, d1_banned, category, platform, legacy_byop)

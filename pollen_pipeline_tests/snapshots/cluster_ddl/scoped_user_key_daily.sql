@@ -3,7 +3,8 @@
 -- filters before the exclusion lists), with what their per-developer and per-app panels filter
 -- on kept as dimensions (contract.py names the scopes: TEAM_LEGACY_*_KEY_SCOPE): ROUTER, D1's
 -- banned by GitHub username in any snapshot (d1_banned, decided when the day is built, so a later
--- ban needs the days re-materialized), the event's own tier and key type. An app is a key name,
+-- ban needs the days re-materialized), the event's own tier, key type and key origin (the facts'
+-- key_origin: app-ecosystem's clean BYOP is a key minted by redirect-auth). An app is a key name,
 -- as theirs (same-named keys of different owners merge). first_tier_at / first_pack_at: the
 -- row's first event on that meter, 1970-01-01 when it has none (tier_requests / pack_requests 0).
 CREATE TABLE IF NOT EXISTS pollen.scoped_user_key_daily ON CLUSTER pollen_cluster
@@ -15,6 +16,7 @@ CREATE TABLE IF NOT EXISTS pollen.scoped_user_key_daily ON CLUSTER pollen_cluste
     user_github_username String,
     api_key_name String,
     api_key_type LowCardinality(String),
+    key_origin LowCardinality(String),
     user_tier LowCardinality(String),
     pack_pollen Float64,
     tier_pollen Float64,

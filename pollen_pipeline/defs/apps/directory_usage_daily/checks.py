@@ -7,6 +7,7 @@ import numpy as np
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from pollen_pipeline import contract
 from pollen_pipeline.checks import CheckContext, Verdict, compare
 from pollen_pipeline.schemas import FLAG, EconomicsColumns
 
@@ -16,15 +17,19 @@ class DirectoryUsageDaily(EconomicsColumns):
     d1_banned: Series[np.uint8] = pa.Field(**FLAG)
     category: Series[str]
     platform: Series[str]
+    legacy_byop: Series[str] = pa.Field(
+        isin=[contract.REDIRECT_AUTH, contract.HOSTNAME_KEY, contract.NO_ORIGIN]
+    )
 
     class Config:
-        unique = ["day", "is_router", "d1_banned", "category", "platform"]
+        unique = ["day", "is_router", "d1_banned", "category", "platform", "legacy_byop"]
 
 
 def listings_match_sources(ctx: CheckContext) -> Verdict:
-    """Per day, ROUTER and D1-banned: requests and Pollen equal scoped_user_key_daily's, each
-    developer's times their listings in the latest sync (at least once): the listings counted
-    per GitHub id here, where side sources are, and bound, not joined row by row."""
+    """Per day, ROUTER, D1-banned and legacy BYOP signal: requests and Pollen equal
+    scoped_user_key_daily's, each developer's times their listings in the latest sync (at least
+    once): the listings counted per GitHub id here, where side sources are, and bound, not
+    joined row by row."""
     directory = ctx.side("app_directory")
     listed = ctx.raw.rows(
         f"""SELECT github_user_id, count() FROM {directory}
@@ -34,8 +39,9 @@ def listings_match_sources(ctx: CheckContext) -> Verdict:
         ctx.params(),
     )
     actual = (
-        "SELECT day, is_router, d1_banned, sum(requests), sum(total_pollen) "
-        f"FROM {ctx.qualified} WHERE {ctx.in_window} GROUP BY day, is_router, d1_banned"
+        "SELECT day, is_router, d1_banned, legacy_byop, sum(requests), sum(total_pollen) "
+        f"FROM {ctx.qualified} WHERE {ctx.in_window} "
+        "GROUP BY day, is_router, d1_banned, legacy_byop"
     )
     # transform() looks ids up in a hash table (indexOf scanned the whole list per row: 72 s on
     # a 5M-event day)
@@ -43,13 +49,13 @@ def listings_match_sources(ctx: CheckContext) -> Verdict:
         "greatest(1, transform(user_github_id, {ids:Array(String)}, {counts:Array(UInt64)}, "
         "toUInt64(0)))"
     )
-    expected = f"""SELECT day, is_router, d1_banned, sum(requests * {copies}),
-            sum(total_pollen * {copies})
+    expected = f"""SELECT day, is_router, d1_banned, {contract.LEGACY_BYOP} AS signal,
+            sum(requests * {copies}), sum(total_pollen * {copies})
         FROM {ctx.store.table("scoped_user_key_daily")}
-        WHERE {ctx.in_window} GROUP BY day, is_router, d1_banned"""
+        WHERE {ctx.in_window} GROUP BY day, is_router, d1_banned, signal"""
     params = {
         **ctx.params(),
         "ids": [github_id for github_id, _ in listed],
         "counts": [count for _, count in listed],
     }
-    return compare(ctx.store, actual, expected, params, keys=3, what="days x scopes")
+    return compare(ctx.store, actual, expected, params, keys=4, what="days x scopes x signals")

@@ -7,16 +7,17 @@ SELECT
     o.d1_banned AS d1_banned,
     d.category AS category,
     d.platform AS platform,
+    o.legacy_byop AS legacy_byop,
     $meter_resums,
     uniqStateIf(o.user_github_id, o.user_github_id != '') AS users
 FROM
 (
     SELECT
-        day, is_router, d1_banned, user_github_id,
+        day, is_router, d1_banned, user_github_id, $legacy_byop AS legacy_byop,
         $meter_resums
     FROM $scoped_user_key_daily
     WHERE $days_in_run
-    GROUP BY day, is_router, d1_banned, user_github_id
+    GROUP BY day, is_router, d1_banned, user_github_id, legacy_byop
 ) AS o
 LEFT JOIN
 (
@@ -26,4 +27,4 @@ LEFT JOIN
         SELECT max(synced_at) FROM $app_directory WHERE synced_at < {end:DateTime('UTC')}
     )
 ) AS d ON o.user_github_id = d.github_user_id
-GROUP BY day, is_router, d1_banned, category, platform
+GROUP BY day, is_router, d1_banned, category, platform, legacy_byop

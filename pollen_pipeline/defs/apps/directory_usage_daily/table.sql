@@ -3,7 +3,8 @@
 -- GitHub id), so a developer's Pollen counts once per listing, in the listing's category and
 -- platform; a developer listing nothing is one row of category and platform ''. Over the
 -- legacy scope of scoped_user_key_daily (production, 2xx, priced, outside the bug window).
--- users is a uniq state of the non-empty GitHub ids, as their panels count users.
+-- users is a uniq state of the non-empty GitHub ids, as their panels count users. legacy_byop:
+-- the key's legacy BYOP signal (contract.LEGACY_BYOP), what their BYOP user counts filter on.
 CREATE TABLE IF NOT EXISTS ${database}.directory_usage_daily
 (
     day Date,
@@ -11,9 +12,10 @@ CREATE TABLE IF NOT EXISTS ${database}.directory_usage_daily
     d1_banned UInt8,
     category LowCardinality(String),
     platform LowCardinality(String),
+    legacy_byop LowCardinality(String),
     $meter_columns,
     users AggregateFunction(uniq, String)
 )
 ENGINE = MergeTree
 PARTITION BY day
-ORDER BY (day, is_router, d1_banned, category, platform)
+ORDER BY (day, is_router, d1_banned, category, platform, legacy_byop)

@@ -18,6 +18,7 @@ class ScopedUserKeyDaily(EconomicsColumns):
     user_github_username: Series[str]
     api_key_name: Series[str]
     api_key_type: Series[str]
+    key_origin: Series[str] = pa.Field(isin=[*contract.BYOP_KEY_ORIGINS, contract.NO_ORIGIN])
     user_tier: Series[str]
     pack_requests: Series[np.uint64]
     tier_requests: Series[np.uint64]
@@ -31,6 +32,7 @@ class ScopedUserKeyDaily(EconomicsColumns):
             "user_github_username",
             "api_key_name",
             "api_key_type",
+            "key_origin",
             "user_tier",
         ]
 
@@ -44,9 +46,9 @@ ROW_RULES = {
 
 
 def keys_match_facts(ctx: CheckContext) -> Verdict:
-    """Per day, ROUTER and D1-banned, requests and Pollen by meter equal the facts' rows in the
-    legacy scope; D1's banned usernames read here from d1_user (where side sources are) and
-    joined, not taken from the parameter the table's SELECT binds."""
+    """Per day, ROUTER, D1-banned and key origin, requests and Pollen by meter equal the facts'
+    rows in the legacy scope; D1's banned usernames read here from d1_user (where side sources
+    are) and joined, not taken from the parameter the table's SELECT binds."""
     banned = [
         name
         for (name,) in ctx.raw.rows(
@@ -55,17 +57,17 @@ def keys_match_facts(ctx: CheckContext) -> Verdict:
         )
     ]
     actual = (
-        f"SELECT day, is_router, d1_banned, sum(requests), sum(pack_pollen), sum(tier_pollen), "
-        f"sum(total_pollen) FROM {ctx.qualified} WHERE {ctx.in_window} "
-        "GROUP BY day, is_router, d1_banned"
+        "SELECT day, is_router, d1_banned, key_origin, sum(requests), sum(pack_pollen), "
+        f"sum(tier_pollen), sum(total_pollen) FROM {ctx.qualified} WHERE {ctx.in_window} "
+        "GROUP BY day, is_router, d1_banned, key_origin"
     )
-    expected = f"""SELECT day, is_router, b.hit AS banned, sum(events),
+    expected = f"""SELECT day, is_router, b.hit AS banned, key_origin, sum(events),
             sumIf(price_sum, meter_class = '{contract.PACK}'),
             sumIf(price_sum, meter_class = '{contract.TIER}'), sum(price_sum)
         FROM {ctx.store.table("event_facts_daily")}
         LEFT JOIN (SELECT arrayJoin({{banned:Array(String)}}) AS name, toUInt8(1) AS hit) AS b
             ON user_github_username = b.name
         WHERE day IN {{days:Array(Date)}} AND {contract.FACTS_LEGACY_ROWS}
-        GROUP BY day, is_router, banned"""
+        GROUP BY day, is_router, banned, key_origin"""
     params = {**window_days(ctx), "banned": banned}
-    return compare(ctx.store, actual, expected, params, keys=3, what="days x scopes")
+    return compare(ctx.store, actual, expected, params, keys=4, what="days x scopes x origins")

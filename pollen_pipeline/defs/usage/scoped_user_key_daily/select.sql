@@ -8,6 +8,7 @@ SELECT
     user_github_username,
     api_key_name,
     api_key_type,
+    key_origin,
     user_tier,
     $meter_sums,
     sumIf(events, meter_class = 'pack') AS pack_requests,
@@ -18,4 +19,4 @@ FROM $event_facts_daily
 WHERE $days_in_run AND $legacy_rows
 GROUP BY
     day, is_router, d1_banned, user_github_id, user_github_username, api_key_name, api_key_type,
-    user_tier
+    key_origin, user_tier
