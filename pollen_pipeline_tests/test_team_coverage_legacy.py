@@ -806,8 +806,6 @@ CATEGORIZED = f"""(WITH
         transform(user_github_id, tupleElement(ids, 1), tupleElement(ids, 3), '') AS platform
     FROM $v1 WHERE {RANGE} AND environment = 'production' AND {OK} AND total_price > 0
         AND user_github_id != '241978997' AND {OUTSIDE_BUG})"""
-APPS_PER_CATEGORY = f"""(SELECT (groupArray(category), groupArray(apps))
-    FROM (SELECT category, count() AS apps FROM {APPS_MD} GROUP BY category))"""
 TIER_PACK_ROWS = f"""sumIf(total_price, selected_meter_slug IN {TIERS}) AS tier_pollen,
     sumIf(total_price, selected_meter_slug IN {PACKS}) AS pack_pollen"""
 
@@ -836,15 +834,6 @@ CATEGORY_ECONOMICS = {
         AND selected_meter_slug IN {TIERS}) FROM {CATEGORIZED}""",
     ("category-economics", 5): f"""SELECT sumIf(total_price, category != ''
         AND selected_meter_slug IN {PACKS}) FROM {CATEGORIZED}""",
-    ("category-economics", 8): f"""WITH {APPS_PER_CATEGORY} AS per_category
-    SELECT category,
-        transform(category, tupleElement(per_category, 1), tupleElement(per_category, 2),
-            toUInt64(0)) AS apps,
-        {TIER_PACK_ROWS}, sum(total_price) AS total_pollen,
-        if(total_pollen > 0, tier_pollen / total_pollen, 0), count(),
-        countDistinct(user_github_id)
-    FROM {CATEGORIZED} GROUP BY category HAVING category != ''
-    ORDER BY total_pollen DESC, category""",
     **by_map("category", (10, 11, 13)),
     **by_map("platform", (15, 16, 17)),
 }
