@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -417,3 +417,17 @@ def window_days(ctx: CheckContext) -> dict[str, Any]:
     """The window's params plus its UTC days: ``days`` (all), ``first`` and ``last``."""
     days = ctx.window.days()
     return {**ctx.params(), "days": days, "first": days[0], "last": days[-1]}
+
+
+def recount_sides(
+    ctx: CheckContext, sides: Sequence[str], actual: str, expected: Callable[..., str]
+) -> Verdict:
+    """Per day, ``actual`` (SQL over the table's window) equals ``expected(*tables)``: a recount
+    of the side sources ``sides``, given their names where they are read, run there. An absent
+    side source passes: its run left the window empty, with a note, so nothing is to recount."""
+    tables = [ctx.side(name) for name in sides]
+    absent = [table for table in tables if not ctx.raw.has_table(table)]
+    if absent:
+        return Verdict(True, f"{', '.join(absent)} absent: no rows to recount", {})
+    params = window_days(ctx)
+    return compare(ctx.store, actual, expected(*tables), params, what="days", expected_on=ctx.raw)

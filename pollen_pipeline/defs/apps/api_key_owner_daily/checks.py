@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline.checks import CheckContext, Verdict, compare, window_days
+from pollen_pipeline.checks import CheckContext, Verdict, recount_sides
 
 
 class ApiKeyOwnerDaily(pa.DataFrameModel):
@@ -25,14 +25,13 @@ def owners_match_snapshot(ctx: CheckContext) -> Verdict:
         f"SELECT day, uniqExact(api_key_id), uniqExact(user_id) FROM {ctx.qualified} "
         f"WHERE {ctx.in_window} GROUP BY day"
     )
-    keys = ctx.side("d1_apikey")
-    # absent: the run left the window empty, with a note; there is nothing to recount
-    if not ctx.raw.has_table(keys):
-        return Verdict(True, f"{keys} absent: no snapshot, no rows to recount", {})
-    expected = (
-        "SELECT toDate(k.synced_at, 'UTC') AS day, uniqExact(k.id), uniqExact(k.user_id) "
-        f"FROM {keys} AS k INNER JOIN (SELECT max(synced_at) AS last FROM {keys} "
-        "WHERE toDate(synced_at, 'UTC') IN {days:Array(Date)} "
-        "GROUP BY toDate(synced_at, 'UTC')) AS l ON k.synced_at = l.last GROUP BY day"
-    )
-    return compare(ctx.store, actual, expected, window_days(ctx), what="days", expected_on=ctx.raw)
+
+    def expected(keys: str) -> str:
+        return (
+            "SELECT toDate(k.synced_at, 'UTC') AS day, uniqExact(k.id), uniqExact(k.user_id) "
+            f"FROM {keys} AS k INNER JOIN (SELECT max(synced_at) AS last FROM {keys} "
+            "WHERE toDate(synced_at, 'UTC') IN {days:Array(Date)} "
+            "GROUP BY toDate(synced_at, 'UTC')) AS l ON k.synced_at = l.last GROUP BY day"
+        )
+
+    return recount_sides(ctx, ["d1_apikey"], actual, expected)

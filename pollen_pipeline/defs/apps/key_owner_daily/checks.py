@@ -6,7 +6,7 @@ import numpy as np
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline.checks import CheckContext, Verdict, compare, window_days
+from pollen_pipeline.checks import CheckContext, Verdict, recount_sides
 
 
 class KeyOwnerDaily(pa.DataFrameModel):
@@ -26,12 +26,11 @@ def owners_match_snapshots(ctx: CheckContext) -> Verdict:
     actual = (
         f"SELECT day, sum(keys), count() FROM {ctx.qualified} WHERE {ctx.in_window} GROUP BY day"
     )
-    apikeys = ctx.side("d1_apikey")
-    # absent: the run left the window empty, with a note; there is nothing to recount
-    if not ctx.raw.has_table(apikeys):
-        return Verdict(True, f"{apikeys} absent: no snapshot, no rows to recount", {})
-    expected = (
-        "SELECT toDate(synced_at, 'UTC') AS day, count(), uniqExact(name, user_id) "
-        f"FROM {apikeys} WHERE day IN {{days:Array(Date)}} AND name IS NOT NULL GROUP BY day"
-    )
-    return compare(ctx.store, actual, expected, window_days(ctx), what="days", expected_on=ctx.raw)
+
+    def expected(apikeys: str) -> str:
+        return (
+            "SELECT toDate(synced_at, 'UTC') AS day, count(), uniqExact(name, user_id) "
+            f"FROM {apikeys} WHERE day IN {{days:Array(Date)}} AND name IS NOT NULL GROUP BY day"
+        )
+
+    return recount_sides(ctx, ["d1_apikey"], actual, expected)

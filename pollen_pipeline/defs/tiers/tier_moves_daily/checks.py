@@ -6,7 +6,7 @@ import numpy as np
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pollen_pipeline.checks import CheckContext, Verdict, compare, window_days
+from pollen_pipeline.checks import CheckContext, Verdict, recount_sides
 from pollen_pipeline.schemas import NON_NEGATIVE
 
 
@@ -37,20 +37,18 @@ def moves_match_sources(ctx: CheckContext) -> Verdict:
         "SELECT day, sum(registrations), sum(tier_changes), sum(refilled_accounts), sum(scored) "
         f"FROM {ctx.qualified} WHERE {ctx.in_window} GROUP BY day"
     )
-    events, scores = ctx.side("tier_event"), ctx.side("scoring_snapshot")
-    absent = [name for name in (events, scores) if not ctx.raw.has_table(name)]
-    # absent: the run left the window empty, with a note; there is nothing to recount
-    if absent:
-        return Verdict(True, f"{', '.join(absent)} absent: no rows to recount", {})
-    expected = (
-        "SELECT d, sum(r), sum(c), sum(a), sum(s) FROM ("
-        "SELECT toDate(timestamp, 'UTC') AS d, countIf(event_type = 'user_registration') AS r, "
-        "countIf(event_type = 'tier_change') AS c, "
-        "sumIf(greatest(ifNull(user_count, 0), 0), event_type = 'tier_refill') AS a, 0 AS s "
-        f"FROM {events} WHERE environment = {{production_environment:String}} "
-        "AND toDate(timestamp, 'UTC') IN {days:Array(Date)} GROUP BY d "
-        "UNION ALL SELECT toDate(timestamp, 'UTC'), 0, 0, 0, uniqExact(user_id) "
-        f"FROM {scores} WHERE toDate(timestamp, 'UTC') IN {{days:Array(Date)}} "
-        "GROUP BY toDate(timestamp, 'UTC')) GROUP BY d"
-    )
-    return compare(ctx.store, actual, expected, window_days(ctx), what="days", expected_on=ctx.raw)
+
+    def expected(events: str, scores: str) -> str:
+        return (
+            "SELECT d, sum(r), sum(c), sum(a), sum(s) FROM ("
+            "SELECT toDate(timestamp, 'UTC') AS d, countIf(event_type = 'user_registration') AS r, "
+            "countIf(event_type = 'tier_change') AS c, "
+            "sumIf(greatest(ifNull(user_count, 0), 0), event_type = 'tier_refill') AS a, 0 AS s "
+            f"FROM {events} WHERE environment = {{production_environment:String}} "
+            "AND toDate(timestamp, 'UTC') IN {days:Array(Date)} GROUP BY d "
+            "UNION ALL SELECT toDate(timestamp, 'UTC'), 0, 0, 0, uniqExact(user_id) "
+            f"FROM {scores} WHERE toDate(timestamp, 'UTC') IN {{days:Array(Date)}} "
+            "GROUP BY toDate(timestamp, 'UTC')) GROUP BY d"
+        )
+
+    return recount_sides(ctx, ["tier_event", "scoring_snapshot"], actual, expected)
