@@ -698,6 +698,22 @@ def test_the_product_events_give_each_funnel_rule_something_to_decide(generated:
     assert len(outcomes) >= 5  # the generator's completed and expired, the fixture's four
 
 
+@pytest.mark.parametrize("bound", [params(), INNER], ids=["full", "inner"])
+def test_each_websites_range_ends_on_events_their_whole_second_to_keeps_and_drops(
+    generated: Store, bound: dict
+):
+    """Production events at the last day's 23:59:59.000 (kept by their `to`) and after it
+    (dropped), in one second of each range's end."""
+    [(kept, dropped)] = generated.rows(
+        "SELECT countIf(timestamp = last), countIf(timestamp > last) FROM ("
+        f"SELECT timestamp, {THEIR_TO} AS last FROM {generated.table('product_event')} "
+        f"WHERE environment = 'production' AND timestamp >= {THEIR_TO} "
+        "AND timestamp < {end:DateTime('UTC')})",
+        bound,
+    )
+    assert kept > 0 and dropped > 0
+
+
 def test_the_observed_balances_read_both_slug_generations_and_a_banned_account(generated):
     """Some users' last billed event holds the v1:meter slugs, some the local ones (read as 0),
     and a banned account has billed events: each rule of the observed balances matters."""
