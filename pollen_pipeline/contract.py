@@ -178,8 +178,15 @@ TEAM_NON_LEGACY_SCOPE = f"{TEAM_V2_ROWS} AND traffic_group != 'legacy' AND {TEAM
 # (a WHERE on team_user_daily).
 TEAM_ALL_TRAFFIC_SCOPE = f"environment IN {TEAM_CURRENT_ENVIRONMENTS!r}"
 # Their Websites dashboard (b3737799) reads product_event's production rows; its paid stage the
-# accounts of live, paid, completed Stripe checkouts (WHEREs on product_funnel_daily).
-TEAM_PRODUCT_SCOPE = "origin = 'product_event' AND environment = 'production'"
+# accounts of live, paid, completed Stripe checkouts (WHEREs on product_funnel_daily). Their
+# $__timeFilter (grafana-clickhouse-datasource) compares the DateTime64(3) timestamp with `to` cut
+# to whole seconds, `timestamp <= toDateTime(<to, s>)`: a range ending at a day's 23:59:59.999
+# drops that day's events after 23:59:59.000, and only that day's (the day of {end} less one
+# second). Stripe's DateTime timestamps lose nothing to the cut.
+TEAM_PRODUCT_SCOPE = (
+    "origin = 'product_event' AND environment = 'production' AND NOT (after_last_whole_second "
+    "AND day = toDate({end:DateTime('UTC')} - INTERVAL 1 SECOND, 'UTC'))"
+)
 TEAM_PAID_CHECKOUT_SCOPE = "origin = 'paid_checkout'"
 # What the team calls an observed balance: the balance a successful billed event read, under the
 # v1:meter slugs alone (their panel reads balances['v1:meter:tier'], 0 when the key is absent).

@@ -360,22 +360,25 @@ RESTATED |= {
 
 
 WEBSITES = "websites-rebuild"
+# Their $__timeFilter(timestamp) as grafana-clickhouse-datasource expands it: `from` and `to`
+# cut to whole seconds, `timestamp >= toDateTime(<from>) AND timestamp <= toDateTime(<to>)`; on
+# product_event's DateTime64(3) timestamp it drops the last second's events after .000.
+TIME_FILTER = f"timestamp >= {{start:DateTime('UTC')}} AND timestamp <= {THEIR_TO}"
 # Their first-party panels (b3737799): product_event's production rows of the range, each with
 # where its visit came from (the campaign tag cut at a link's markdown leftovers, else the
 # referring host, else direct).
-PRODUCT_ROWS = r"""(
+PRODUCT_ROWS = rf"""(
     SELECT
         *,
         multiIf(utm_source != '', replaceRegexpOne(utm_source, '[)\\],\\s].*$$', ''),
                 referrer_host != '', referrer_host, 'direct') AS source
     FROM $product_event
-    WHERE environment = 'production'
-        AND timestamp >= {start:DateTime('UTC')} AND timestamp < {end:DateTime('UTC')}
+    WHERE environment = 'production' AND {TIME_FILTER}
 )"""
 # Panel 7's query, whose funnels panels 7, 8 and 9 show: plain counts of sign-in stages,
 # distinct device flows per stage, distinct accounts per purchase stage; paid: a checkout
 # starter with a live, paid, completed (or async succeeded) Stripe checkout in the range.
-FUNNELS = """SELECT funnel,
+FUNNELS = f"""SELECT funnel,
         concat(step, ' (', ifNull(toString(round(100 * n / nullIf(
             first_value(n) OVER (PARTITION BY funnel ORDER BY step), 0))), '0'), '%)') AS stage,
         n AS count
@@ -395,8 +398,7 @@ FUNNELS = """SELECT funnel,
                 WHERE livemode = 1 AND payment_status = 'paid'
                     AND event_type IN ('checkout.session.completed',
                                        'checkout.session.async_payment_succeeded')
-                    AND timestamp >= {start:DateTime('UTC')}
-                    AND timestamp < {end:DateTime('UTC')})) AS paid
+                    AND {TIME_FILTER})) AS paid
         FROM $product_rows
     )
     ARRAY JOIN
@@ -483,6 +485,28 @@ CHECKOUT_OUTCOMES = """INSERT INTO $stripe
         WHERE event = 'checkout_started' AND user_id NOT IN (SELECT user_id FROM $stripe)
         GROUP BY user_id
     )"""
+# The last second of the Websites ranges' last days (the inner range's, inside the full one, and
+# the full range's): at .000, which their whole-second `to` keeps, and at .001 and .999, which it
+# drops, one event of each kind the panels count, each moment with an account, a flow and a
+# source of its own; and each account's paid Stripe checkout in that second (whole seconds, kept
+# by their filter), so every panel's numbers move with the cut.
+LAST_SECOND_EVENTS = """INSERT INTO $product_event
+        (timestamp, event_id, event, user_id, environment, page, flow_id, utm_source)
+    SELECT at, concat(id, '-', kind.1), kind.1, if(kind.3, id, ''), 'production', kind.2,
+        if(kind.1 = 'device_code_issued', id, ''), id
+    FROM (
+        SELECT toDateTime64(day, 3, 'UTC') + toIntervalMillisecond(86399000 + ms) AS at,
+            concat('last-second-', toString(toUnixTimestamp64Milli(at))) AS id
+        FROM (SELECT arrayJoin({days:Array(Date)}) AS day) ARRAY JOIN [0, 1, 999] AS ms
+    )
+    ARRAY JOIN [('website_page_viewed', '/', false), ('page_viewed', '/pollen', true),
+        ('signup_completed', '', true), ('sign_in_started', '', false),
+        ('device_code_issued', '', false), ('checkout_started', '/pollen', true)] AS kind"""
+LAST_SECOND_PAYMENTS = """INSERT INTO $stripe
+        (timestamp, event_type, event_id, user_id, payment_status, livemode, payload)
+    SELECT toDateTime(timestamp, 'UTC'), 'checkout.session.completed', concat('evt_', user_id),
+        user_id, 'paid', 1, '{}'
+    FROM $product_event WHERE event = 'checkout_started' AND startsWith(user_id, 'last-second-')"""
 # Those of the first day's v2 rows, as new requests, on another day; unless $final, each a failed
 # attempt (the rows are chosen in a subquery: in the outer WHERE, start_time would be the
 # shifted alias).
@@ -504,8 +528,9 @@ SUMMARIES = (
 @pytest.fixture(scope="module")
 def generated(store_url: str):
     """Eight days of synthetic events (pack use starts some days into a range), v2 from the
-    first day with half its balances under the v1:meter slugs, the first day's v2 rows copied
-    to three earlier days (COPIED_DAYS), the summaries built."""
+    first day with half its balances under the v1:meter slugs, the Websites ranges' last
+    seconds (LAST_SECOND_EVENTS), the first day's v2 rows copied to three earlier days
+    (COPIED_DAYS), the summaries built."""
     with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
         args = ["generate", "--start", str(START), "--days", str(DAYS), "--events-per-day", "2000"]
         assert main([*args, "--v2-from", str(START), "--seed", "7"]) == 0
@@ -515,6 +540,13 @@ def generated(store_url: str):
             stripe=store.table("stripe_event"), product_event=store.table("product_event")
         )
         store.command(outcomes)
+        tables = {
+            "product_event": store.table("product_event"),
+            "stripe": store.table("stripe_event"),
+        }
+        last_days = [(end - dt.timedelta(days=1)).date() for end in (INNER["end"], params()["end"])]
+        store.command(Template(LAST_SECOND_EVENTS).substitute(tables), {"days": last_days})
+        store.command(Template(LAST_SECOND_PAYMENTS).substitute(tables))
         env.setenv("POLLEN_V2_FROM", BEFORE_THEIR_START.isoformat())
         for day, (rows, final) in COPIED_DAYS.items():
             shift = (START - day).days
@@ -664,6 +696,22 @@ def test_the_product_events_give_each_funnel_rule_something_to_decide(generated:
     )
     assert staging > 0 and split_flows > 0 and split_checkouts > 0
     assert len(outcomes) >= 5  # the generator's completed and expired, the fixture's four
+
+
+@pytest.mark.parametrize("bound", [params(), INNER], ids=["full", "inner"])
+def test_each_websites_range_ends_on_events_their_whole_second_to_keeps_and_drops(
+    generated: Store, bound: dict
+):
+    """Production events at the last day's 23:59:59.000 (kept by their `to`) and after it
+    (dropped), in one second of each range's end."""
+    [(kept, dropped)] = generated.rows(
+        "SELECT countIf(timestamp = last), countIf(timestamp > last) FROM ("
+        f"SELECT timestamp, {THEIR_TO} AS last FROM {generated.table('product_event')} "
+        f"WHERE environment = 'production' AND timestamp >= {THEIR_TO} "
+        "AND timestamp < {end:DateTime('UTC')})",
+        bound,
+    )
+    assert kept > 0 and dropped > 0
 
 
 def test_the_observed_balances_read_both_slug_generations_and_a_banned_account(generated):

@@ -24,5 +24,6 @@ class ProductFunnelDaily(pa.DataFrameModel):
             "page",
             "source",
             "via_website",
+            "after_last_whole_second",
             "user_id",
         ]

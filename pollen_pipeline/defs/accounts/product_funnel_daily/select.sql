@@ -7,7 +7,11 @@
 -- (events), device flows (flows: uniq states of flow_id, which merge to their uniq over any
 -- days; the ids stay in product_event) and the purchase funnel's accounts. The source is the
 -- campaign tag (utm_source, cut at a link's markdown leftovers: ) ] , or a space), else the
--- referring host, else 'direct'; via_website: referred by pollinations.ai.
+-- referring host, else 'direct'; via_website: referred by pollinations.ai;
+-- after_last_whole_second: stamped after its day's 23:59:59.000, the rows a range ending that
+-- day drops when it compares the millisecond timestamp with a `to` cut to whole seconds, as
+-- their Grafana time filter does (contract.TEAM_PRODUCT_SCOPE). Stripe's timestamps are whole
+-- seconds: never after it.
 SELECT
     toDate(timestamp, 'UTC') AS day,
     'product_event' AS origin,
@@ -18,13 +22,15 @@ SELECT
             referrer_host != '', referrer_host,
             'direct') AS source,
     toBool(referrer_host IN ('pollinations.ai', 'www.pollinations.ai')) AS via_website,
+    toBool(timestamp > toStartOfDay(timestamp, 'UTC') + INTERVAL 86399 SECOND)
+        AS after_last_whole_second,
     user_id,
     count() AS events,
     min(timestamp) AS first_at,
     uniqState(flow_id) AS flows
 FROM $product_event
 WHERE timestamp >= {start:DateTime('UTC')} AND timestamp < {end:DateTime('UTC')}
-GROUP BY day, environment, event, page, source, via_website, user_id
+GROUP BY day, environment, event, page, source, via_website, after_last_whole_second, user_id
 UNION ALL
 SELECT
     toDate(timestamp, 'UTC') AS day,
@@ -34,6 +40,7 @@ SELECT
     '' AS page,
     '' AS source,
     false AS via_website,
+    false AS after_last_whole_second,
     user_id,
     count() AS events,
     toDateTime64(min(timestamp), 3, 'UTC') AS first_at,

@@ -1,7 +1,7 @@
--- Per UTC day, origin, environment, event, page, the visit's source and the account: product
--- events (their count, the first one's moment and a uniq state of their flow ids) and the
--- accounts of paid Stripe checkouts. Ids only leave the raw tables: D1 user ids, never an
--- e-mail, a payload or a flow id.
+-- Per UTC day, origin, environment, event, page, the visit's source, whether the event falls
+-- after the day's last whole second (23:59:59.000) and the account: product events (their count,
+-- the first one's moment and a uniq state of their flow ids) and the accounts of paid Stripe
+-- checkouts. Ids only leave the raw tables: D1 user ids, never an e-mail, a payload or a flow id.
 CREATE TABLE IF NOT EXISTS ${database}.product_funnel_daily
 (
     day Date,
@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS ${database}.product_funnel_daily
     page LowCardinality(String),
     source String,
     via_website Bool,
+    after_last_whole_second Bool,
     user_id String,
     events UInt64,
     first_at DateTime64(3, 'UTC'),
@@ -18,4 +19,4 @@ CREATE TABLE IF NOT EXISTS ${database}.product_funnel_daily
 )
 ENGINE = MergeTree
 PARTITION BY day
-ORDER BY (day, origin, environment, event, page, source, via_website, user_id)
+ORDER BY (day, origin, environment, event, page, source, via_website, after_last_whole_second, user_id)
