@@ -70,8 +70,9 @@ REGISTERED = f"$d1 WHERE {LATEST} AND created_at IS NOT NULL AND {IN_RANGE}"
 REGISTERED_DAY = "date_trunc('day', fromUnixTimestamp(assumeNotNull(created_at)), 'UTC')"
 BY_TIER = f"""SELECT tier, count() AS users FROM $d1 WHERE {LATEST} AND banned = 0
     GROUP BY tier ORDER BY users DESC, tier"""
-# The legacy dashboards' own filters over raw v1 rows. Grafana's $__timeFilter and
-# $__fromTime/$__toTime over a range of whole UTC days (their server's time zone is UTC).
+# The legacy dashboards' own filters over raw v1 rows, over a range of whole UTC days (their
+# server's time zone is UTC): their $__timeFilter with `to` at the last day's 23:59:59 and
+# `start_time < $__toTime` with `to` at the next midnight both keep exactly [start, end).
 RANGE = "start_time >= {start:DateTime('UTC')} AND start_time < {end:DateTime('UTC')}"
 DAY = "toStartOfInterval(start_time, INTERVAL 1 DAY, 'UTC')"
 OK = "response_status >= 200 AND response_status < 300"
