@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from dagster import build_init_resource_context
 
 from pollen_pipeline import exclusions
+from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.store import Window
 from pollen_pipeline_tests import oracle
 from pollen_pipeline_tests.checking import evaluate
@@ -253,3 +255,23 @@ def test_scan_on_a_separate_source_moves_only_summary_rows(store, store_url, mon
     exclusions.add(store, sorted(oracle.EXCLUDED), "banned")  # kept in the store, not the source
     materialize(*SPAN, CORE)
     assert_same(user_daily_rows(store), expected_user_daily(span))
+
+
+def test_a_run_reads_the_exclusion_lists_once_and_the_next_run_reads_them_again(store):
+    run = ClickHouseResource()
+    assert run.store() is not run.store()  # outside a run: opened afresh each time
+    run.setup_for_execution(build_init_resource_context())
+    assert run.store() is run.store()  # in a run: its steps share one store and its lists
+
+    day = dt.date(2026, 2, 3)
+    insert_events(store, [event("2026-02-03 10:00:00", **BANNED), event("2026-02-03 11:00:00")])
+    materialize(day, day, "event_facts_daily", "user_daily")
+    assert {row[0] for row in store.rows(f"SELECT user_id FROM {store.table('user_daily')}")} == {
+        "u1",
+        "u9",
+    }
+    exclusions.add(store, [BANNED["user_github_id"]], "banned")
+    materialize(day, day, "event_facts_daily", "user_daily")  # a new run: the list as it is now
+    assert [row[0] for row in store.rows(f"SELECT user_id FROM {store.table('user_daily')}")] == [
+        "u1"
+    ]
