@@ -32,7 +32,9 @@ run: $(BIN)/pollen $(DAGSTER_HOME)/dagster.yaml
 ui: $(BIN)/pollen $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dg dev
 
-# The UI test drives Debian's headless Chromium: root installs it where it is missing (as on
+# Whole files go to the workers, longest first (conftest.py orders them; xdist's own reordering,
+# by number of tests, would start the one-minute files last). The UI test drives Debian's
+# headless Chromium: root installs it where it is missing (as on
 # CI); elsewhere that test skips and says why.
 test: $(BIN)/pollen
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
@@ -40,7 +42,7 @@ test: $(BIN)/pollen
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
 	  echo "headless Chromium not installed: the UI test will be skipped"
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 # Benchmarks: floor vs materialize for 1M/5M/10M events in a day, a 90-day single-run backfill
 # at 1M a day, and every Grafana panel on the backfilled store (benchmarks/README.md).

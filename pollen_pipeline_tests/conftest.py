@@ -19,6 +19,25 @@ time.tzset()
 from pollen_pipeline.store import Store  # noqa: E402
 from pollen_pipeline_tests.databases import fresh_database  # noqa: E402
 
+# The longest files (`pytest --durations=0`, summed per file), longest first, run before the
+# rest: `make test` hands whole files to its two workers, and a worker that starts a one-minute
+# file (whole processes, a browser) last is the run's tail. The rest keep their order.
+LONG_FILES_FIRST = (
+    "test_benchmark_smoke.py",
+    "test_ui_backfill.py",
+    "test_economics.py",
+    "test_grafana.py",
+    "test_table_sql.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONG_FILES_FIRST.index(name) if name in LONG_FILES_FIRST else len(LONG_FILES_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep their order
+
 
 @pytest.fixture(scope="session")
 def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
