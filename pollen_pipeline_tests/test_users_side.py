@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from pollen_pipeline import exclusions
+from pollen_pipeline.store import Window
+from pollen_pipeline_tests.checking import evaluate
 from pollen_pipeline_tests.databases import materialize
 from pollen_pipeline_tests.events import event, insert_events
 from pollen_pipeline_tests.side_rows import account, at, epoch, insert, passed_checks
@@ -136,6 +138,18 @@ def test_signup_cohorts_follow_d1_sign_ups_beside_the_first_use_proxy(users):
         (B, A): (3, 1, 1, 1, 1, 1, 1, 2, 1, 1),
         (B, B): (1, 1, 1, 1, 0, 0, 0, 1, 0, 0),
     }
+
+
+@pytest.mark.parametrize(
+    "corruption", ["UPDATE used = used + 1 WHERE as_of = {day}", "DELETE WHERE as_of = {day}"]
+)
+def test_the_cohort_recount_fails_on_a_wrong_as_of(users, corruption):
+    materialize(A, B)
+    window = Window(at(A, 0), at(B + dt.timedelta(days=1), 0))
+    assert evaluate(users, "signup_cohort", window)["cohort_matches_accounts"].passed
+    table, statement = users.table("signup_cohort"), corruption.format(day=f"'{B}'")
+    users.command(f"ALTER TABLE {table} {statement} SETTINGS mutations_sync = 1")
+    assert not evaluate(users, "signup_cohort", window)["cohort_matches_accounts"].passed
 
 
 def test_the_exclusion_lists_are_told_apart_and_d1s_applies_only_when_opted_in(users, monkeypatch):
