@@ -15,6 +15,7 @@ from pollen_pipeline.components.summary_table import plan_of
 from pollen_pipeline.settings import SettingsError, load_settings
 from pollen_pipeline.store import Window, redact
 from pollen_pipeline_tests.cli_runs import run_pollen
+from pollen_pipeline_tests.databases import fresh_database
 from pollen_pipeline_tests.events import at, event, insert_events
 from pollen_pipeline_tests.raw_datasource import schema_block
 
@@ -171,3 +172,19 @@ def test_volume_pieces_cut_between_hours_or_only_between_days():
         at("2026-02-02 05:00:00"),
         at("2026-02-03 20:00:00"),
     ]  # 4+4 | 3+5 | 4: cut inside day 3
+
+
+def test_a_reused_test_database_is_empty_and_a_changed_one_is_not_reused(store_url):
+    """The suite's own plumbing (databases.py): a test's database goes to the next test empty,
+    with the tables it was made with; one whose tables a test changed is dropped instead."""
+    with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as first:
+        insert_events(first, [event("2026-02-03T10:00:00")])
+        tables = first.rows(f"SHOW TABLES FROM {first.database}")
+    with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as second:
+        assert second.database == first.database
+        assert second.rows(f"SHOW TABLES FROM {second.database}") == tables
+        assert second.scalar(f"SELECT count() FROM {second.table('generation_event')}") == 0
+        second.command(f"ALTER TABLE {second.table('user_daily')} ADD COLUMN extra UInt8")
+    with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as third:
+        assert third.database != second.database
+        assert not third.has_table(f"{second.database}.user_daily")
