@@ -27,14 +27,16 @@ from pollen_pipeline_tests.checking import evaluate
 from pollen_pipeline_tests.databases import fresh_database, materialize
 from pollen_pipeline_tests.events import at, event, insert_events
 from pollen_pipeline_tests.grafana_panels import run_query
-from pollen_pipeline_tests.grafana_sql import Selection, TimeRange, expand
+from pollen_pipeline_tests.grafana_sql import ALL, Selection, TimeRange, expand
 
 B, P, D = dt.date(2026, 1, 8), dt.date(2026, 1, 9), dt.date(2026, 1, 10)
 WINDOW = Window(at("2026-01-08 00:00:00"), at("2026-01-11 00:00:00"))
-ASSETS = ("group:core", "group:tiers", "group:pricing")
+ASSETS = ("group:core", "group:tiers", "group:pricing", "user_ranges")
 NEW_TABLES = (
     "tier_daily",
     "tier_simulation_daily",
+    "tier_capped_user_daily",
+    "tier_grant_scale_daily",
     "provider_daily",
     "balance_daily",
     "balance_latest",
@@ -222,6 +224,86 @@ def test_tier_simulation_caps_each_developer_at_the_scenario_grant(loaded):
     assert_close(table[(str(P), "tight", "seed")], {"budget_pollen": 0.5, "r7_pack_pollen": 0})
 
 
+# Free Pollen of D per developer; ann and ben are seed (grant 3), cat flower (grant 10).
+FREE_ON_D = {"ann": 3.52, "ben": 1.0, "cat": 4.0}
+GRANTS = {"ann": 3.0, "ben": 3.0, "cat": 10.0}
+TIGHT_GRANT = {"ann": 2 * math.log(4) / 4, "ben": 2 * math.log(4) / 4, "cat": 2 * math.log(4) / 2}
+
+
+def test_capped_developer_days_are_those_over_the_scenario_grant(loaded):
+    table = rows(loaded, "tier_capped_user_daily", 3)
+    expected = {
+        "current": {"ann": 3.0},
+        "halved": {"ann": 1.5},  # ben's 1.0 is within 1.5, cat's 4 within 5
+        "tight": TIGHT_GRANT,  # everyone, as the scenario file says
+    }
+    assert set(table) == {
+        (str(D), scenario, user) for scenario, users in expected.items() for user in users
+    }
+    for scenario, grants in expected.items():
+        for user, grant in grants.items():
+            assert_close(
+                table[(str(D), scenario, user)],
+                {
+                    "tier_pollen": FREE_ON_D[user],
+                    "grant_per_user": grant,
+                    "cut_pollen": FREE_ON_D[user] - grant,
+                },
+            )
+
+
+def panel_rows(store: Store, sql: str, time_range: TimeRange, **chosen: str) -> list[tuple]:
+    selections = {"tier": Selection([ALL], ["seed", "flower"]), "topN": Selection(["10"])}
+    selections |= {name: Selection([value]) for name, value in chosen.items()}
+    store.command(f"USE {store.database}")  # dashboards name tables unqualified
+    try:
+        return run_query(store, expand(sql, selections, time_range))[1]
+    finally:
+        store.command("USE default")
+
+
+# A standard range (the 7 days to D: one as_of of user_ranges) and another (B..D: user_daily).
+RANGES = {
+    "standard": TimeRange(at("2026-01-04 00:00:00"), at("2026-01-10 23:59:59")),
+    "other": TimeRange(at("2026-01-08 00:00:00"), at("2026-01-10 23:59:59")),
+}
+
+
+@pytest.mark.parametrize("range_name", sorted(RANGES))
+def test_who_breaks_ranks_the_scenario_capped_developers(loaded, range_name):
+    tight = panel_rows(loaded, tiers_pricing.WHO_BREAKS, RANGES[range_name], scenario="tight")
+    cut = {user: FREE_ON_D[user] - TIGHT_GRANT[user] for user in FREE_ON_D}
+    assert [row[0] for row in tight] == sorted(cut, key=cut.get, reverse=True)
+    # ann's range: free Pollen on D only, paid on P (3) and D (0.5); B is the bug window
+    paid = {"ann": 3.5, "ben": 0.0, "cat": 2.0}
+    tiers_of = {"ann": "seed", "ben": "seed", "cat": "flower"}
+    for developer, tier, days, free, cut_pollen, paid_pollen in tight:
+        assert (tier, days) == (tiers_of[developer], 1)
+        assert math.isclose(free, FREE_ON_D[developer], rel_tol=1e-9)
+        assert math.isclose(cut_pollen, cut[developer], rel_tol=1e-9)
+        assert math.isclose(paid_pollen, paid[developer], rel_tol=1e-9, abs_tol=1e-12)
+    halved = panel_rows(loaded, tiers_pricing.WHO_BREAKS, RANGES[range_name], scenario="halved")
+    assert [row[:3] for row in halved] == [("ann", "seed", 1)]
+    assert math.isclose(halved[0][4], 3.52 - 1.5, rel_tol=1e-9)
+
+
+def test_what_if_caps_each_developer_day_at_the_scaled_grant(loaded):
+    for scale in ("0.5", "1", "2"):
+        series = panel_rows(loaded, tiers_pricing.WHAT_IF_SCALE, RANGES["other"], grantScale=scale)
+        caps = {user: float(scale) * grant for user, grant in GRANTS.items()}
+        on_d = (
+            sum(FREE_ON_D.values()),
+            sum(min(free, caps[user]) for user, free in FREE_ON_D.items()),
+            sum(free > caps[user] for user, free in FREE_ON_D.items()),
+        )
+        # P: ann's paid day, no free Pollen; B: no developer-day (the bug window)
+        assert [row[0].date() for row in series] == [P, D]
+        assert series[0][1:] == (0.0, 0.0, 0)
+        assert all(
+            math.isclose(a, e, rel_tol=1e-9) for a, e in zip(series[1][1:], on_d, strict=True)
+        )
+
+
 def test_provider_daily_counts_every_production_request(loaded):
     table = rows(loaded, "provider_daily", 3)
     azure_cost = 2.5 + 1.0 + 0.4 + 0.01 + 0.01 + 1.0 + 0.2 + 5.0 + 7.0
@@ -304,6 +386,12 @@ CORRUPTIONS = [
         ["current_budget_matches_tier_daily", "actual_matches_raw", "actual_matches_user_daily"],
     ),
     ("tier_daily", "UPDATE users_at_grant = users + 1 WHERE 1", ["schema_valid"]),
+    ("tier_capped_user_daily", "DELETE WHERE user_id = 'ben'", ["capped_matches_simulation"]),
+    (
+        "tier_grant_scale_daily",
+        "UPDATE users_capped = users_capped + 1 WHERE grant_scale = 2",
+        ["scales_match_user_daily"],
+    ),
     ("provider_daily", "UPDATE router_cost = provider_cost + 1 WHERE 1", ["schema_valid"]),
     ("provider_daily", "UPDATE pollen_charged = 0 WHERE 1", ["reconciles_with_raw"]),
     ("balance_latest", "UPDATE pack_balance = pack_balance + 1 WHERE 1", ["latest_matches_daily"]),

@@ -503,7 +503,8 @@ def query_variable(name: str, label: str, sql: str, *, multi: bool = True) -> Js
 def custom_variable(
     name: str, label: str, options: list[tuple[str, str]], *, default: str, include_all: bool
 ) -> JsonDict:
-    """A fixed choice of ``(text, value)`` options, ``default`` (a value or ``$__all``) first."""
+    """A fixed choice of ``(text, value)`` options, ``default`` (a value or ``$__all``) first;
+    no other value can be typed in (panels may read rows precomputed for each option)."""
     texts = {value: shown for shown, value in options}
     current = dict(ALL) if default == ALL["value"] else {"text": texts[default], "value": default}
     return {
@@ -517,6 +518,7 @@ def custom_variable(
         ],
         "multi": False,
         "includeAll": include_all,
+        "allowCustomValue": False,
         "current": current,
     }
 

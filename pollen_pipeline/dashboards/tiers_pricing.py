@@ -15,12 +15,11 @@ from pollen_pipeline.dashboards.grafana import (
     TIER,
     TOP_N,
     JsonDict,
-    any_of,
     as_time_series,
     bars,
     custom_variable,
     datasource_variable,
-    day_range,
+    developers,
     envelope,
     holds_range_end,
     latest_as_of,
@@ -35,8 +34,6 @@ from pollen_pipeline.dashboards.grafana import (
 from pollen_pipeline.defs.tiers import rules as tiers
 
 SCENARIO = "scenario = ${scenario:singlequote}"
-DEVELOPER_TIER = any_of("developer.user_tier", "tier")
-GRANT_SCALES = ("0.25", "0.5", "0.75", "1", "1.5", "2")
 CLEAN_BYOP = f"key_origin IN ({sql_list((contract.REDIRECT_AUTH, contract.CLIENT_ID))})"
 HEURISTIC_BYOP = f"key_origin = '{contract.HOSTNAME_KEY}'"
 
@@ -121,44 +118,39 @@ WHERE {DAYS} AND {TIER}
 GROUP BY scenario
 ORDER BY saved_pollen"""
 
-# The developers a scenario would cap most: their days of user_daily against the scenario's
-# grant for their tier that day.
+# The developers a scenario would cap most: the top N by Pollen cut among the scenario's capped
+# developer-days, then their name, tier and sums over every day of the range (capped or not).
+CAPPED_DEVELOPERS = f"""
+    SELECT user_id, count() AS days_capped, sum(cut_pollen) AS cut_pollen
+    FROM tier_capped_user_daily
+    WHERE {DAYS} AND {SCENARIO} AND {TIER}
+    GROUP BY user_id
+    ORDER BY cut_pollen DESC
+    LIMIT {TOP_N}"""
 WHO_BREAKS = f"""
+WITH capped AS ({CAPPED_DEVELOPERS}
+)
 SELECT
-    argMax(developer.user_github_username, developer.day) AS developer,
-    argMax(developer.user_tier, developer.day) AS tier,
-    countIf(developer.tier_pollen > simulation.grant_per_user) AS days_capped,
-    sum(developer.tier_pollen) AS free_pollen,
-    sum(greatest(developer.tier_pollen - simulation.grant_per_user, 0)) AS cut_pollen,
-    sum(developer.pack_pollen) AS paid_pollen
-FROM user_daily AS developer
-INNER JOIN
-(
-    SELECT day, user_tier, grant_per_user
-    FROM tier_simulation_daily
-    WHERE {DAYS} AND {SCENARIO}
-) AS simulation ON simulation.day = developer.day AND simulation.user_tier = developer.user_tier
-WHERE {day_range("developer.day")} AND {DEVELOPER_TIER}
-GROUP BY developer.user_id
-HAVING cut_pollen > 0
-ORDER BY cut_pollen DESC
-LIMIT {TOP_N}"""
+    developer.developer AS developer,
+    developer.tier AS tier,
+    capped.days_capped AS days_capped,
+    developer.free_pollen AS free_pollen,
+    capped.cut_pollen AS cut_pollen,
+    developer.paid_pollen AS paid_pollen
+FROM capped
+INNER JOIN {developers(f"{TIER} AND user_id IN (SELECT user_id FROM capped)")} AS developer
+    ON developer.user_id = capped.user_id
+ORDER BY cut_pollen DESC"""
 
-# What-if: today's grants x $grantScale, on the fly from each developer-day.
+# What-if: today's grants x $grantScale, one scale's rows of tier_grant_scale_daily.
 WHAT_IF_SCALE = f"""
 SELECT
-    toDateTime(developer.day, 'UTC') AS time,
-    sum(developer.tier_pollen) AS actual_free_pollen,
-    sum(least(developer.tier_pollen, grant.grant_per_user * ${{grantScale:raw}}))
-        AS scaled_free_pollen,
-    countIf(developer.tier_pollen > grant.grant_per_user * ${{grantScale:raw}})
-        AS capped_developers
-FROM user_daily AS developer
-INNER JOIN
-(
-    SELECT day, user_tier, grant_per_user FROM tier_daily WHERE {DAYS}
-) AS grant ON grant.day = developer.day AND grant.user_tier = developer.user_tier
-WHERE {day_range("developer.day")} AND {DEVELOPER_TIER}
+    toDateTime(day, 'UTC') AS time,
+    sum(actual_tier_pollen) AS actual_free_pollen,
+    sum(scaled_tier_pollen) AS scaled_free_pollen,
+    sum(users_capped) AS capped_developers
+FROM tier_grant_scale_daily
+WHERE {DAYS} AND {TIER} AND grant_scale = ${{grantScale:raw}}
 GROUP BY time
 ORDER BY time"""
 
@@ -430,7 +422,8 @@ def _simulator_panels() -> list[JsonDict]:
             "What-if: today's grants x ${grantScale}",
             WHAT_IF_SCALE,
             "Free Pollen actual and with every tier's grant scaled by the grant scale variable, "
-            "computed on the fly from each developer-day; capped developers on the right.",
+            "each developer capped at scale x their tier's grant per day; capped developers on the "
+            "right. The scales offered are the ones tier_grant_scale_daily computes.",
             calcs=("sum", "mean"),
         ),
     ]
@@ -559,7 +552,7 @@ WHERE {DAYS} ORDER BY scenario = 'current' DESC, scenario"""
         custom_variable(
             "grantScale",
             "Grant scale (what-if)",
-            [(f"x {scale}", scale) for scale in GRANT_SCALES],
+            [(f"x {scale:g}", f"{scale:g}") for scale in tiers.GRANT_SCALES],
             default="1",
             include_all=False,
         ),

@@ -27,6 +27,9 @@ SCENARIOS_VARIABLE = "POLLEN_TIER_SCENARIOS"
 DEFAULT_GRANTS = "microbe=0.1,spore=1,seed=3,flower=10,nectar=20"
 DEFAULT_SCENARIOS = Path(__file__).parent / "tier_scenarios.yaml"
 KINDS = ("fixed", "dynamic")
+# The "What-if: today's grants x scale" choices: tier_grant_scale_daily computes each, the
+# dashboard offers each (and no other: the panel reads the precomputed rows).
+GRANT_SCALES = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
 
 
 @dataclass(frozen=True)
@@ -109,11 +112,12 @@ def _scenario(name: str, fields: Any, where: str) -> Scenario:
     "scenario_floors",
     "scenario_ceilings",
     "scenario_shares",
+    "grant_scales",
 )
 def sql_parameters() -> dict[str, Any]:
     """The grants and scenarios as bound parameters of the tier tables' SQL: parallel arrays
     (tier names and grants; per scenario its name, kind, scale, dynamic bounds, and the
-    dynamic shares of every tier in ``tier_names`` order)."""
+    dynamic shares of every tier in ``tier_names`` order), and the what-if grant scales."""
     grants = tier_grants()
     listed = scenarios()
     tiers = sorted({*grants, *(tier for s in listed for tier in (s.shares or {}))})
@@ -127,6 +131,7 @@ def sql_parameters() -> dict[str, Any]:
         "scenario_floors": [s.floor for s in listed],
         "scenario_ceilings": [s.ceiling for s in listed],
         "scenario_shares": [[(s.shares or {}).get(tier, 0.0) for tier in tiers] for s in listed],
+        "grant_scales": list(GRANT_SCALES),
     }
 
 

@@ -1,0 +1,14 @@
+-- One row per UTC day, scenario and developer the scenario caps (free Pollen above its grant).
+CREATE TABLE IF NOT EXISTS pollen.tier_capped_user_daily ON CLUSTER pollen_cluster
+(
+    day Date,
+    scenario LowCardinality(String),
+    user_id String,
+    user_tier LowCardinality(String),
+    tier_pollen Float64,
+    grant_per_user Float64,
+    cut_pollen Float64
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/tier_capped_user_daily', '{replica}')
+PARTITION BY day
+ORDER BY (day, scenario, user_id)
