@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 
 from pollen_pipeline import cluster
-from pollen_pipeline.grain import GRAINS
+from pollen_pipeline.grain import GRAINS, Grain
 from pollen_pipeline.store import Store, Table
-from pollen_pipeline.table_sql import DDL_FILE, SELECT_FILE, TableSql
+from pollen_pipeline.table_sql import DDL_FILE, SELECT_FILE, TableSql, TemplateError
 
 PACKAGE = Path(__file__).parent
 DEFS = PACKAGE / "defs"
@@ -79,7 +79,19 @@ def declaration(name: str, root: Path = DEFS) -> dict:
 
 def table(name: str, root: Path = DEFS) -> Table:
     """Summary table ``name`` with the grain its ``defs.yaml`` declares."""
-    return Table(name, GRAINS[declaration(name, root)["grain"]])
+    return table_of(name, GRAINS[declaration(name, root)["grain"]], table_sql(name, root))
+
+
+def table_of(name: str, grain: Grain, sql: TableSql) -> Table:
+    """Summary table ``name`` of ``grain``, partitioned as its ``table.sql`` says: by day, or by
+    the month of its time column (a serving table)."""
+    column = sql.monthly_partition_column()
+    if column not in (None, grain.column):
+        raise TemplateError(
+            f"{name}: table.sql partitions by toYYYYMM({column}), not by its time column "
+            f"{grain.column}"
+        )
+    return Table(name, grain, monthly=column is not None)
 
 
 def table_sql(name: str, root: Path = DEFS) -> TableSql:

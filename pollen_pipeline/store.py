@@ -33,7 +33,10 @@ from pollen_pipeline import contract
 from pollen_pipeline.grain import Grain
 
 CHDB_SCHEME = "chdb://"
-PARTITION_ID = "%Y%m%d"  # ClickHouse's partition id of a summary table's day (PARTITION BY day)
+# ClickHouse's partition id of a summary table's day (PARTITION BY day), or of its month
+# (PARTITION BY toYYYYMM(day): a serving table, see Table.monthly)
+PARTITION_ID = "%Y%m%d"
+MONTH_PARTITION_ID = "%Y%m"
 
 
 class StoreError(RuntimeError):
@@ -169,14 +172,36 @@ class Window:
     def params(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end}
 
+    def whole_months(self) -> Window:
+        """The UTC months this window touches, as one window."""
+        last = (self.end - dt.timedelta(microseconds=1)).date()
+        following = (last.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        return Window(_midnight(self.start.date().replace(day=1)), _midnight(following))
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
+
 
 @dataclass(frozen=True)
 class Table:
-    """A summary table: its name and grain. ClickHouse partitions every summary table by the
-    UTC day of its time column."""
+    """A summary table: its name and grain. ClickHouse partitions a summary table by the UTC day
+    of its time column or, ``monthly``, by its month: a serving table that dashboards read over
+    long ranges (one part per day made a 90-day query open 90 parts and more), rewritten a whole
+    month at a time (:meth:`written_window`)."""
 
     name: str
     grain: Grain
+    monthly: bool = False
+
+    def written_window(self, window: Window) -> Window:
+        """What a run of ``window`` rewrites: the window, or the months it touches."""
+        return window.whole_months() if self.monthly else window
+
+    def partition_ids(self, days: Sequence[dt.date]) -> list[str]:
+        """ClickHouse's ids of the partitions holding ``days``, in order, each once."""
+        pattern = MONTH_PARTITION_ID if self.monthly else PARTITION_ID
+        return list(dict.fromkeys(day.strftime(pattern) for day in days))
 
     @property
     def time_column(self) -> str:
@@ -257,7 +282,8 @@ class Store:
         ``{start}`` and ``{end}``. It runs once per part of the window (``parts``, default the
         whole window; on ``source`` when given: then only its summary rows travel here) into a
         staging table, the rows of the touched days outside the window are copied next to them,
-        and each touched day is swapped in with ``REPLACE PARTITION`` (or dropped when it is now
+        and each touched partition (a day, or a month of a monthly table) is swapped in with
+        ``REPLACE PARTITION`` (or dropped when it is now
         empty). Returns the number of rows written for the window. ``params`` are bound besides
         the window's.
         """
@@ -270,7 +296,7 @@ class Store:
                 )
             written = self.scalar(f"SELECT count() FROM {stage}")
             self._keep_rows_outside(target, stage, window)
-            self._swap(target, stage, window.days())
+            self._swap(target, stage, target.partition_ids(window.days()))
             return written
         finally:
             self.command(f"DROP TABLE IF EXISTS {stage}")
@@ -331,8 +357,8 @@ class Store:
             {**window.params(), "days": window.days()},
         )
 
-    def _swap(self, target: Table, stage: str, days: list[dt.date]) -> None:
-        """Put the stage's days in place of ``target``'s.
+    def _swap(self, target: Table, stage: str, partitions: list[str]) -> None:
+        """Put the stage's partitions (days, or months) in place of ``target``'s.
 
         When ``target`` holds no other day (a fresh table, or a rebuild of every day it has) on
         the embedded store, one ``EXCHANGE TABLES`` swaps them all atomically: a 60-day demo
@@ -342,31 +368,31 @@ class Store:
         other processes, so it always swaps day by day.
         """
         with _swap_locks[self.table(target.name)]:
-            if self.embedded and self._holds_only(target, days):
+            if self.embedded and self._holds_only(target, partitions):
                 self.command(f"EXCHANGE TABLES {stage} AND {self.table(target.name)}")
             else:
-                self._swap_days(target, stage, days)
+                self._swap_partitions(target, stage, partitions)
 
-    def _holds_only(self, target: Table, days: list[dt.date]) -> bool:
-        """Whether every active part of ``target`` is of one of ``days``."""
+    def _holds_only(self, target: Table, partitions: list[str]) -> bool:
+        """Whether every active part of ``target`` is of one of ``partitions``."""
         others = self.scalar(
             "SELECT count() FROM system.parts WHERE database = {database:String} "
             "AND table = {name:String} AND active AND partition_id NOT IN {ids:Array(String)}",
             {
                 "database": self.database,
                 "name": target.name,
-                "ids": [day.strftime(PARTITION_ID) for day in days],
+                "ids": partitions,
             },
         )
         return others == 0
 
-    def _swap_days(self, target: Table, stage: str, days: list[dt.date]) -> None:
+    def _swap_partitions(self, target: Table, stage: str, partitions: list[str]) -> None:
         filled = {
             row[0] for row in self.rows(f"SELECT DISTINCT toString(_partition_id) FROM {stage}")
         }
         destination = self.table(target.name)
-        for day in days:
-            partition = {"partition": day.strftime(PARTITION_ID)}
+        for partition_id in partitions:
+            partition = {"partition": partition_id}
             if partition["partition"] in filled:
                 replace = f"REPLACE PARTITION ID {{partition:String}} FROM {stage}"
                 self.command(f"ALTER TABLE {destination} {replace}", partition)

@@ -44,6 +44,8 @@ DATABASE_NAME = "database"  # ${database} of table.sql, filled when the DDL runs
 # Parameters every SELECT is given: the window and the contract's own.
 WINDOW_PARAMS = frozenset({"start", "end"})
 _BOUND_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*):")
+# A serving table's DDL: partitioned by the month of its time column (store.Table.monthly)
+_MONTHLY_PARTITION = re.compile(r"^PARTITION BY toYYYYMM\((\w+)\)\s*$", re.MULTILINE)
 _BOUND_PARAM_WITH_TYPE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*):([^{}]+)\}")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -223,6 +225,12 @@ class TableSql:
         swapped = self.long_run_fragments if long_run else {}
         instead = {name: self.fragments[fragment] for name, fragment in swapped.items()}
         return self._fill(SELECT_FILE, {**tables, RAW_TABLE_NAME: raw_table, **runtime, **instead})
+
+    def monthly_partition_column(self) -> str | None:
+        """The time column of ``PARTITION BY toYYYYMM(column)`` in ``table.sql``, or None (the
+        table is partitioned by day)."""
+        found = _MONTHLY_PARTITION.search(self.text(DDL_FILE))
+        return found.group(1) if found else None
 
     def ddl_template(self) -> str:
         """``table.sql`` with its fragments filled and ``${database}`` left for the store."""

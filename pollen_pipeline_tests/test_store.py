@@ -3,6 +3,7 @@ errors a person can act on."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pollen_pipeline.components.summary_table import plan_of
 from pollen_pipeline.settings import SettingsError, load_settings
 from pollen_pipeline.store import Window, redact
 from pollen_pipeline_tests.cli_runs import run_pollen
-from pollen_pipeline_tests.databases import fresh_database
+from pollen_pipeline_tests.databases import fresh_database, materialize
 from pollen_pipeline_tests.events import at, event, insert_events
 from pollen_pipeline_tests.raw_datasource import schema_block
 
@@ -82,6 +83,36 @@ def test_replace_window_swaps_days_or_exchanges_the_whole_table(store):
     store.replace_window(spec, both, sql)  # every day it holds: exchanged
     assert store.rows(days) == [("2026-02-03", 2), ("2026-02-04", 2)]
     assert store.scalar(f"SHOW CREATE TABLE {target}") == definition
+
+
+def test_a_monthly_table_rewrites_the_months_a_run_touches(store):
+    """user_daily_by_user is partitioned by month: a run of one day rewrites that day's month
+    from user_daily (a late event included, the month's other days kept), leaves other months
+    alone, and a rerun changes nothing."""
+    insert_events(
+        store,
+        [event("2026-01-30 08:00:00"), event("2026-01-31 08:00:00"), event("2026-02-01 08:00:00")],
+    )
+    tables = ("event_facts_daily", "user_daily", "user_daily_by_user")
+    materialize(dt.date(2026, 1, 30), dt.date(2026, 2, 1), *tables)
+    days = (
+        "SELECT toString(day), requests, _partition_id "
+        f"FROM {store.table('user_daily_by_user')} ORDER BY day"
+    )
+    assert store.rows(days) == [
+        ("2026-01-30", 1, "202601"),
+        ("2026-01-31", 1, "202601"),
+        ("2026-02-01", 1, "202602"),
+    ]
+    insert_events(store, [event("2026-01-31 09:00:00")])  # arrives late
+    expected = [
+        ("2026-01-30", 1, "202601"),
+        ("2026-01-31", 2, "202601"),
+        ("2026-02-01", 1, "202602"),
+    ]
+    for _ in range(2):
+        materialize(dt.date(2026, 1, 31), dt.date(2026, 1, 31), *tables)
+        assert store.rows(days) == expected
 
 
 def test_bad_identifier_in_environment_is_rejected(monkeypatch):

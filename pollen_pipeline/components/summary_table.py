@@ -255,7 +255,7 @@ class SummaryTable(Component, Resolvable):
         )
         sql.validate()
         return TablePlan(
-            table=Table(folder.name, GRAINS[self.grain]),
+            table=catalog.table_of(folder.name, GRAINS[self.grain], sql),
             sql=sql,
             upstream=list(dict.fromkeys([*sql.upstream(), *self.read_by_checks])),
             parameters=parameters,
@@ -395,7 +395,7 @@ class TablePlan:
     ) -> MaterializeResult:
         settings = clickhouse.settings()
         store, source = clickhouse.store(), clickhouse.source()
-        window = _window(context)
+        window = self.table.written_window(_window(context))
         raw = source or store
         sides = {name: settings.side_table(name) for name in self.side_sources}
         events = settings.event_tables.relation(raw)

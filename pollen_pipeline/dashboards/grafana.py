@@ -168,7 +168,8 @@ DEVELOPER_SUMS = """sum(total_pollen) AS pollen,
 def developers(tier: str = TIER) -> str:
     """Per developer of the range (``tier`` filters their days): ``user_id``, ``developer``,
     ``tier``, :data:`DEVELOPER_SUMS`, ``active_days`` and ``models_max_per_day``, from one as_of
-    of ``user_ranges`` for a standard range, else from the range's ``user_daily`` rows."""
+    of ``user_ranges`` for a standard range, else from the range's developer-days
+    (``user_daily_by_user``: user_daily's by month and developer)."""
     return f"""(
     SELECT
         user_id,
@@ -186,7 +187,7 @@ def developers(tier: str = TIER) -> str:
         {DEVELOPER_SUMS},
         uniqExact(day) AS active_days,
         max(models_used) AS models_max_per_day
-    FROM user_daily
+    FROM user_daily_by_user
     WHERE {daily_rows("user_ranges")} AND {tier}
     GROUP BY user_id
 )"""

@@ -110,7 +110,7 @@ FROM
     WHERE {ranged_rows("user_ranges")} AND {TIER}
     UNION ALL
     SELECT uniqExact(user_id), sum(requests)
-    FROM user_daily
+    FROM user_daily_by_user
     WHERE {daily_rows("user_ranges")} AND {TIER}
 )"""
 
@@ -135,7 +135,7 @@ FROM
     GROUP BY tier
     UNION ALL
     SELECT {TIER_USERS}
-    FROM user_daily
+    FROM user_daily_by_user
     WHERE {daily_rows("user_ranges")} AND {TIER}
     GROUP BY tier
 )
@@ -156,7 +156,7 @@ def top_users(order: str, limit: str) -> str:
 
 REQUESTS_PER_USER = f"""
 SELECT toDateTime(day, 'UTC') AS time, user_github_username AS developer, requests AS request_count
-FROM user_daily
+FROM user_daily_by_user
 WHERE {DAYS} AND user_id IN (
     SELECT user_id FROM {developers()}
     ORDER BY request_count DESC, user_id LIMIT {TOP_N}

@@ -268,9 +268,9 @@ ACTIVE_OVER_TIME = f"""
 SELECT
     toDateTime(day, 'UTC') AS time,
     count() AS active_developer_count,
-    sum(length(named_app_ids)) AS active_app_count,
-    countIf(length(named_app_ids) > 1) AS multi_app_developer_count
-FROM user_daily
+    sum(named_apps) AS active_app_count,
+    countIf(named_apps > 1) AS multi_app_developer_count
+FROM user_daily_by_user
 WHERE {DAYS} AND {TIER}
 GROUP BY time
 ORDER BY time"""
@@ -320,7 +320,7 @@ SELECT
     byop.pollen / nullIf(platform.pollen, 0) AS byop_share
 FROM
 (
-    SELECT day, sum(total_pollen) AS pollen FROM user_daily WHERE {DAYS} GROUP BY day
+    SELECT day, sum(total_pollen) AS pollen FROM user_daily_by_user WHERE {DAYS} GROUP BY day
 ) AS platform
 LEFT JOIN
 (

@@ -1,4 +1,5 @@
--- One row per UTC day, scenario and developer the scenario caps (free Pollen above its grant).
+-- One row per UTC day, scenario and developer the scenario caps (free Pollen above its grant);
+-- by month, scenario and developer: the panel reads one scenario's rows of a range.
 CREATE TABLE IF NOT EXISTS pollen.tier_capped_user_daily ON CLUSTER pollen_cluster
 (
     day Date,
@@ -10,5 +11,5 @@ CREATE TABLE IF NOT EXISTS pollen.tier_capped_user_daily ON CLUSTER pollen_clust
     cut_pollen Float64
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/pollen/tier_capped_user_daily', '{replica}')
-PARTITION BY day
-ORDER BY (day, scenario, user_id)
+PARTITION BY toYYYYMM(day)
+ORDER BY (scenario, user_id, day)

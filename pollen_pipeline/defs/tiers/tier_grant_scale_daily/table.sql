@@ -1,4 +1,5 @@
--- Per UTC day, tier and grant scale: free Pollen as used and as capped at scale x today's grant.
+-- Per UTC day, tier and grant scale: free Pollen as used and as capped at scale x today's grant;
+-- by month and scale: the panel reads one scale's rows of a range.
 CREATE TABLE IF NOT EXISTS ${database}.tier_grant_scale_daily
 (
     day Date,
@@ -10,5 +11,5 @@ CREATE TABLE IF NOT EXISTS ${database}.tier_grant_scale_daily
     users_capped UInt64
 )
 ENGINE = MergeTree
-PARTITION BY day
-ORDER BY (day, grant_scale, user_tier)
+PARTITION BY toYYYYMM(day)
+ORDER BY (grant_scale, day, user_tier)
