@@ -4,7 +4,8 @@ is rebuilt and how fresh it must be, all derived here from one name.
 Every summary table is partitioned by UTC day, in Dagster and in ClickHouse alike: a day is the
 unit that is written (one ``REPLACE PARTITION``), backfilled and re-materialized for late
 events. (A few serving tables are partitioned by month in ClickHouse, their ``table.sql`` says
-so: a run of a day rewrites its month, ``store.Table.monthly``.) The grain is the table's time column *inside* a day:
+so: a run of a day rewrites its month, ``store.Table.monthly``.) The grain is the table's time
+column *inside* a day:
 
 ============  =====================  ==================  ========================================
 grain         time column            rebuilt             freshness

@@ -283,9 +283,8 @@ class Store:
         whole window; on ``source`` when given: then only its summary rows travel here) into a
         staging table, the rows of the touched days outside the window are copied next to them,
         and each touched partition (a day, or a month of a monthly table) is swapped in with
-        ``REPLACE PARTITION`` (or dropped when it is now
-        empty). Returns the number of rows written for the window. ``params`` are bound besides
-        the window's.
+        ``REPLACE PARTITION`` (or dropped when it is now empty). Returns the number of rows
+        written for the window. ``params`` are bound besides the window's.
         """
         stage = self._create_stage(target)
         try:
