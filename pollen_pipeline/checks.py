@@ -338,6 +338,24 @@ def compare(
     )
 
 
+# The measures a serving copy (a monthly table of another table's rows) is compared on.
+COPIED_SUMS = ("requests", "tokens", "pack_pollen", "tier_pollen", "total_pollen")
+
+
+def copy_matches_source(ctx: CheckContext, source: str) -> Verdict:
+    """Per day of the window: the table's rows and :data:`COPIED_SUMS` equal table ``source``'s,
+    of which it is a copy laid out for reading (another partitioning and sort order)."""
+    measures = ", ".join(f"sum({column})" for column in COPIED_SUMS)
+    totals = "SELECT day, count(), {measures} FROM {table} WHERE {window} GROUP BY day"
+    return compare(
+        ctx.store,
+        totals.format(measures=measures, table=ctx.qualified, window=ctx.in_window),
+        totals.format(measures=measures, table=ctx.store.table(source), window=ctx.in_window),
+        ctx.params(),
+        what="days",
+    )
+
+
 def sums_match_raw(ctx: CheckContext, sums: Mapping[str, str], scope: str) -> Verdict:
     """Per period of the table's own grain (minute, hour or day), the window's sum of each
     column of ``sums`` equals its aggregate over raw events in ``scope`` (``sums[column]``, SQL

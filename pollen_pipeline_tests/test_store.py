@@ -15,6 +15,7 @@ from pollen_pipeline import catalog
 from pollen_pipeline.components.summary_table import plan_of
 from pollen_pipeline.settings import SettingsError, load_settings
 from pollen_pipeline.store import Window, redact
+from pollen_pipeline_tests.checking import evaluate
 from pollen_pipeline_tests.cli_runs import run_pollen
 from pollen_pipeline_tests.databases import fresh_database, materialize
 from pollen_pipeline_tests.events import at, event, insert_events
@@ -113,6 +114,13 @@ def test_a_monthly_table_rewrites_the_months_a_run_touches(store):
     for _ in range(2):
         materialize(dt.date(2026, 1, 31), dt.date(2026, 1, 31), *tables)
         assert store.rows(days) == expected
+    window = Window(at("2026-01-01 00:00:00"), at("2026-03-01 00:00:00"))
+    assert evaluate(store, "user_daily_by_user", window)["copy_matches_source"].passed
+    store.command(
+        f"ALTER TABLE {store.table('user_daily_by_user')} UPDATE requests = 2 "
+        "WHERE day = '2026-02-01' SETTINGS mutations_sync = 1"
+    )
+    assert not evaluate(store, "user_daily_by_user", window)["copy_matches_source"].passed
 
 
 def test_bad_identifier_in_environment_is_rejected(monkeypatch):

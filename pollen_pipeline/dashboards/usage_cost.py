@@ -180,7 +180,7 @@ ORDER BY pollen DESC
 LIMIT {TOP_N}"""
 
 APP_DRILLDOWN = models_by_pollen(
-    "app_cost_share", f"app_model_daily\n    WHERE {DAYS} AND api_key_id = ${{app:singlequote}}"
+    "app_cost_share", f"app_model_by_app\n    WHERE {DAYS} AND api_key_id = ${{app:singlequote}}"
 )
 
 CONSISTENCY = developer_ranking(
