@@ -278,7 +278,11 @@ def cmd_sql(args: argparse.Namespace) -> None:
     store, source = resource.store(), resource.source()
     raw = source or store
     plan = plan_of(args.table)
-    window = Window(_midnight(first), _midnight(last + dt.timedelta(days=1)))
+    # a monthly table's run rewrites the months its days touch
+    window = plan.table.written_window(
+        Window(_midnight(first), _midnight(last + dt.timedelta(days=1)))
+    )
+    first, last = window.start.date(), window.end.date() - dt.timedelta(days=1)
     long_run = plan.is_long(window)
     settings = resource.settings()
     sides = {name: settings.side_table(name) for name in plan.side_sources}

@@ -449,6 +449,8 @@ METER_COLUMNS = (
 FACTS_METER_SUMS = ",\n    ".join(f"{sql} AS {name}" for name, _, sql in METER_COLUMNS)
 # The same columns summed again over rows of an economics table (a rollup of a summary).
 METER_RESUMS = ",\n    ".join(f"sum({name}) AS {name}" for name, _, _ in METER_COLUMNS)
+# The same columns as they are, for a copy of an economics table's rows (a serving table).
+METER_NAMES = ",\n    ".join(name for name, _, _ in METER_COLUMNS)
 
 
 def column_definitions(columns: Sequence[tuple[str, str]]) -> str:
@@ -563,6 +565,7 @@ def fragments() -> dict[str, str]:
         "d1_banned_username": FACTS_D1_BANNED,
         "meter_sums": FACTS_METER_SUMS,
         "meter_resums": METER_RESUMS,
+        "meter_names": METER_NAMES,
         "run_days": RUN_DAYS,
         "meter_columns": column_definitions([(name, type_) for name, type_, _ in METER_COLUMNS]),
         "enduser_pollen": FACTS_ENDUSER_POLLEN,

@@ -104,6 +104,10 @@ def test_pollen_sql_previews_rows_and_names_the_tables(store: Store, capsys: pyt
     assert "-- the first 1 rows:" in out and "| u1 " in out
     assert cli.main(["sql", "no_such_table"]) == 1
     assert "no summary table 'no_such_table'" in capsys.readouterr().err
+    # a monthly table's run of a day rewrites the day's month: that is the window printed
+    assert cli.main(["sql", "user_daily_by_user", "--start", "2026-02-06"]) == 0
+    out = capsys.readouterr().out
+    assert "UTC days 2026-02-01 .. 2026-02-28" in out and "2026-03-01 00:00:00" in out
 
 
 # --- Names checked when the definitions load ----------------------------------------------------
