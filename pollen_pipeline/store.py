@@ -172,6 +172,12 @@ class Window:
     def params(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end}
 
+    def is_whole_days(self) -> bool:
+        """Whether the window starts and ends at UTC midnight."""
+        return all(
+            moment.astimezone(dt.UTC).time() == dt.time() for moment in (self.start, self.end)
+        )
+
     def whole_months(self) -> Window:
         """The UTC months this window touches, as one window."""
         last = (self.end - dt.timedelta(microseconds=1)).date()
@@ -281,11 +287,14 @@ class Store:
         ``select_sql`` must return the table's columns, by name (in any order), for the bound
         ``{start}`` and ``{end}``. It runs once per part of the window (``parts``, default the
         whole window; on ``source`` when given: then only its summary rows travel here) into a
-        staging table, the rows of the touched days outside the window are copied next to them,
-        and each touched partition (a day, or a month of a monthly table) is swapped in with
-        ``REPLACE PARTITION`` (or dropped when it is now empty). Returns the number of rows
-        written for the window. ``params`` are bound besides the window's.
+        staging table, the rows of the touched days outside the window (a window of whole days
+        has none) are copied next to them, and each touched partition (a day, or a month of a
+        monthly table, whose window must be whole months) is swapped in with ``REPLACE
+        PARTITION`` (or dropped when it is now empty). Returns the number of rows written for the
+        window. ``params`` are bound besides the window's.
         """
+        if target.written_window(window) != window:
+            raise ValueError(f"{target.name} is rewritten by whole months, not {window}")
         stage = self._create_stage(target)
         try:
             insert = self._insert_by_name(stage, select_sql)
@@ -294,7 +303,8 @@ class Store:
                     stage, insert, select_sql, {**part.params(), **(params or {})}, source
                 )
             written = self.scalar(f"SELECT count() FROM {stage}")
-            self._keep_rows_outside(target, stage, window)
+            if not window.is_whole_days():  # else the touched days hold no row outside it
+                self._keep_rows_outside(target, stage, window)
             self._swap(target, stage, target.partition_ids(window.days()))
             return written
         finally:

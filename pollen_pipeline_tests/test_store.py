@@ -121,6 +121,9 @@ def test_a_monthly_table_rewrites_the_months_a_run_touches(store):
         "WHERE day = '2026-02-01' SETTINGS mutations_sync = 1"
     )
     assert not evaluate(store, "user_daily_by_user", window)["copy_matches_source"].passed
+    one_day = Window(at("2026-01-31 00:00:00"), at("2026-02-01 00:00:00"))
+    with pytest.raises(ValueError, match="rewritten by whole months"):
+        store.replace_window(catalog.table("user_daily_by_user"), one_day, "SELECT 1")
 
 
 def test_bad_identifier_in_environment_is_rejected(monkeypatch):
