@@ -186,7 +186,8 @@ def test_init_store_on_a_cluster_runs_only_on_cluster_ddl() -> None:
 
 def test_a_write_on_a_cluster_builds_a_plain_stage_and_swaps_into_the_replicated_table() -> None:
     store = RecordingStore()
-    window = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
+    # from 08:00: the day's earlier rows are kept (a window of whole days has none to keep)
+    window = Window(at("2026-02-03 08:00:00"), at("2026-02-04 00:00:00"))
     store.replace_window(catalog.table("user_daily"), window, "SELECT 1")
     create, fill, keep, swap, drop = store.commands
     stage = create.split()[2]
@@ -201,6 +202,15 @@ def test_a_write_on_a_cluster_builds_a_plain_stage_and_swaps_into_the_replicated
         f"ALTER TABLE pollen.user_daily REPLACE PARTITION ID {{partition:String}} FROM {stage}"
     )
     assert drop == f"DROP TABLE IF EXISTS {stage}"
+    store.commands.clear()
+    whole_day = Window(at("2026-02-03 00:00:00"), at("2026-02-04 00:00:00"))
+    store.replace_window(catalog.table("user_daily"), whole_day, "SELECT 1")
+    assert [command.split()[0] for command in store.commands] == [
+        "CREATE",
+        "INSERT",
+        "ALTER",
+        "DROP",
+    ]
 
 
 # --- Helm values ----------------------------------------------------------------------------
