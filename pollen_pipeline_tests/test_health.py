@@ -1,11 +1,12 @@
-"""health_hourly equals an independent computation from hand-made events of known statuses,
-latencies and cached tokens, its latency histogram combines over hours, and each of its checks
-fails when it should."""
+"""health_hourly and health_daily equal an independent computation from hand-made events of
+known statuses, latencies and cached tokens, the latency histogram combines over hours, and each
+of their checks fails when it should."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -15,20 +16,32 @@ from pollen_pipeline.store import Window
 from pollen_pipeline_tests.checking import evaluate
 from pollen_pipeline_tests.databases import materialize
 from pollen_pipeline_tests.events import at, insert_events
+from pollen_pipeline_tests.grafana_panels import (
+    load_dashboard,
+    panel_queries,
+    resolve_variables,
+    rows_as_dicts,
+    run_query,
+)
+from pollen_pipeline_tests.grafana_sql import TimeRange, expand
 from pollen_pipeline_tests.health_events import DAY, EVENTS, TOKEN_KINDS, health_event
 from pollen_pipeline_tests.oracle import nearest_rank
 
 WINDOW = Window(at("2026-03-05 00:00:00"), at("2026-03-06 00:00:00"))
 SELECT = ["event_facts_daily", "load_minutely", "health_hourly"]
 STATUS_CLASSES = "status_classes_match_raw"
+DASHBOARDS = Path(__file__).resolve().parents[1] / "grafana" / "dashboards"
+TITLE = "Provider comparison"
 
 
-def expected_health(events: list[dict]) -> dict:
+def expected_health(events: list[dict], by_day: bool = False) -> dict:
+    """Measures per hour (or UTC day), provider and event type of the production events."""
     groups = defaultdict(list)
     for e in events:
         if e["environment"] == "production":
-            hour = e["start_time"].replace(minute=0, second=0)
-            groups[(hour, e["model_provider_used"], e["event_type"])].append(e)
+            start = e["start_time"]
+            period = start.date() if by_day else start.replace(minute=0, second=0)
+            groups[(period, e["model_provider_used"], e["event_type"])].append(e)
     return {key: _measures(group) for key, group in groups.items()}
 
 
@@ -55,18 +68,24 @@ def _measures(group: list[dict]) -> dict:
     }
 
 
-def health_rows(store) -> dict:
+def health_rows(store, table: str = "health_hourly") -> dict:
+    """A health table's rows by (hour or day, provider, event type)."""
     columns = list(_measures(EVENTS[:1]))
     frame = store.frame(
-        f"SELECT hour, model_provider_used, event_type, {', '.join(columns)} "
-        f"FROM {store.table('health_hourly')} ORDER BY hour, model_provider_used, event_type"
+        f"SELECT toString({'day' if table == 'health_daily' else 'hour'}) AS period, "
+        f"model_provider_used, event_type, {', '.join(columns)} FROM {store.table(table)} "
+        "ORDER BY period, model_provider_used, event_type"
     )
     return {
-        (row.hour.to_pydatetime().astimezone(dt.UTC), row.model_provider_used, row.event_type): {
+        (_parse(row.period), row.model_provider_used, row.event_type): {
             column: getattr(row, column) for column in columns
         }
         for row in frame.itertuples()
     }
+
+
+def _parse(text: str) -> dt.date | dt.datetime:
+    return dt.date.fromisoformat(text) if len(text) == 10 else at(text)
 
 
 def assert_matches(actual: dict, expected: dict) -> None:
@@ -120,6 +139,25 @@ def test_health_survives_a_separate_source(store, store_url, monkeypatch):
     insert_events(store, EVENTS)
     materialize(DAY, DAY, *SELECT)
     assert_matches(health_rows(store), expected_health(EVENTS))
+
+
+def test_health_panels_read_hours_of_a_day_health_daily_lacks(loaded):
+    """health_daily not built (the daily run has not reached the day): a range covering the day
+    whole still shows its requests, from health_hourly."""
+    dashboard = load_dashboard(DASHBOARDS / "pollen-platform-health.json")
+    whole_day = TimeRange(at("2026-03-05 00:00:00"), at("2026-03-05 23:59:59"), 86400)
+    loaded.command(f"USE {loaded.database}")  # dashboards name tables unqualified
+    try:
+        sql = next(sql for panel, sql in panel_queries(dashboard) if panel["title"] == TITLE)
+        variables = resolve_variables(loaded, dashboard, whole_day, {})
+        rows = rows_as_dicts(run_query(loaded, expand(sql, variables, whole_day)))
+    finally:
+        loaded.command("USE default")
+    production = [e for e in EVENTS if e["environment"] == "production"]
+    assert {row["provider"]: row["request_count"] for row in rows} == {
+        provider: sum(e["model_provider_used"] == provider for e in production)
+        for provider in ("azure", "aws")
+    }
 
 
 def _results(store) -> dict:
@@ -176,3 +214,53 @@ def test_latency_check_fails_on_invalid_quantiles(loaded, assignment):
 def test_schema_fails_when_rate_limited_exceeds_4xx(loaded):
     _update(loaded, "status_429 = status_4xx + 1")
     assert not _results(loaded)[checks.SCHEMA_VALID].passed
+
+
+# --- health_daily: the hours of each UTC day summed ----------------------------------------
+
+NEXT_DAY = DAY + dt.timedelta(days=1)
+# Two days: the hand-made day and a copy of its first 40 events (azure's) a day later.
+TWO_DAYS = EVENTS + [
+    {**e, "start_time": e["start_time"] + dt.timedelta(days=1), "end_time": e["end_time"]}
+    for e in EVENTS[:40]
+]
+DAILY = [*SELECT, "health_daily"]
+TWO_DAY_WINDOW = Window(at("2026-03-05 00:00:00"), at("2026-03-07 00:00:00"))
+
+
+@pytest.fixture
+def loaded_days(store):
+    insert_events(store, TWO_DAYS)
+    materialize(DAY, NEXT_DAY, *DAILY)
+    return store
+
+
+def test_health_daily_equals_independent_computation(loaded_days):
+    expected = expected_health(TWO_DAYS, by_day=True)
+    assert {day for day, _, _ in expected} == {DAY, NEXT_DAY}
+    assert_matches(health_rows(loaded_days, "health_daily"), expected)
+    # the hourly table of the same run keeps its hours
+    assert_matches(health_rows(loaded_days), expected_health(TWO_DAYS))
+
+
+def test_health_daily_checks_pass_and_fail_on_a_changed_day(loaded_days):
+    results = evaluate(loaded_days, "health_daily", TWO_DAY_WINDOW)
+    assert all(result.passed for result in results.values()), results
+    loaded_days.command(
+        f"ALTER TABLE {loaded_days.table('health_daily')} UPDATE status_5xx = status_5xx + 1 "
+        "WHERE day = {day:Date} SETTINGS mutations_sync = 1",
+        {"day": NEXT_DAY},
+    )
+    summed = evaluate(loaded_days, "health_daily", TWO_DAY_WINDOW)["health_hourly_summed"]
+    assert not summed.passed
+    assert list(summed.metadata["differing"].value) == [NEXT_DAY.isoformat()]
+
+
+def test_health_daily_quantile_check_fails_on_a_wrong_quantile(loaded_days):
+    loaded_days.command(
+        f"ALTER TABLE {loaded_days.table('health_daily')} "
+        "UPDATE latency_p99_ms = latency_max_ms * 2 WHERE model_provider_used = 'azure' "
+        "SETTINGS mutations_sync = 1"
+    )
+    result = evaluate(loaded_days, "health_daily", TWO_DAY_WINDOW)["latency_quantiles_valid"]
+    assert not result.passed

@@ -14,6 +14,7 @@ from pollen_pipeline.defs.health import rules as health
 from pollen_pipeline_tests.databases import fresh_database, materialize
 from pollen_pipeline_tests.events import insert_events
 from pollen_pipeline_tests.grafana_panels import (
+    as_utc,
     load_dashboard,
     resolve_variables,
     rows_as_dicts,
@@ -61,8 +62,10 @@ def loaded(store_url) -> Iterator:
             store.command("USE default")
 
 
-def panels(store, dashboard: dict, range_name: str) -> dict[str, tuple[list[str], list[tuple]]]:
-    time_range = RANGES[range_name]
+def panels(
+    store, dashboard: dict, range_name: str | TimeRange
+) -> dict[str, tuple[list[str], list[tuple]]]:
+    time_range = RANGES[range_name] if isinstance(range_name, str) else range_name
     variables = resolve_variables(store, dashboard, time_range, {})
     return {
         panel["title"]: run_query(store, expand(target["rawSql"], variables, time_range))
@@ -100,6 +103,63 @@ def test_provider_comparison_equals_the_events(loaded, dashboard):
             assert row[f"{name}_ms"] == pytest.approx(
                 nearest_rank(times, q), rel=health.RELATIVE_RESOLUTION
             )
+
+
+def _at(day: dt.date, clock: str) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.fromisoformat(clock), UTC)
+
+
+# Ranges that cover DAY partly or whole, with edges: health panels read health_daily for the
+# days a range covers whole and health_hourly for the hours around them.
+FROM_ELEVEN = TimeRange(_at(DAY, "11:00:00"), _at(DAY + dt.timedelta(days=1), "05:59:59"), 3600)
+FROM_EVENING_BEFORE = TimeRange(
+    _at(DAY - dt.timedelta(days=1), "18:00:00"), _at(DAY, "23:59:59"), 86400
+)
+UNTIL_ELEVEN = TimeRange(_at(DAY, "00:00:00"), _at(DAY, "10:59:59"), 3600)
+
+
+@pytest.mark.parametrize(
+    ("time_range", "hours"),
+    [(FROM_ELEVEN, {11}), (UNTIL_ELEVEN, {10}), (FROM_EVENING_BEFORE, {10, 11})],
+    ids=[
+        "DAY from 11:00 (hours)",
+        "DAY until 10:59:59 (hours)",
+        "DAY whole, the evening before (day and hours)",
+    ],
+)
+def test_provider_comparison_over_part_of_a_day_or_a_whole_one(
+    loaded, dashboard, time_range, hours
+):
+    rows = rows_as_dicts(panels(loaded, dashboard, time_range)["Provider comparison"])
+    in_range = [e for e in PRODUCTION if e["start_time"].hour in hours]
+    expected = {
+        provider: sum(e["model_provider_used"] == provider for e in in_range)
+        for provider in {e["model_provider_used"] for e in in_range}
+    }
+    assert {row["provider"]: row["request_count"] for row in rows} == expected
+    for row in rows:
+        times = [
+            e["response_time"] for e in in_range if e["model_provider_used"] == row["provider"]
+        ]
+        assert row["p95_ms"] == pytest.approx(
+            nearest_rank(times, health.QUANTILES["p95"]), rel=health.RELATIVE_RESOLUTION
+        )
+
+
+@pytest.mark.parametrize(("interval", "buckets"), [(3600, {10, 11}), (86400, {0})])
+def test_series_read_days_only_in_buckets_of_whole_days(loaded, dashboard, interval, buckets):
+    """DAY is whole in the range: with hourly buckets its hours are kept apart (a day row would
+    put every request at midnight); with daily buckets, all at DAY's midnight."""
+    whole_day = TimeRange(_at(DAY, "00:00:00"), _at(DAY, "23:59:59"), interval)
+    rows = rows_as_dicts(
+        panels(loaded, dashboard, whole_day)["Success rate and rate-limited share"]
+    )
+    counts = {as_utc(row["time"]).hour: row["request_count"] for row in rows}
+    assert set(counts) == buckets
+    for hour, count in counts.items():
+        assert count == sum(
+            interval == 86400 or e["start_time"].hour == hour for e in PRODUCTION
+        ), hour
 
 
 def test_slo_row_for_all_providers(loaded, dashboard):

@@ -44,7 +44,7 @@ UTC = dt.UTC
 DAY = dt.date(2026, 3, 10)
 WINDOW = Window(at("2026-03-10 00:00:00"), at("2026-03-11 00:00:00"))
 OPS_TABLES = ("errors_hourly", "error_messages_daily", "load_minutely", "demand_daily")
-TABLES = [*OPS_TABLES, "health_hourly", "data_quality_daily"]
+TABLES = [*OPS_TABLES, "health_hourly", "health_daily", "data_quality_daily"]
 DASHBOARD = (
     Path(__file__).resolve().parents[1] / "grafana" / "dashboards" / "pollen-operations.json"
 )

@@ -6,8 +6,9 @@
 - ``errors_hourly``: errors by exact status, error code and source; ``error_messages_daily``:
   the normalised messages;
 - ``demand_daily``: demand refused for lack of balance (402) and rate limited (429), per tier;
-- ``health_hourly``: latency from its bucket histogram, by event type; and, for ranges longer
-  than a day, the same counts as ``load_minutely`` per hour (:data:`LOAD`).
+- ``health_hourly``: latency from its bucket histogram, by event type (``health_daily`` for the
+  days a range covers whole); and, for ranges longer than a day, the same counts as
+  ``load_minutely`` per hour (:data:`LOAD`).
 
 Time series bucket by Grafana's interval, never below a minute (a day or less) or an hour
 (longer ranges, or hourly tables); peaks are of minutes whatever the range; daily tables count
@@ -28,6 +29,7 @@ from pollen_pipeline.dashboards.grafana import (
     as_time_series,
     datasource_variable,
     envelope,
+    health_rows,
     health_values,
     quantiles,
     query_variable,
@@ -74,8 +76,10 @@ BUCKET = f"toStartOfInterval(period, INTERVAL {BUCKET_SECONDS} second)"
 PER_BUCKET_MINUTE = f"({BUCKET_SECONDS} / 60)"
 MINUTE_ROWS = f"load_minutely WHERE $__timeFilter(minute) AND {VARIABLES}"
 ERROR_ROWS = f"errors_hourly WHERE $__timeFilter(hour) AND {PROVIDER} AND {MODEL}"
-HEALTH_ROWS = f"health_hourly WHERE $__timeFilter(hour) AND {VARIABLES}"
-HOUR_BUCKET = "toStartOfInterval(hour, INTERVAL greatest($__interval_s, 3600) second)"
+HOUR_BUCKET_SECONDS = "greatest($__interval_s, 3600)"
+HOUR_BUCKET = f"toStartOfInterval(hour, INTERVAL {HOUR_BUCKET_SECONDS} second)"
+HEALTH_ROWS = health_rows(VARIABLES)  # totals of the range
+HEALTH_SERIES_ROWS = health_rows(VARIABLES, HOUR_BUCKET_SECONDS)  # per HOUR_BUCKET
 # Minutes from the first to the last minute with requests: what "average per minute" divides by
 # (as the team's average RPM, from the first to the last request).
 SPAN_MINUTES = "greatest(1, dateDiff('minute', min(minute), max(minute)) + 1)"
@@ -294,7 +298,7 @@ SELECT time, event_type, {quantiles(names=("p95",))}
 FROM
 (
     SELECT {HOUR_BUCKET} AS time, event_type, sumMap(latency_histogram) AS hist
-    FROM {HEALTH_ROWS}
+    FROM {HEALTH_SERIES_ROWS}
     GROUP BY time, event_type
 )
 ORDER BY time, event_type"""

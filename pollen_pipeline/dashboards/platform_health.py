@@ -1,13 +1,14 @@
 """The "Pollen Platform Health" dashboard (issue 7): panels of seeds 002, 003 and 004.
 
 Health panels read ``health_hourly``: every production request of any status, by hour,
-provider and model. Latency quantiles over any set of rows are read from the merged bucket
-histogram, ``sumMap(latency_histogram)`` (``quantile_sql`` of the health rules, within
-``RELATIVE_RESOLUTION`` of the exact value). User and tier panels read ``user_daily`` and the
-usage tables (billable requests, ROUTER out). Time series bucket the hourly rows by Grafana's
-interval, at least an hour. SLO targets are textbox variables whose defaults are
-``POLLEN_SLO_*`` when :func:`dashboard` runs (else seed 003's examples: 99.9% availability,
-500 ms p95, 1% errors).
+provider and model, and ``health_daily`` (its hours summed per UTC day) for the days a range
+covers whole (:func:`~.grafana.health_rows`). Latency quantiles over any set of rows are read
+from the merged bucket histogram, ``sumMap(latency_histogram)`` (``quantile_sql`` of the health
+rules, within ``RELATIVE_RESOLUTION`` of the exact value). User and tier panels read
+``user_daily`` and the usage tables (billable requests, ROUTER out). Time series bucket the rows
+by Grafana's interval, at least an hour (day rows only when the buckets are whole days). SLO
+targets are textbox variables whose defaults are ``POLLEN_SLO_*`` when :func:`dashboard` runs
+(else seed 003's examples: 99.9% availability, 500 ms p95, 1% errors).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pollen_pipeline.dashboards.grafana import (
     developer_ranking,
     developers,
     envelope,
+    health_rows,
     health_values,
     model_grain,
     panel,
@@ -57,9 +59,10 @@ SLO_TARGETS = {
     "POLLEN_SLO_LATENCY_P95_MS": ("sloLatencyP95Ms", "500"),  # p95 response time, ms
     "POLLEN_SLO_ERROR_RATE": ("sloErrorRate", "0.01"),  # share of requests that are not 2xx
 }
-HEALTH_ROWS = f"health_hourly WHERE $__timeFilter(hour) AND {MODEL} AND {PROVIDER}"
-BUCKET_SECONDS = "greatest($__interval_s, 3600)"  # the table's rows are hours
+BUCKET_SECONDS = "greatest($__interval_s, 3600)"  # the finest rows are hours
 BUCKET = f"toStartOfInterval(hour, INTERVAL {BUCKET_SECONDS} second)"
+HEALTH_ROWS = health_rows(f"{MODEL} AND {PROVIDER}")  # totals of the range
+SERIES_ROWS = health_rows(f"{MODEL} AND {PROVIDER}", BUCKET_SECONDS)  # per BUCKET
 # The $slo* textbox variables as numbers, in SQL (a textbox holds text).
 SLO = {name: f"toFloat64OrNull(${{{name}:sqlstring}})" for name, _ in SLO_TARGETS.values()}
 SLO_AVAILABILITY, SLO_P95, SLO_ERRORS = SLO.values()
@@ -79,16 +82,16 @@ RATES = f"""sum(status_2xx) / nullIf(sum(requests), 0) AS success_share,
 AVAILABILITY = "1 - sum(status_5xx) / nullIf(sum(requests), 0)"
 
 
-def with_latency(key: str, aggregates: str, outer: str, order: str) -> str:
+def with_latency(key: str, aggregates: str, outer: str, order: str, rows: str = HEALTH_ROWS) -> str:
     """Per ``key`` (an expression ``AS`` a name): the aggregates and p50/p95/p99 of the merged
-    histogram (an inner query: an expression may not read an aggregate's alias)."""
+    histogram of ``rows`` (an inner query: an expression may not read an aggregate's alias)."""
     name = key.rsplit(" AS ", 1)[-1]
     return f"""
 SELECT {outer}, {quantiles()}
 FROM
 (
     SELECT {key}, {aggregates}, sumMap(latency_histogram) AS hist
-    FROM {HEALTH_ROWS}
+    FROM {rows}
     GROUP BY {name}
 )
 ORDER BY {order}"""
@@ -165,7 +168,7 @@ ORDER BY time, developer"""
 
 SUCCESS_OVER_TIME = f"""
 SELECT {BUCKET} AS time, {REQUESTS}, {RATES}
-FROM {HEALTH_ROWS}
+FROM {SERIES_ROWS}
 GROUP BY time
 ORDER BY time"""
 
@@ -186,14 +189,14 @@ MODEL_COMPARISON = with_latency(
     order="request_count DESC",
 )
 LATENCY_TREND = with_latency(
-    f"{BUCKET} AS time", REQUESTS, outer="time, request_count", order="time"
+    f"{BUCKET} AS time", REQUESTS, outer="time, request_count", order="time", rows=SERIES_ROWS
 )
 P95_BY_PROVIDER = f"""
 SELECT time, provider, {quantiles(names=("p95",))}
 FROM
 (
     SELECT {BUCKET} AS time, model_provider_used AS provider, sumMap(latency_histogram) AS hist
-    FROM {HEALTH_ROWS}
+    FROM {SERIES_ROWS}
     GROUP BY time, provider
 )
 ORDER BY time, provider"""
@@ -203,7 +206,7 @@ SELECT
     {BUCKET} AS time,
     resolved_model_requested AS model,
     {ERROR_SHARE}
-FROM {HEALTH_ROWS}
+FROM {SERIES_ROWS}
 GROUP BY time, model
 ORDER BY time, model"""
 
@@ -233,7 +236,7 @@ SELECT
     (sum(tokens_in) + sum(tokens_out)) / {BUCKET_SECONDS} AS tokens_per_second,
     sum(tokens_in) / {BUCKET_SECONDS} AS input_tokens_per_second,
     sum(tokens_out) / {BUCKET_SECONDS} AS output_tokens_per_second
-FROM {HEALTH_ROWS}
+FROM {SERIES_ROWS}
 GROUP BY time
 ORDER BY time"""
 
@@ -282,6 +285,7 @@ SLO_TREND = with_latency(
     outer=f"time, availability_share, {SLO_AVAILABILITY} AS slo_availability_share, "
     f"error_share, {SLO_ERRORS} AS slo_error_share, {SLO_P95} AS slo_p95_ms",
     order="time",
+    rows=SERIES_ROWS,
 )
 
 # --- SQL, seed 004: cache and aggregation health ------------------------------------------------
@@ -292,7 +296,7 @@ SELECT
     sum(cache_hits) / nullIf(sum(requests), 0) AS cache_hit_share,
     sum(cache_hits) AS cache_hit_count,
     sum(cache_savings_pollen) AS cache_savings_pollen
-FROM {HEALTH_ROWS}
+FROM {SERIES_ROWS}
 GROUP BY time
 ORDER BY time"""
 

@@ -98,10 +98,12 @@ def _quantile_violation() -> str:
 
 
 def latency_quantiles_valid(ctx: CheckContext) -> Verdict:
-    """Every row: 0 <= p50 <= p95 <= p99 <= max time (+ bucket resolution), the histogram holds
-    every request, and the stored quantiles are what the histogram gives."""
+    """Every row (of health_hourly or health_daily): 0 <= p50 <= p95 <= p99 <= max time (+ bucket
+    resolution), the histogram holds every request, and the stored quantiles are what the
+    histogram gives."""
     rows = ctx.store.rows(
-        f"SELECT toString(hour), model_provider_used, resolved_model_requested, event_type, "
+        f"SELECT toString({ctx.table.grain.column}), model_provider_used, "
+        "resolved_model_requested, event_type, "
         f"latency_p50_ms, latency_p95_ms, latency_p99_ms, latency_max_ms, requests "
         f"FROM {ctx.qualified} WHERE {ctx.in_window} AND ({_quantile_violation()}) "
         f"LIMIT {SAMPLE}",
