@@ -44,7 +44,7 @@ UTC = dt.UTC
 DAY = dt.date(2026, 3, 10)
 WINDOW = Window(at("2026-03-10 00:00:00"), at("2026-03-11 00:00:00"))
 OPS_TABLES = ("errors_hourly", "error_messages_daily", "load_minutely", "demand_daily")
-TABLES = [*OPS_TABLES, "health_hourly", "health_daily", "data_quality_daily"]
+TABLES = [*OPS_TABLES, "platform_minutely", "health_hourly", "health_daily", "data_quality_daily"]
 DASHBOARD = (
     Path(__file__).resolve().parents[1] / "grafana" / "dashboards" / "pollen-operations.json"
 )
@@ -674,6 +674,47 @@ def test_load_panels_show_peak_and_average_rpm_tokens_and_images(loaded):
     image_series = results["Images per minute by provider"]
     assert {row["provider"] for row in image_series} == {"io.net"}
     assert sum(row["images_per_minute"] for row in image_series) == len(images)  # 1-minute buckets
+
+
+def test_minute_peaks_of_a_chosen_provider_read_its_minutes(loaded):
+    """A provider chosen: the peaks are of its minutes (load_minutely's rows), not the
+    platform's (platform_minutely's)."""
+    results = panels(loaded, {"provider": ["aws"]})
+    aws = [e for e in PRODUCTION if e["model_provider_used"] == "aws"]
+    counts = Counter(map(oracle.minute, aws))
+    (rpm,) = results["Requests per minute: peak and average"]
+    assert rpm["peak_rpm_1m"] == max(counts.values())
+    span = (max(counts) - min(counts)) / MINUTE + 1
+    assert rpm["average_rpm"] == pytest.approx(len(aws) / span)
+    (throughput,) = results["Tokens per second and images per minute"]
+    tokens = sum(oracle.tokens_in(e) + oracle.tokens_out(e) for e in aws)
+    assert throughput["tokens_per_second"] == pytest.approx(tokens / (60 * span))
+
+
+def test_platform_minutely_sums_the_minutes_and_its_check_fails_on_a_changed_one(store):
+    insert_events(store, EVENTS)
+    materialize(DAY, DAY, "load_minutely", "platform_minutely")
+    rows = store.rows(
+        "SELECT minute, requests, tokens, image_requests "
+        f"FROM {store.table('platform_minutely')} ORDER BY minute"
+    )
+    wanted = expected(
+        PRODUCTION,
+        lambda e: (oracle.minute(e),),
+        lambda group: (
+            len(group),
+            sum(oracle.tokens_in(e) + oracle.tokens_out(e) for e in group),
+            sum(e["event_type"] == "generate.image" for e in group),
+        ),
+    )
+    assert_same({(as_utc(minute),): tuple(values) for minute, *values in rows}, wanted)
+    assert evaluate(store, "platform_minutely", WINDOW)["load_minutely_summed"].passed
+    store.command(
+        f"ALTER TABLE {store.table('platform_minutely')} UPDATE image_requests = 0 "
+        f"WHERE image_requests > 0 {ALTERED}"
+    )
+    result = evaluate(store, "platform_minutely", WINDOW)["load_minutely_summed"]
+    assert not result.passed, result.description
 
 
 def test_error_panels_show_statuses_rates_and_top_messages(loaded):

@@ -2,7 +2,9 @@
 
 - ``load_minutely`` (rebuilt every 5 minutes): requests, errors, 5xx, 429 and tokens per minute,
   event type, provider and model: peak and average RPM, tokens per second, images per minute,
-  error rates, and the numbers of the two on-call alert rules;
+  error rates, and the numbers of the two on-call alert rules; ``platform_minutely``, its rows
+  summed per minute, for the minute peaks when no provider, model or event type is chosen and
+  for the sudden-load rule's number;
 - ``errors_hourly``: errors by exact status, error code and source; ``error_messages_daily``:
   the normalised messages;
 - ``demand_daily``: demand refused for lack of balance (402) and rate limited (429), per tier;
@@ -40,8 +42,8 @@ from pollen_pipeline.dashboards.grafana import (
     with_ms,
 )
 from pollen_pipeline.defs.health import rules as latency
+from pollen_pipeline.defs.ops.platform_minutely.rules import IMAGE_EVENT_TYPE
 
-IMAGE_EVENT_TYPE = "generate.image"
 PEAK_WINDOW_MINUTES = 15  # "peak RPM (15 minutes)": the busiest 15 clock minutes, averaged
 TOP_MESSAGES = 50  # as the team's "Top Error Messages"
 UNSET_MESSAGES = ("undefined", "")  # the raw column's default, and empty: no message to show
@@ -75,6 +77,11 @@ BUCKET_SECONDS = f"greatest($__interval_s, if({MINUTES}, 60, 3600))"
 BUCKET = f"toStartOfInterval(period, INTERVAL {BUCKET_SECONDS} second)"
 PER_BUCKET_MINUTE = f"({BUCKET_SECONDS} / 60)"
 MINUTE_ROWS = f"load_minutely WHERE $__timeFilter(minute) AND {VARIABLES}"
+# No provider, model or event type chosen: the platform's minutes are platform_minutely's rows.
+ALL_VARIABLES = (
+    "$__conditionalAll(0, $provider) AND $__conditionalAll(0, $model) "
+    "AND $__conditionalAll(0, $eventType)"
+)
 ERROR_ROWS = f"errors_hourly WHERE $__timeFilter(hour) AND {PROVIDER} AND {MODEL}"
 HOUR_BUCKET_SECONDS = "greatest($__interval_s, 3600)"
 HOUR_BUCKET = f"toStartOfInterval(hour, INTERVAL {HOUR_BUCKET_SECONDS} second)"
@@ -95,14 +102,23 @@ def trailing_sum(column: str, first_seconds: int, last_seconds: int) -> str:
 
 
 # The platform's requests, tokens and images per minute, after the variables: whatever the
-# range, peaks are of minutes.
+# range, peaks are of minutes. With every variable All, platform_minutely's row of the minute;
+# else load_minutely's rows of the minute that pass them, summed.
 PER_MINUTE = f"""(
     SELECT
         minute,
-        sum(requests) AS minute_requests,
-        sum(tokens_in + tokens_out) AS minute_tokens,
-        sumIf(requests, event_type = '{IMAGE_EVENT_TYPE}') AS minute_images
-    FROM {MINUTE_ROWS}
+        requests AS minute_requests,
+        tokens AS minute_tokens,
+        image_requests AS minute_images
+    FROM platform_minutely
+    WHERE {ALL_VARIABLES} AND $__timeFilter(minute)
+    UNION ALL
+    SELECT
+        minute,
+        sum(requests),
+        sum(tokens_in + tokens_out),
+        sumIf(requests, event_type = '{IMAGE_EVENT_TYPE}')
+    FROM {MINUTE_ROWS} AND NOT ({ALL_VARIABLES})
     GROUP BY minute
 )"""
 
@@ -206,10 +222,9 @@ FROM
             AS load_ratio
     FROM
     (
-        SELECT minute, sum(requests) AS minute_requests
-        FROM load_minutely
+        SELECT minute, requests AS minute_requests
+        FROM platform_minutely
         WHERE minute >= $__fromTime - INTERVAL 1 HOUR AND minute <= $__toTime
-        GROUP BY minute
     )
 )
 WHERE minute >= $__fromTime
