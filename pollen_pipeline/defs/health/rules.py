@@ -50,9 +50,82 @@ def quantile_sql(histogram: str, q: float) -> str:
     return f"if({bucket} = 0, 0., exp2(({bucket} - 0.5) / {BUCKETS_PER_DOUBLING}))"
 
 
+# A health row's measures, as health_hourly and health_daily declare them (after the grain
+# columns), and how rows of a finer grain add up to one: minutes of load_minutely into an hour,
+# hours of health_hourly into a day. The quantiles are read from the merged histogram.
+SUMMED = (
+    ("requests", "UInt64"),
+    ("status_2xx", "UInt64"),
+    ("status_4xx", "UInt64"),
+    ("status_429", "UInt64"),
+    ("status_5xx", "UInt64"),
+    ("errors", "UInt64"),  # status >= 400 or outside 100..599 (contract.RAW_ERROR_STATUS)
+)
+SUMMED_AFTER_LATENCY = (
+    ("response_time_sum", "Float64"),
+    ("tokens_in", "UInt64"),
+    ("tokens_out", "UInt64"),
+    ("cache_hits", "UInt64"),
+    ("cache_savings_pollen", "Float64"),
+    ("total_pollen", "Float64"),
+)
+HISTOGRAM_TYPE = "Map(UInt16, UInt64)"
+
+
+def _measure_columns() -> str:
+    """``$health_measure_columns``: the DDL lines of the measures, in the tables' order."""
+    latency = [
+        ("latency_histogram", HISTOGRAM_TYPE),
+        *((f"latency_{name}_ms", "Float64") for name in QUANTILES),
+        ("latency_max_ms", "Float32"),
+    ]
+    return ",\n    ".join(
+        f"{name} {type_}" for name, type_ in (*SUMMED, *latency, *SUMMED_AFTER_LATENCY)
+    )
+
+
+def _sums() -> str:
+    """``$health_sums``: the measures of finer rows added up, each as ``summed_<column>``
+    (another name: an aggregate may not be aliased to a column another aggregate reads)."""
+    sums = [f"sum({name}) AS summed_{name}" for name, _ in (*SUMMED, *SUMMED_AFTER_LATENCY)]
+    return ",\n        ".join(
+        [
+            *sums,
+            f"CAST(sumMap(latency_histogram) AS {HISTOGRAM_TYPE}) AS summed_latency_histogram",
+            "max(latency_max_ms) AS summed_latency_max_ms",
+        ]
+    )
+
+
+def _summed() -> str:
+    """``$health_summed``: the sums of ``$health_sums`` named as the columns, in the tables'
+    order, with the quantiles of the merged histogram."""
+    latency = [
+        "summed_latency_histogram AS latency_histogram",
+        *(
+            f"{quantile_sql('latency_histogram', q)} AS latency_{name}_ms"
+            for name, q in QUANTILES.items()
+        ),
+        "summed_latency_max_ms AS latency_max_ms",
+    ]
+    columns = [
+        *(f"summed_{name} AS {name}" for name, _ in SUMMED),
+        *latency,
+        *(f"summed_{name} AS {name}" for name, _ in SUMMED_AFTER_LATENCY),
+    ]
+    return ",\n    ".join(columns)
+
+
 def fragments() -> dict[str, str]:
-    """``$latency_<pNN>``: the quantiles of a ``latency_histogram`` column. (``RAW_BUCKET`` is
-    the raw scan's, in load_minutely, whose rows health_hourly groups by hour.)"""
+    """``$latency_<pNN>``: the quantiles of a ``latency_histogram`` column; the measures of
+    health_hourly and health_daily: ``$health_measure_columns`` (DDL), ``$health_sums`` and
+    ``$health_summed`` (SELECT). (``RAW_BUCKET`` is the raw scan's, in load_minutely, whose rows
+    health_hourly groups by hour.)"""
     return {
-        f"latency_{name}": quantile_sql("latency_histogram", q) for name, q in QUANTILES.items()
+        **{
+            f"latency_{name}": quantile_sql("latency_histogram", q) for name, q in QUANTILES.items()
+        },
+        "health_measure_columns": _measure_columns(),
+        "health_sums": _sums(),
+        "health_summed": _summed(),
     }

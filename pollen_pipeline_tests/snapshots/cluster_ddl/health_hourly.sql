@@ -8,12 +8,13 @@ CREATE TABLE IF NOT EXISTS pollen.health_hourly ON CLUSTER pollen_cluster
     model_provider_used LowCardinality(String),
     resolved_model_requested LowCardinality(String),
     event_type LowCardinality(String),
+    -- the measures, as both health tables declare them: defs/health/rules.py (SUMMED)
     requests UInt64,
     status_2xx UInt64,
     status_4xx UInt64,
     status_429 UInt64,
     status_5xx UInt64,
-    errors UInt64,  -- status >= 400 or outside 100..599 (contract.RAW_ERROR_STATUS)
+    errors UInt64,
     latency_histogram Map(UInt16, UInt64),
     latency_p50_ms Float64,
     latency_p95_ms Float64,

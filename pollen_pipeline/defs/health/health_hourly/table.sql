@@ -8,23 +8,8 @@ CREATE TABLE IF NOT EXISTS ${database}.health_hourly
     model_provider_used LowCardinality(String),
     resolved_model_requested LowCardinality(String),
     event_type LowCardinality(String),
-    requests UInt64,
-    status_2xx UInt64,
-    status_4xx UInt64,
-    status_429 UInt64,
-    status_5xx UInt64,
-    errors UInt64,  -- status >= 400 or outside 100..599 (contract.RAW_ERROR_STATUS)
-    latency_histogram Map(UInt16, UInt64),
-    latency_p50_ms Float64,
-    latency_p95_ms Float64,
-    latency_p99_ms Float64,
-    latency_max_ms Float32,
-    response_time_sum Float64,
-    tokens_in UInt64,
-    tokens_out UInt64,
-    cache_hits UInt64,
-    cache_savings_pollen Float64,
-    total_pollen Float64
+    -- the measures, as both health tables declare them: defs/health/rules.py (SUMMED)
+    $health_measure_columns
 )
 ENGINE = MergeTree
 PARTITION BY toDate(hour)
