@@ -218,12 +218,13 @@ def test_schema_fails_when_rate_limited_exceeds_4xx(loaded):
 
 # --- health_daily: the hours of each UTC day summed ----------------------------------------
 
-NEXT_DAY = DAY + dt.timedelta(days=1)
 # Two days: the hand-made day and a copy of its first 40 events (azure's) a day later.
+ONE_DAY = dt.timedelta(days=1)
 TWO_DAYS = EVENTS + [
-    {**e, "start_time": e["start_time"] + dt.timedelta(days=1), "end_time": e["end_time"]}
+    {**e, "start_time": e["start_time"] + ONE_DAY, "end_time": e["end_time"] + ONE_DAY}
     for e in EVENTS[:40]
 ]
+NEXT_DAY = DAY + ONE_DAY
 DAILY = [*SELECT, "health_daily"]
 TWO_DAY_WINDOW = Window(at("2026-03-05 00:00:00"), at("2026-03-07 00:00:00"))
 
