@@ -11,6 +11,7 @@ a non-production event.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import math
@@ -788,3 +789,9 @@ def test_ranges_longer_than_a_day_read_the_same_counts_per_hour(loaded):
     hourly = week["Requests per minute by provider"]
     assert {as_utc(row["time"]).minute for row in hourly} == {0}  # health_hourly's hours
     assert sum(row["requests_per_minute"] * 60 for row in hourly) == pytest.approx(len(PRODUCTION))
+    # daily buckets: DAY, whole in the range, is health_daily's row at its midnight
+    by_day = panels(loaded, time_range=dataclasses.replace(WEEK_RANGE, interval_seconds=86400))
+    daily = by_day["Requests per minute by provider"]
+    assert {as_utc(row["time"]) for row in daily} == {at(f"{DAY} 00:00:00")}
+    assert sum(row["requests_per_minute"] * 1440 for row in daily) == pytest.approx(len(PRODUCTION))
+    assert by_day["Error rates by provider x model"] == day["Error rates by provider x model"]

@@ -10,7 +10,7 @@
 - ``demand_daily``: demand refused for lack of balance (402) and rate limited (429), per tier;
 - ``health_hourly``: latency from its bucket histogram, by event type (``health_daily`` for the
   days a range covers whole); and, for ranges longer than a day, the same counts as
-  ``load_minutely`` per hour (:data:`LOAD`).
+  ``load_minutely`` per hour (:func:`load`).
 
 Time series bucket by Grafana's interval, never below a minute (a day or less) or an hour
 (longer ranges, or hourly tables); peaks are of minutes whatever the range; daily tables count
@@ -58,22 +58,30 @@ SUDDEN_LOAD_RATIO = 3
 # --- SQL ------------------------------------------------------------------------------------
 
 VARIABLES = f"{PROVIDER} AND {MODEL} AND {EVENT_TYPE}"
-# Ranges up to a day read load_minutely; longer ones read the same counts per hour from
-# health_hourly: a month of minutes is 60 times the rows, for lines no screen can show.
+# Ranges up to a day read load_minutely; longer ones read the same counts per hour (and per day,
+# for the days they cover whole) from the health tables: a month of minutes is 60 times the
+# rows, for lines no screen can show.
 MINUTES = "dateDiff('second', $__fromTime, $__toTime) <= 86400"
 LOAD_COLUMNS = """event_type, model_provider_used, resolved_model_requested,
         requests, errors, status_5xx, status_429, tokens_in, tokens_out"""
-LOAD = f"""(
+BUCKET_SECONDS = f"greatest($__interval_s, if({MINUTES}, 60, 3600))"
+
+
+def load(bucket_seconds: str | None) -> str:
+    """FROM clause: the range's load rows, a ``period`` column: load_minutely's minutes for a
+    range up to a day, else health rows (:func:`~.grafana.health_rows`; whole days only when
+    the buckets of ``bucket_seconds``, if any, are whole days)."""
+    return f"""(
     SELECT minute AS period, {LOAD_COLUMNS}
     FROM load_minutely
     WHERE {MINUTES} AND $__timeFilter(minute)
     UNION ALL
     SELECT hour AS period, {LOAD_COLUMNS}
-    FROM health_hourly
-    WHERE NOT ({MINUTES}) AND $__timeFilter(hour)
+    FROM {health_rows(f"NOT ({MINUTES})", bucket_seconds)}
 )"""
-LOAD_ROWS = f"{LOAD}\nWHERE {VARIABLES}"
-BUCKET_SECONDS = f"greatest($__interval_s, if({MINUTES}, 60, 3600))"
+
+
+LOAD_ROWS = f"{load(BUCKET_SECONDS)}\nWHERE {VARIABLES}"  # per BUCKET
 BUCKET = f"toStartOfInterval(period, INTERVAL {BUCKET_SECONDS} second)"
 PER_BUCKET_MINUTE = f"({BUCKET_SECONDS} / 60)"
 MINUTE_ROWS = f"load_minutely WHERE $__timeFilter(minute) AND {VARIABLES}"
@@ -205,7 +213,7 @@ SERVER_ERROR_BUCKET = f"greatest($__interval_s, if({MINUTES}, {60 * ALERT_WINDOW
 SERVER_ERRORS_FOR_ALERTS = per_provider_model(
     "sum(status_5xx) / sum(requests) AS server_error_share",
     SERVER_ERROR_BUCKET,
-    LOAD,
+    load(SERVER_ERROR_BUCKET),
     having=f"sum(requests) >= {ALERT_MIN_REQUESTS}",
 )
 
@@ -240,7 +248,8 @@ SELECT
     sum(errors) / sum(requests) AS error_share,
     sum(status_5xx) / sum(requests) AS server_error_share,
     sum(status_429) / sum(requests) AS rate_limited_share
-FROM {LOAD_ROWS}
+FROM {load(None)}
+WHERE {VARIABLES}
 GROUP BY provider, model
 ORDER BY error_count DESC, provider, model
 LIMIT {TABLE_ROWS}"""
