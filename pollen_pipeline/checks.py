@@ -356,6 +356,27 @@ def copy_matches_source(ctx: CheckContext, source: str) -> Verdict:
     )
 
 
+def days_sum_hours(
+    ctx: CheckContext, source: str, keys: Sequence[str], aggregates: Sequence[str]
+) -> Verdict:
+    """Per day of the window and ``keys`` (the table's other key columns): each of
+    ``aggregates`` (SQL that adds up over rows: ``sum``, ``min``, ``max``) over the table's row
+    equals it over table ``source``'s hours of that day and key, of which the table is the
+    daily rollup."""
+    grouped = ", ".join(["day", *keys])
+    selected = ", ".join([*keys, *aggregates])
+    return compare(
+        ctx.store,
+        f"SELECT day, {selected} FROM {ctx.qualified} WHERE {ctx.in_window} GROUP BY {grouped}",
+        f"SELECT toDate(hour, 'UTC') AS day, {selected} FROM {ctx.store.table(source)} "
+        "WHERE hour >= {start:DateTime('UTC')} AND hour < {end:DateTime('UTC')} "
+        f"GROUP BY {grouped}",
+        ctx.params(),
+        keys=1 + len(keys),
+        what="rows",
+    )
+
+
 def sums_match_raw(ctx: CheckContext, sums: Mapping[str, str], scope: str) -> Verdict:
     """Per period of the table's own grain (minute, hour or day), the window's sum of each
     column of ``sums`` equals its aggregate over raw events in ``scope`` (``sums[column]``, SQL

@@ -45,7 +45,14 @@ UTC = dt.UTC
 DAY = dt.date(2026, 3, 10)
 WINDOW = Window(at("2026-03-10 00:00:00"), at("2026-03-11 00:00:00"))
 OPS_TABLES = ("errors_hourly", "error_messages_daily", "load_minutely", "demand_daily")
-TABLES = [*OPS_TABLES, "platform_minutely", "health_hourly", "health_daily", "data_quality_daily"]
+TABLES = [
+    *OPS_TABLES,
+    "errors_daily",
+    "platform_minutely",
+    "health_hourly",
+    "health_daily",
+    "data_quality_daily",
+]
 DASHBOARD = (
     Path(__file__).resolve().parents[1] / "grafana" / "dashboards" / "pollen-operations.json"
 )
@@ -273,23 +280,33 @@ def _span(group: list[dict]) -> tuple:
     )
 
 
-def test_errors_hourly_equals_the_events(loaded):
-    keys = [
-        "hour",
-        "model_provider_used",
-        "resolved_model_requested",
-        "response_status",
-        "error_response_code",
-        "error_source",
-    ]
+ERROR_KEYS = [
+    "model_provider_used",
+    "resolved_model_requested",
+    "response_status",
+    "error_response_code",
+    "error_source",
+]
+
+
+def _errors_match(store: Store, table: str, period: str, of: Callable) -> dict[tuple, tuple]:
+    """The error table's rows equal the production errors grouped by ``of`` (their hour or day)
+    and :data:`ERROR_KEYS`; returns the rows."""
     errors = [e for e in PRODUCTION if oracle.is_error(e)]
-    wanted = expected(
-        errors, lambda e: (oracle.hour(e), *(e[key] for key in keys[1:])), measures=_span
-    )
+    wanted = expected(errors, lambda e: (of(e), *(e[key] for key in ERROR_KEYS)), measures=_span)
     actual = stored(
-        loaded, "errors_hourly", keys, ["events", "total_pollen", "first_at", "last_at"]
+        store, table, [period, *ERROR_KEYS], ["events", "total_pollen", "first_at", "last_at"]
     )
     assert_same(actual, wanted)
+    return actual
+
+
+def test_errors_daily_equals_the_events(loaded):
+    assert {key[0] for key in _errors_match(loaded, "errors_daily", "day", oracle.day)} == {DAY}
+
+
+def test_errors_hourly_equals_the_events(loaded):
+    actual = _errors_match(loaded, "errors_hourly", "hour", oracle.hour)
     statuses = {key[3] for key in actual}
     assert statuses == {400, 401, 402, 403, 404, 422, 429, 500, 502, 503, 600, 0}
     twice = actual[(oracle.hour(DUPLICATE), "azure", "openai", 500, "INTERNAL_ERROR", "provider")]
@@ -690,6 +707,18 @@ def test_minute_peaks_of_a_chosen_provider_read_its_minutes(loaded):
     (throughput,) = results["Tokens per second and images per minute"]
     tokens = sum(oracle.tokens_in(e) + oracle.tokens_out(e) for e in aws)
     assert throughput["tokens_per_second"] == pytest.approx(tokens / (60 * span))
+
+
+def test_errors_daily_check_fails_on_a_changed_day(store):
+    insert_events(store, EVENTS)
+    materialize(DAY, DAY, "errors_hourly", "errors_daily")
+    assert evaluate(store, "errors_daily", WINDOW)["days_sum_hours"].passed
+    store.command(
+        f"ALTER TABLE {store.table('errors_daily')} UPDATE last_at = last_at + 1 "
+        f"WHERE response_status = 502 {ALTERED}"
+    )
+    result = evaluate(store, "errors_daily", WINDOW)["days_sum_hours"]
+    assert not result.passed, result.description
 
 
 def test_platform_minutely_sums_the_minutes_and_its_check_fails_on_a_changed_one(store):

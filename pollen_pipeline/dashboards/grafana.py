@@ -91,40 +91,58 @@ def any_of(column: str, variable: str) -> str:
     return f"$__conditionalAll({column} IN (${{{variable}:singlequote}}), ${variable})"
 
 
-# Health rows (health panels of any range): health_daily for the UTC days the range covers whole,
-# health_hourly for the hours around them. A whole day is one whose every hour starts inside the
-# range ($__timeFilter on hours keeps 00:00 .. 23:00): from the first midnight at or after the
-# range's start to the end of the last day whose 23:00 is at or before its end, and no later
-# than the last day health_daily holds (the daily run builds yesterday's after midnight).
+# Rows of a range from an hourly table and its daily rollup (health, errors): the rollup's rows
+# for the UTC days the range covers whole, the hourly table's for the hours around them. A whole
+# day is one whose every hour starts inside the range ($__timeFilter on hours keeps 00:00 ..
+# 23:00): from the first midnight at or after the range's start to the end of the last day
+# whose 23:00 is at or before its end, and no later than the last day the rollup holds (the
+# daily run builds yesterday's after midnight).
+WHOLE_DAYS_START = "toStartOfDay($__fromTime + 86399, 'UTC')"
+
+
+def _whole_days_end(daily: str) -> str:
+    return f"""least(
+            toStartOfDay($__toTime - 82800, 'UTC') + 86400,
+            toDateTime((SELECT max(day) FROM {daily}) + 1, 'UTC'))"""
+
+
+def hours_and_whole_days(
+    hourly: str, daily: str, columns: str, filters: str, bucket_seconds: str | None = None
+) -> str:
+    """FROM clause: the range's rows of ``columns`` (and ``hour``: a day's row at its midnight)
+    that pass ``filters``, from ``hourly`` and its daily rollup ``daily``: the same sums, minima
+    and maxima as the hours alone, from ~25 times fewer rows over long ranges. For time series
+    (``bucket_seconds``), days are read only when the buckets are whole days: a day's row must
+    not stand for several buckets."""
+    days = f"modulo({bucket_seconds}, 86400) = 0" if bucket_seconds else "1"
+    end = _whole_days_end(daily)
+    return f"""(
+    SELECT hour, {columns}
+    FROM {hourly}
+    WHERE $__timeFilter(hour)
+        AND NOT ({days} AND hour >= {WHOLE_DAYS_START} AND hour < {end})
+    UNION ALL
+    SELECT toDateTime(day, 'UTC') AS hour, {columns}
+    FROM {daily}
+    WHERE {days}
+        AND day >= toDate({WHOLE_DAYS_START}, 'UTC')
+        AND day < toDate({end}, 'UTC')
+)
+WHERE {filters}"""
+
+
 HEALTH_COLUMNS = """model_provider_used, resolved_model_requested, event_type, requests,
         status_2xx, status_4xx, status_429, status_5xx, errors, latency_histogram,
         latency_max_ms, response_time_sum, tokens_in, tokens_out, cache_hits,
         cache_savings_pollen, total_pollen"""
-WHOLE_DAYS_START = "toStartOfDay($__fromTime + 86399, 'UTC')"
-WHOLE_DAYS_END = """least(
-            toStartOfDay($__toTime - 82800, 'UTC') + 86400,
-            toDateTime((SELECT max(day) FROM health_daily) + 1, 'UTC'))"""
 
 
 def health_rows(filters: str, bucket_seconds: str | None = None) -> str:
-    """FROM clause: the range's health rows (an ``hour`` column: a day's row at its midnight)
-    that pass ``filters``. The same sums and merged histograms as health_hourly's hours alone,
-    from ~25 times fewer rows over long ranges. For time series (``bucket_seconds``), days are
-    read only when the buckets are whole days: a day's row must not stand for several buckets."""
-    days = f"modulo({bucket_seconds}, 86400) = 0" if bucket_seconds else "1"
-    return f"""(
-    SELECT hour, {HEALTH_COLUMNS}
-    FROM health_hourly
-    WHERE $__timeFilter(hour)
-        AND NOT ({days} AND hour >= {WHOLE_DAYS_START} AND hour < {WHOLE_DAYS_END})
-    UNION ALL
-    SELECT toDateTime(day, 'UTC') AS hour, {HEALTH_COLUMNS}
-    FROM health_daily
-    WHERE {days}
-        AND day >= toDate({WHOLE_DAYS_START}, 'UTC')
-        AND day < toDate({WHOLE_DAYS_END}, 'UTC')
-)
-WHERE {filters}"""
+    """FROM clause: the range's health rows (:func:`hours_and_whole_days` of health_hourly
+    and health_daily) that pass ``filters``."""
+    return hours_and_whole_days(
+        "health_hourly", "health_daily", HEALTH_COLUMNS, filters, bucket_seconds
+    )
 
 
 DEVELOPER_KEYS = f"api_key_type IN ({sql_list(contract.DEVELOPER_KEY_TYPES)})"

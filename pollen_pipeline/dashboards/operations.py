@@ -5,8 +5,8 @@
   error rates, and the numbers of the two on-call alert rules; ``platform_minutely``, its rows
   summed per minute, for the minute peaks when no provider, model or event type is chosen and
   for the sudden-load rule's number;
-- ``errors_hourly``: errors by exact status, error code and source; ``error_messages_daily``:
-  the normalised messages;
+- ``errors_hourly``: errors by exact status, error code and source (``errors_daily`` for the
+  days a range covers whole); ``error_messages_daily``: the normalised messages;
 - ``demand_daily``: demand refused for lack of balance (402) and rate limited (429), per tier;
 - ``health_hourly``: latency from its bucket histogram, by event type (``health_daily`` for the
   days a range covers whole); and, for ranges longer than a day, the same counts as
@@ -33,6 +33,7 @@ from pollen_pipeline.dashboards.grafana import (
     envelope,
     health_rows,
     health_values,
+    hours_and_whole_days,
     quantiles,
     query_variable,
     sql_list,
@@ -90,9 +91,17 @@ ALL_VARIABLES = (
     "$__conditionalAll(0, $provider) AND $__conditionalAll(0, $model) "
     "AND $__conditionalAll(0, $eventType)"
 )
-ERROR_ROWS = f"errors_hourly WHERE $__timeFilter(hour) AND {PROVIDER} AND {MODEL}"
 HOUR_BUCKET_SECONDS = "greatest($__interval_s, 3600)"
 HOUR_BUCKET = f"toStartOfInterval(hour, INTERVAL {HOUR_BUCKET_SECONDS} second)"
+# Errors of the range: errors_daily for the days it covers whole, errors_hourly around them.
+ERROR_COLUMNS = """model_provider_used, resolved_model_requested, response_status,
+        error_response_code, error_source, events, total_pollen, first_at, last_at"""
+ERROR_ROWS = hours_and_whole_days(
+    "errors_hourly", "errors_daily", ERROR_COLUMNS, f"{PROVIDER} AND {MODEL}"
+)  # totals of the range
+ERROR_SERIES_ROWS = hours_and_whole_days(
+    "errors_hourly", "errors_daily", ERROR_COLUMNS, f"{PROVIDER} AND {MODEL}", HOUR_BUCKET_SECONDS
+)  # per HOUR_BUCKET
 HEALTH_ROWS = health_rows(VARIABLES)  # totals of the range
 HEALTH_SERIES_ROWS = health_rows(VARIABLES, HOUR_BUCKET_SECONDS)  # per HOUR_BUCKET
 # Minutes from the first to the last minute with requests: what "average per minute" divides by
@@ -256,7 +265,7 @@ LIMIT {TABLE_ROWS}"""
 
 ERRORS_BY_STATUS = f"""
 SELECT {HOUR_BUCKET} AS time, toString(response_status) AS status, sum(events) AS errors
-FROM {ERROR_ROWS}
+FROM {ERROR_SERIES_ROWS}
 GROUP BY time, status
 ORDER BY time, status"""
 
