@@ -744,7 +744,17 @@ def test_platform_minutely_sums_the_minutes_and_its_check_fails_on_a_changed_one
         f"WHERE image_requests > 0 {ALTERED}"
     )
     result = evaluate(store, "platform_minutely", WINDOW)["load_minutely_summed"]
-    assert not result.passed, result.description
+    images = {oracle.minute(e) for e in PRODUCTION if e["event_type"] == "generate.image"}
+    assert not result.passed
+    assert result.description.startswith(f"{len(images)} minutes differ")
+    # minutes missing from the table (here all but the image minutes) differ too
+    store.command(
+        f"ALTER TABLE {store.table('platform_minutely')} DELETE WHERE image_requests = 0 "
+        f"AND requests > 0 {ALTERED}"
+    )
+    result = evaluate(store, "platform_minutely", WINDOW)["load_minutely_summed"]
+    assert not result.passed
+    assert result.metadata["differing"].value
 
 
 def test_error_panels_show_statuses_rates_and_top_messages(loaded):
