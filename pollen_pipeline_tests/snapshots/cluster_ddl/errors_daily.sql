@@ -4,6 +4,7 @@
 CREATE TABLE IF NOT EXISTS pollen.errors_daily ON CLUSTER pollen_cluster
 (
     day Date,
+    -- keys and measures, as both error tables declare them: defs/ops/rules.py
     model_provider_used LowCardinality(String),
     resolved_model_requested LowCardinality(String),
     response_status UInt32,

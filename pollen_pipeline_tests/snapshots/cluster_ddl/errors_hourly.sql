@@ -4,13 +4,13 @@
 CREATE TABLE IF NOT EXISTS pollen.errors_hourly ON CLUSTER pollen_cluster
 (
     hour DateTime('UTC'),
+    -- keys and measures, as both error tables declare them: defs/ops/rules.py
     model_provider_used LowCardinality(String),
     resolved_model_requested LowCardinality(String),
     response_status UInt32,
     error_response_code LowCardinality(String),
     error_source LowCardinality(String),
     events UInt64,
-    -- Pollen charged for these failed requests: 0 unless billing charges errors
     total_pollen Float64,
     first_at DateTime('UTC'),
     last_at DateTime('UTC')

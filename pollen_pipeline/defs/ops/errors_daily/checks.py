@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from pollen_pipeline import contract
 from pollen_pipeline.defs.ops.errors_hourly.checks import ErrorsHourly
+from pollen_pipeline.defs.ops.rules import ERROR_KEYS
 
 
 class ErrorsDaily(ErrorsHourly):
     class Config:
-        unique = [
-            "day",
-            "model_provider_used",
-            "resolved_model_requested",
-            "response_status",
-            "error_response_code",
-            "error_source",
-        ]
+        unique = ["day", *(name for name, _ in ERROR_KEYS)]
 
 
 ROW_RULES = {

@@ -4,15 +4,8 @@
 CREATE TABLE IF NOT EXISTS ${database}.errors_daily
 (
     day Date,
-    model_provider_used LowCardinality(String),
-    resolved_model_requested LowCardinality(String),
-    response_status UInt32,
-    error_response_code LowCardinality(String),
-    error_source LowCardinality(String),
-    events UInt64,
-    total_pollen Float64,
-    first_at DateTime('UTC'),
-    last_at DateTime('UTC')
+    -- keys and measures, as both error tables declare them: defs/ops/rules.py
+    $error_row_columns
 )
 ENGINE = MergeTree
 PARTITION BY toYYYYMM(day)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pandera.typing import Series
 
 from pollen_pipeline import contract
+from pollen_pipeline.defs.ops.rules import ERROR_KEYS
 from pollen_pipeline.schemas import ErrorColumns
 
 
@@ -13,14 +14,7 @@ class ErrorsHourly(ErrorColumns):
     error_source: Series[str]
 
     class Config:
-        unique = [
-            "hour",
-            "model_provider_used",
-            "resolved_model_requested",
-            "response_status",
-            "error_response_code",
-            "error_source",
-        ]
+        unique = ["hour", *(name for name, _ in ERROR_KEYS)]
 
 
 ROW_RULES = {
