@@ -7,6 +7,9 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.pollen/dagster_home
+# A step's per-day materializations reach the event log as one batch (pollen_pipeline/runs.py
+# sets the same for the pollen command; here for runs the UI launches).
+export DAGSTER_EVENT_BATCH_SIZE ?= 1000
 
 .PHONY: run test ui lint format bench lock clean
 

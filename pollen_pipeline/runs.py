@@ -39,6 +39,10 @@ POLL_SECONDS = 0.5
 # the SQLite instance. Dagster's trade-off: the days of a run that fails show as missing, not
 # failed, in the UI; the command names the failed step itself.
 PLANNED_EVENTS_AS_RANGES = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
+# Dagster's switch for handing a step's per-day materializations to the event log as one batch
+# (instance_storage.py stores a batch in two transactions instead of two per event); the size
+# bounds a batch, above the days of any run.
+EVENT_BATCH_SIZE = ("DAGSTER_EVENT_BATCH_SIZE", "1000")
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
 
@@ -81,6 +85,7 @@ def materialize_days(
         raise RunError(f"no table matches {' '.join(expressions or [])!r}")
     target = on or instance()
     os.environ.setdefault(PLANNED_EVENTS_AS_RANGES, "1")
+    os.environ.setdefault(*EVENT_BATCH_SIZE)
     run_id = str(uuid.uuid4())
     watcher = _watch(target, run_id, len(keys), progress) if progress else None
     try:

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import dagster
-from dagster import AssetKey, DagsterEventType, DagsterInstance
+from dagster import AssetCheckKey, AssetKey, DagsterEventType, DagsterInstance
 
 from pollen_pipeline.instance_storage import (
     CHECKED_DAGSTER,
@@ -22,6 +22,7 @@ from pollen_pipeline_tests.events import event, insert_events
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST, LAST = dt.date(2026, 2, 3), dt.date(2026, 2, 5)
+CHECKS = ("meters_classified", "no_duplicate_events")  # data_quality_daily's
 HEAVY = {"dagster/column_schema", "preview", "sql", "sql_parameters"}
 
 
@@ -63,6 +64,67 @@ def test_a_ranged_run_is_stored_through_kept_connections_and_read_back(
         assert metadata[day]["window"].text.startswith("2026-02-03T00:00:00")
     assert set(metadata["2026-02-05"]) >= HEAVY
     assert not HEAVY & (set(metadata["2026-02-03"]) | set(metadata["2026-02-04"]))
+
+
+def instance_with_dagsters_own_storage(home: Path) -> DagsterInstance:
+    """The repository's dagster.yaml without its event_log_storage lines."""
+    home.mkdir(parents=True, exist_ok=True)
+    settings = (ROOT / "dagster.yaml").read_text().split("event_log_storage:")[0]
+    (home / "dagster.yaml").write_text(settings)
+    return DagsterInstance.from_config(str(home))
+
+
+def what_the_ui_reads(instance: DagsterInstance, table: str) -> dict:
+    """The index a run leaves behind, as the UI asks for it, without ids and times."""
+    key = AssetKey(table)
+    latest = instance.get_latest_materialization_event(key)
+    checks = {}
+    for name in CHECKS:
+        history = instance.event_log_storage.get_asset_check_execution_history(
+            AssetCheckKey(key, name), limit=100
+        )
+        checks[name] = sorted((run.partition or "", run.status.value) for run in history)
+    return {
+        "materialized": sorted(instance.get_materialized_partitions(key)),
+        "per_day": {
+            day: sorted(metadata) for day, metadata in materializations(instance, table).items()
+        },
+        "latest": (latest.dagster_event.partition, latest.dagster_event.event_type),
+        # the asset's row in the index (the catalog's "last materialized")
+        "asset_row": instance.get_asset_records([key])[
+            0
+        ].asset_entry.last_materialization.dagster_event.partition,
+        "checks": checks,
+        "indexed_tags": sorted(  # the data version of each day's materialization
+            tuple(sorted(tags)) for tags in instance.event_log_storage.get_event_tags_for_asset(key)
+        ),
+    }
+
+
+def test_batched_writes_leave_the_index_dagsters_own_class_leaves(store, tmp_path, monkeypatch):
+    """A ranged run hands each table's days to ``store_event_batch`` (one transaction) and plans
+    each check's days with one serialized event: what the UI then reads is what Dagster's own
+    class, writing event by event, leaves."""
+    insert_events(store, [event(f"2026-02-0{day}T10:00:00", total_price=1.0) for day in (3, 4, 5)])
+    seen = {}
+    for name, make in (
+        ("pooled", instance_of_repository),
+        ("own", instance_with_dagsters_own_storage),
+    ):
+        monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / name))
+        instance = make(tmp_path / name)
+        materialize(FIRST, LAST, "data_quality_daily", instance=instance)
+        seen[name] = what_the_ui_reads(instance, "data_quality_daily")
+        instance.dispose()
+    assert seen["pooled"]["materialized"] == ["2026-02-03", "2026-02-04", "2026-02-05"]
+    assert seen["pooled"]["latest"] == ("2026-02-05", DagsterEventType.ASSET_MATERIALIZATION)
+    # Each check planned for every day of the run (the rows the override writes), its result
+    # recorded once for the range (Dagster's way with a ranged run, with either class).
+    assert seen["pooled"]["checks"]["meters_classified"] == [
+        ("", "SUCCEEDED"),
+        *((day, "PLANNED") for day in ("2026-02-03", "2026-02-04", "2026-02-05")),
+    ]
+    assert seen["pooled"] == seen["own"]
 
 
 def test_shards_beyond_the_limit_are_closed(tmp_path):
