@@ -98,8 +98,16 @@ TOKEN_KINDS = [f"prompt_{k}" for k in oracle.PROMPT_TOKENS] + [
 _numbers = itertools.count()
 
 
-def _event(time: str, profile: dict, status: int = 200, message: str = "undefined", **fields):
-    """One production event at ``DAY time``: every error and token column set."""
+def _event(
+    time: str,
+    profile: dict,
+    status: int = 200,
+    message: str = "undefined",
+    *,
+    day: dt.date = DAY,
+    **fields,
+):
+    """One production event at ``day time``: every error and token column set."""
     number = next(_numbers)
     failed = not 200 <= status < 300
     row = {
@@ -112,7 +120,7 @@ def _event(time: str, profile: dict, status: int = 200, message: str = "undefine
         **{f"token_count_{kind}": (number * 7 + i * 11) % 50 for i, kind in enumerate(TOKEN_KINDS)},
         **fields,
     }
-    return event(f"{DAY} {time}", **row)
+    return event(f"{day} {time}", **row)
 
 
 # Every status once, at 09:30 .. 09:42 (0: none recorded; 600: outside HTTP's range).
@@ -808,6 +816,70 @@ def test_refused_demand_and_rate_limiting_by_tier(loaded):
         assert rows[tier]["rate_limited_count"] == sum(e["response_status"] == 429 for e in group)
     # u5 was refused on two models: one user, although two of the table's rows hold it
     assert (rows["spore"]["refused_count"], rows["spore"]["refused_user_count"]) == (4, 2)
+
+
+# Refusals over three weeks: u5 (spore) 20 and 3 days before DAY and on DAY, u6 (spore) 20 days
+# before only, u7 (flower) on DAY, and a served request of a seed user 3 days before.
+REFUSED_OVER_WEEKS = [
+    (20, OPENAI, 402, SPORE),
+    (20, OPENAI, 402, SPORE_2),
+    (3, {**OPENAI, **CLAUDE}, 402, SPORE),
+    (3, OPENAI, 200, {"user_id": "u8", "user_github_id": "1008", "user_tier": "seed"}),
+    (0, OPENAI, 402, SPORE),
+    (0, OPENAI, 402, FLOWER),
+]
+
+
+def _days_before(days: int, start: dt.time = dt.time()) -> TimeRange:
+    """The ``days`` UTC days up to DAY, from ``start`` on the first (a standard range from
+    midnight: one as_of of the *_ranges tables; a second later: the daily tables)."""
+    first = dt.datetime.combine(DAY - dt.timedelta(days=days - 1), start, UTC)
+    return TimeRange(first, dt.datetime.combine(DAY, dt.time(23, 59, 59), UTC), 86400)
+
+
+def test_refused_users_per_range_are_counted_once_over_the_days(store):
+    """demand_ranges counts each refused user once per tier and range, whatever the days and
+    models it was refused on; the panel reads it for a standard range and gives the daily
+    tables' numbers; its check fails on a changed count."""
+    insert_events(
+        store,
+        [
+            _event("10:00:00", profile, status, day=DAY - dt.timedelta(days=days), **user)
+            for days, profile, status, user in REFUSED_OVER_WEEKS
+        ],
+    )
+    materialize(DAY - dt.timedelta(days=20), DAY, "demand_daily", "demand_ranges")
+    rows = store.rows(
+        f"SELECT window_days, user_tier, refused_users FROM {store.table('demand_ranges')} "
+        "WHERE as_of = {day:Date}",
+        {"day": DAY},
+    )
+    counts = {(window, tier): users for window, tier, users in rows}
+    # 7 days: u5 (3 and 0 days before), u7; 30 days: u6 too; seed: requests, nobody refused
+    assert counts == {
+        (7, "spore"): 1,
+        (7, "flower"): 1,
+        (7, "seed"): 0,
+        (30, "spore"): 2,
+        (30, "flower"): 1,
+        (30, "seed"): 0,
+        (90, "spore"): 2,
+        (90, "flower"): 1,
+        (90, "seed"): 0,
+    }
+    title = "Refused demand (402) and rate limiting (429) by tier"
+    for days, spore_users in ((7, 1), (30, 2)):
+        ranged = panels(store, time_range=_days_before(days))[title]
+        daily = panels(store, time_range=_days_before(days, dt.time(0, 0, 1)))[title]
+        assert ranged == daily
+        assert {row["tier"]: row["refused_user_count"] for row in ranged}["spore"] == spore_users
+    window = Window(at(f"{DAY} 00:00:00"), at(f"{DAY + dt.timedelta(days=1)} 00:00:00"))
+    assert evaluate(store, "demand_ranges", window)["refused_users_match_daily"].passed
+    store.command(
+        f"ALTER TABLE {store.table('demand_ranges')} UPDATE refused_users = refused_users + 1 "
+        f"WHERE window_days = 30 AND user_tier = 'spore' {ALTERED}"
+    )
+    assert not evaluate(store, "demand_ranges", window)["refused_users_match_daily"].passed
 
 
 def test_latency_by_event_type_and_the_event_type_variable(loaded):

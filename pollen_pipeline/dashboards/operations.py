@@ -29,6 +29,7 @@ from pollen_pipeline.dashboards.grafana import (
     TABLE_ROWS,
     JsonDict,
     as_time_series,
+    daily_rows,
     datasource_variable,
     envelope,
     health_rows,
@@ -36,6 +37,7 @@ from pollen_pipeline.dashboards.grafana import (
     hours_and_whole_days,
     quantiles,
     query_variable,
+    ranged_rows,
     sql_list,
     stat,
     table,
@@ -300,19 +302,44 @@ GROUP BY message, status, code, provider
 ORDER BY error_count DESC, message
 LIMIT {TOP_MESSAGES}"""
 
+# A tier's distinct refused users over the range: one as_of of demand_ranges when the range is
+# standard and no model is chosen, else demand_daily's id arrays of the range merged (~750k ids
+# for 90 days, the panel's cost).
+DEMAND_RANGES = ("demand_ranges", ("model",))
+REFUSED_USERS = f"""(
+    SELECT user_tier, refused_users
+    FROM demand_ranges
+    WHERE {ranged_rows(*DEMAND_RANGES)}
+    UNION ALL
+    SELECT user_tier, uniqExactArray(refused_user_ids)
+    FROM demand_daily
+    WHERE {daily_rows(*DEMAND_RANGES)} AND {MODEL}
+    GROUP BY user_tier
+)"""
+
 REFUSED_BY_TIER = f"""
 SELECT
-    user_tier AS tier,
-    sum(requests) AS request_count,
-    sum(refused_402) AS refused_count,
-    sum(refused_402) / sum(requests) AS refused_share,
-    uniqExactArray(refused_user_ids) AS refused_user_count,
-    sum(insufficient_balance_messages) AS insufficient_balance_count,
-    sum(rate_limited_429) AS rate_limited_count,
-    sum(rate_limited_429) / sum(requests) AS rate_limited_share
-FROM demand_daily
-WHERE {DAYS} AND {MODEL}
-GROUP BY tier
+    tier,
+    request_count,
+    refused_count,
+    refused_count / request_count AS refused_share,
+    refused_users AS refused_user_count,
+    insufficient_balance_count,
+    rate_limited_count,
+    rate_limited_count / request_count AS rate_limited_share
+FROM
+(
+    SELECT
+        user_tier AS tier,
+        sum(requests) AS request_count,
+        sum(refused_402) AS refused_count,
+        sum(insufficient_balance_messages) AS insufficient_balance_count,
+        sum(rate_limited_429) AS rate_limited_count
+    FROM demand_daily
+    WHERE {DAYS} AND {MODEL}
+    GROUP BY tier
+) AS demand
+LEFT JOIN {REFUSED_USERS} AS users ON users.user_tier = demand.tier
 ORDER BY refused_count DESC, tier"""
 
 REFUSED_OVER_TIME = f"""
