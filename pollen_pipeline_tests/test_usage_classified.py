@@ -5,17 +5,29 @@ hand-made BYOP rows; every expected number is counted by hand below."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from pollen_pipeline.contract import RAW_BUSINESS_STREAM
 from pollen_pipeline.settings import SettingsError
-from pollen_pipeline.store import Store
+from pollen_pipeline.store import Store, Window
+from pollen_pipeline_tests.checking import evaluate
 from pollen_pipeline_tests.databases import materialize
-from pollen_pipeline_tests.events import event, insert_events
+from pollen_pipeline_tests.events import at, event, insert_events
+from pollen_pipeline_tests.grafana_panels import (
+    load_dashboard,
+    panel_queries,
+    resolve_variables,
+    rows_as_dicts,
+    run_query,
+)
+from pollen_pipeline_tests.grafana_sql import TimeRange, expand
 from pollen_pipeline_tests.side_rows import passed_checks
 
 DAY = dt.date(2026, 2, 10)
+NEXT_DAY = DAY + dt.timedelta(days=1)
+WORKSPACE = Path(__file__).resolve().parents[1] / "grafana" / "dashboards" / "pollen-workspace.json"
 LEGACY_KEY, INTERNAL_KEY = "lIa3Q9Wdq2jAw1mkdI38g5zpsaZr45qz", "OHD2QWIGKWUHr1GVM403RKgUIWl2nLQS"
 PACK, TIER = "local:pack", "local:tier"
 
@@ -238,3 +250,71 @@ def test_a_traffic_groups_file_with_an_unknown_group_is_refused(
     monkeypatch.setenv("POLLEN_TRAFFIC_GROUPS", str(path))
     with pytest.raises(SettingsError, match="not \\['vip'\\]"):
         traffic_groups()
+
+
+# carol's BYOP call of CURRENT twice more, the next day: the end user pays 0.5, the developer 0.4
+NEXT_DAY_BYOP = [
+    v2(
+        f"{NEXT_DAY} {time}",
+        user_id="u3",
+        api_key_id="k3",
+        api_key_client_id="app-1",
+        api_key_created_for_user_id="u9",
+        selected_meter_slug=PACK,
+        total_price=0.5,
+        dev_price=0.4,
+    )
+    for time in ("11:00:00", "23:30:00")
+]
+
+
+def workspace_panels(store: Store, span: TimeRange) -> dict[str, list[dict]]:
+    """The workspace's classified-usage panels over ``span``: title -> rows."""
+    dashboard = load_dashboard(WORKSPACE)
+    store.command(f"USE {store.database}")  # Grafana's unqualified table names
+    try:
+        variables = resolve_variables(store, dashboard, span, {})
+        return {
+            panel["title"]: rows_as_dicts(run_query(store, expand(sql, variables, span)))
+            for panel, sql in panel_queries(dashboard)
+            if panel["title"].startswith(("Calls by traffic", "Billed Pollen", "Business"))
+        }
+    finally:
+        store.command("USE default")
+
+
+def test_the_daily_rollup_sums_the_hours_and_serves_whole_days(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    """usage_classified_daily holds each day's hours summed; the panels read it for the days a
+    range covers whole and give the hours' numbers; its check fails on a changed day."""
+    insert_events(store, [*CURRENT, *NEXT_DAY_BYOP], "generation_event_v2")
+    insert_events(store, ARCHIVE)
+    monkeypatch.setenv("POLLEN_V2_FROM", DAY.isoformat())
+    materialize(DAY, NEXT_DAY, "usage_classified_hourly", "usage_classified_daily")
+    byop_days = store.rows(
+        "SELECT day, sum(all_calls), round(sum(gross_consumption), 9), round(sum(byop_reward), 9) "
+        f"FROM {store.table('usage_classified_daily')} WHERE business_stream = 'byop' "
+        "GROUP BY day ORDER BY day"
+    )
+    assert byop_days == [(DAY, 1, 0.5, 0.1), (NEXT_DAY, 2, 1.0, 0.2)]
+
+    whole_days = TimeRange(at(f"{DAY} 00:00:00"), at(f"{NEXT_DAY} 23:59:59"), 86400)
+    from_days = workspace_panels(store, whole_days)
+    [byop] = [
+        r for r in from_days["Business streams (regular traffic)"] if r["business_stream"] == "byop"
+    ]
+    assert (byop["successful_calls_count"], round(byop["billed_pollen"], 9)) == (3, 1.5)
+    # the same range read from the hours alone (the rollup emptied: it serves no day)
+    store.command(f"TRUNCATE TABLE {store.table('usage_classified_daily')}")
+    assert workspace_panels(store, whole_days) == from_days
+    materialize(DAY, NEXT_DAY, "usage_classified_daily")
+
+    window = Window(at(f"{DAY} 00:00:00"), at(f"{NEXT_DAY + dt.timedelta(days=1)} 00:00:00"))
+    assert evaluate(store, "usage_classified_daily", window)["days_sum_hours"].passed
+    store.command(
+        f"ALTER TABLE {store.table('usage_classified_daily')} UPDATE all_calls = all_calls + 1 "
+        "WHERE day = {day:Date} AND business_stream = 'byop' SETTINGS mutations_sync = 1",
+        {"day": NEXT_DAY},
+    )
+    assert not evaluate(store, "usage_classified_daily", window)["days_sum_hours"].passed

@@ -9,6 +9,7 @@
 CREATE TABLE IF NOT EXISTS pollen.usage_classified_hourly ON CLUSTER pollen_cluster
 (
     hour DateTime('UTC'),
+    -- keys, calls and amounts as usage_classified_daily declares them too: defs/usage/rules.py
     environment LowCardinality(String),
     traffic_group LowCardinality(String),
     model LowCardinality(String),

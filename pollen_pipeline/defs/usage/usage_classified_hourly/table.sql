@@ -9,37 +9,14 @@
 CREATE TABLE IF NOT EXISTS ${database}.usage_classified_hourly
 (
     hour DateTime('UTC'),
-    environment LowCardinality(String),
-    traffic_group LowCardinality(String),
-    model LowCardinality(String),
-    workload LowCardinality(String),
-    funding_source LowCardinality(String),
-    is_byop UInt8,
-    is_community UInt8,
-    business_stream LowCardinality(String),
-    v1_only UInt8,
-    all_calls UInt64,
-    successful_calls UInt64,
-    billed_calls UInt64,
+    -- keys, calls and amounts as usage_classified_daily declares them too: defs/usage/rules.py
+    $classified_key_columns,
+    $classified_call_columns,
     users AggregateFunction(uniq, String),
     users_with_attempts AggregateFunction(uniq, String),
     apps AggregateFunction(uniqIf, String, UInt8),
     apps_with_attempts AggregateFunction(uniqIf, String, UInt8),
-    total_pollen Float64,
-    gross_consumption Float64,
-    byop_reward Float64,
-    community_reward Float64,
-    prompt_text_tokens UInt64,
-    prompt_cached_tokens UInt64,
-    prompt_cache_write_tokens UInt64,
-    completion_text_tokens UInt64,
-    completion_reasoning_tokens UInt64,
-    prompt_image_tokens UInt64,
-    completion_image_tokens UInt64,
-    completion_video_tokens UInt64,
-    prompt_audio_seconds Float64,
-    completion_audio_seconds Float64,
-    completion_video_seconds Float64
+    $classified_amount_columns
 )
 ENGINE = MergeTree
 PARTITION BY toDate(hour)
