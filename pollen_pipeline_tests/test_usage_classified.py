@@ -43,6 +43,15 @@ def v2(start: str, **fields: object) -> dict:
     return event(start, **{**defaults, **fields})
 
 
+CAROL_BYOP = {
+    "user_id": "u3",
+    "api_key_id": "k3",
+    "api_key_client_id": "app-1",
+    "api_key_created_for_user_id": "u9",
+    "selected_meter_slug": PACK,
+    "total_price": 0.5,
+    "dev_price": 0.4,
+}
 CURRENT = [
     # a paid request of alice, and before it a failed attempt of the same request (not a call)
     v2(
@@ -52,16 +61,7 @@ CURRENT = [
     v2("2026-02-10 10:01:00", api_key_id=LEGACY_KEY, selected_meter_slug=TIER, total_price=0.2),
     v2("2026-02-10 10:02:00", api_key_id=INTERNAL_KEY, selected_meter_slug=TIER, total_price=0.1),
     # BYOP: carol's app key, the end user pays 0.5 of which 0.4 is the developer price
-    v2(
-        "2026-02-10 10:03:00",
-        user_id="u3",
-        api_key_id="k3",
-        api_key_client_id="app-1",
-        api_key_created_for_user_id="u9",
-        selected_meter_slug=PACK,
-        total_price=0.5,
-        dev_price=0.4,
-    ),
+    v2("2026-02-10 10:03:00", **CAROL_BYOP),
     # a community model: its owner u8 is rewarded 0.05 of alice's 0.3
     v2(
         "2026-02-10 10:04:00",
@@ -253,19 +253,7 @@ def test_a_traffic_groups_file_with_an_unknown_group_is_refused(
 
 
 # carol's BYOP call of CURRENT twice more, the next day: the end user pays 0.5, the developer 0.4
-NEXT_DAY_BYOP = [
-    v2(
-        f"{NEXT_DAY} {time}",
-        user_id="u3",
-        api_key_id="k3",
-        api_key_client_id="app-1",
-        api_key_created_for_user_id="u9",
-        selected_meter_slug=PACK,
-        total_price=0.5,
-        dev_price=0.4,
-    )
-    for time in ("11:00:00", "23:30:00")
-]
+NEXT_DAY_BYOP = [v2(f"{NEXT_DAY} {time}", **CAROL_BYOP) for time in ("11:00:00", "23:30:00")]
 
 
 def workspace_panels(store: Store, span: TimeRange) -> dict[str, list[dict]]:
