@@ -7,6 +7,7 @@ name to the ``$<table>`` placeholders every SELECT may use (``table_sql``).
 
 from __future__ import annotations
 
+import hashlib
 import string
 from functools import cache
 from pathlib import Path
@@ -117,10 +118,14 @@ def ddl_template(name: str, root: Path = DEFS) -> str:
 
 
 def create_statements(name: str, store: Store) -> list[str]:
-    """The statements creating table ``name``: its DDL as is, or rewritten for a cluster."""
+    """The statements creating table ``name``: its DDL as is, or rewritten for a cluster. On one
+    store, a summary table carries its DDL's fingerprint as its comment."""
     template = ddl_template(name)
     if store.cluster is None:
-        return [string.Template(template).substitute(database=store.database)]
+        statement = string.Template(template).substitute(database=store.database)
+        if name in summary_tables():
+            statement += f"\nCOMMENT '{ddl_fingerprint(name)}'"
+        return [statement]
     if name in EVENT_TABLES:  # raw events are the big tables: sharded behind a Distributed one
         return cluster.sharded_table_ddl(template, store.database, store.cluster, name)
     return cluster.replicated_table_ddl(template, store.database, store.cluster, name)
@@ -148,7 +153,7 @@ def init_store(store: Store) -> list[str]:
         )
     }
     summaries = summary_tables()
-    outdated = [name for name in summaries if name in existing and _outdated(store, name)]
+    outdated = [] if store.cluster else _outdated_tables(store, summaries)
     for name in outdated:  # derived data: rebuilt by re-materializing, never migrated in place
         store.command(f"DROP TABLE {store.table(name)}")
         existing.discard(name)
@@ -168,20 +173,46 @@ def init_store(store: Store) -> list[str]:
     return created
 
 
+def _outdated_tables(store: Store, summaries: list[str]) -> list[str]:
+    """The summary tables whose columns differ from their DDL's. (On a cluster, schema changes
+    are an operator's migration.)"""
+    recorded = _recorded_fingerprints(store)
+    unproven = [name for name in summaries if recorded.get(name, "") != ddl_fingerprint(name)]
+    return [name for name in unproven if name in recorded and _outdated(store, name)]
+
+
+def ddl_fingerprint(name: str) -> str:
+    """What a summary table created from today's DDL says in its comment."""
+    digest = hashlib.sha256(ddl_template(name).encode()).hexdigest()[:16]
+    return f"pollen ddl {digest}"
+
+
+def _recorded_fingerprints(store: Store) -> dict[str, str]:
+    """Table -> the DDL fingerprint its comment records ('' when none: an older version's)."""
+    rows = store.rows(
+        "SELECT name, comment FROM system.tables WHERE database = {database:String}",
+        {"database": store.database},
+    )
+    return dict(rows)
+
+
 def _columns(store: Store, name: str) -> list[tuple[str, str]]:
     return [(row[0], row[1]) for row in store.rows(f"DESCRIBE TABLE {store.table(name)}")]
 
 
 def _outdated(store: Store, name: str) -> bool:
     """Whether summary table ``name`` exists with other columns than its DDL file now gives
-    (a newer pipeline version): compared through a probe table built from the DDL."""
-    if store.cluster:
-        return False  # on a cluster, schema changes are an operator's migration
+    (a newer pipeline version): compared through a probe table built from the DDL. A table of
+    the same columns records the DDL's fingerprint, and is not probed again until it changes
+    (probing every table cost each command ~0.8 s: five queries a table)."""
     probe = f"_probe_{name}"
     template = ddl_template(name).replace(f"${{database}}.{name}\n", f"${{database}}.{probe}\n")
     store.command(f"DROP TABLE IF EXISTS {store.table(probe)}")
     store.command(string.Template(template).substitute(database=store.database))
     try:
-        return _columns(store, name) != _columns(store, probe)
+        differs = _columns(store, name) != _columns(store, probe)
     finally:
         store.command(f"DROP TABLE IF EXISTS {store.table(probe)}")
+    if not differs:
+        store.command(f"ALTER TABLE {store.table(name)} MODIFY COMMENT '{ddl_fingerprint(name)}'")
+    return differs

@@ -191,6 +191,41 @@ def test_init_recreates_a_summary_table_left_by_an_older_version(store):
     assert catalog.init_store(store) == []
 
 
+def statements_of_init(store) -> list[str]:
+    """What ``init_store`` sent to the store (commands and queries), in order."""
+    sent = []
+    with pytest.MonkeyPatch.context() as patch:
+        for method in ("command", "rows"):
+            real = getattr(store, method)
+
+            def recorded(sql, *args, real=real, **kwargs):
+                sent.append(sql)
+                return real(sql, *args, **kwargs)
+
+            patch.setattr(store, method, recorded)
+        catalog.init_store(store)
+    return sent
+
+
+def test_init_probes_a_summary_table_only_until_it_records_its_ddls_fingerprint(store):
+    # a table made by this version: nothing to probe, one query for every table's comment
+    again = statements_of_init(store)
+    assert not [sql for sql in again if "_probe_" in sql]
+    # the same columns without a fingerprint (as an older version made it): probed once, rows
+    # kept, the fingerprint recorded; then left alone again
+    user_daily = store.table("user_daily")
+    insert_events(store, [event("2026-02-03 08:00:00")])
+    materialize(dt.date(2026, 2, 3), dt.date(2026, 2, 3), "event_facts_daily", "user_daily")
+    store.command(f"ALTER TABLE {user_daily} MODIFY COMMENT ''")
+    first = statements_of_init(store)
+    assert [sql for sql in first if sql.startswith("DESCRIBE TABLE")] == [
+        f"DESCRIBE TABLE {user_daily}",
+        f"DESCRIBE TABLE {store.table('_probe_user_daily')}",
+    ]
+    assert store.scalar(f"SELECT count() FROM {user_daily}") == 1
+    assert not [sql for sql in statements_of_init(store) if "_probe_" in sql]
+
+
 def test_volume_pieces_cut_between_hours_or_only_between_days():
     window = Window(at("2026-02-01 00:00:00"), at("2026-02-04 00:00:00"))
     # 3 days: day 1 holds 4 + 4 events, day 2 holds 3, day 3 holds 9 (over the limit of 8)
