@@ -64,6 +64,12 @@ def pollen(*args: str) -> list[str]:
     return [str(BIN / "pollen"), *args]
 
 
+def materialize(first: dt.date, last: dt.date, select: list[str]) -> list[str]:
+    """`pollen materialize` of the range, of the selected tables (every table if none)."""
+    command = pollen("materialize", "--start", str(first), "--end", str(last))
+    return [*command, "--select", *select] if select else command
+
+
 def generate(env: dict[str, str], start: dt.date, days: int, per_day: int) -> None:
     command = pollen(
         "generate", "--start", str(start), "--days", str(days), "--events-per-day", str(per_day)
@@ -73,33 +79,32 @@ def generate(env: dict[str, str], start: dt.date, days: int, per_day: int) -> No
     subprocess.run(settle, env=env, cwd=ROOT, check=True)
 
 
-def one_day(workdir: Path, events: int) -> list[Measurement]:
+def one_day(workdir: Path, events: int, select: list[str]) -> list[Measurement]:
     """Floor vs `pollen materialize` for one day of ``events`` events."""
     env = fresh_env(workdir, f"day_{events}")
     generate(env, DAY, 1, events)
     floor = [sys.executable, str(ROOT / "benchmarks" / "floor.py"), "--day", str(DAY)]
-    materialize = pollen("materialize", "--start", str(DAY), "--end", str(DAY))
     return [
         run_measured(f"floor {events:,}", floor, env, events),
-        run_measured(f"materialize {events:,}", materialize, env, events),
+        run_measured(f"materialize {events:,}", materialize(DAY, DAY, select), env, events),
     ]
 
 
-def fixed_cost(workdir: Path) -> Measurement:
+def fixed_cost(workdir: Path, select: list[str]) -> Measurement:
     """The pipeline's fixed cost: `pollen materialize` of a day without events (process start,
     imports, one Dagster run of every table with its checks and bookkeeping)."""
     env = fresh_env(workdir, "empty_day")
     subprocess.run(pollen("init"), env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    command = pollen("materialize", "--start", str(DAY), "--end", str(DAY))
-    return run_measured("fixed cost (empty day)", command, env, 0)
+    return run_measured("fixed cost (empty day)", materialize(DAY, DAY, select), env, 0)
 
 
 def backfill(workdir: Path, days: int, per_day: int) -> tuple[dict[str, str], Measurement]:
-    """A range of ``days`` days backfilled by one `pollen materialize` (single-run)."""
+    """A range of ``days`` days backfilled by one `pollen materialize` (single-run) of every
+    table: the panels timed on its store read them all."""
     env = fresh_env(workdir, "backfill")
     first = DAY - dt.timedelta(days=days - 1)
     generate(env, first, days, per_day)
-    command = pollen("materialize", "--start", str(first), "--end", str(DAY))
+    command = materialize(first, DAY, [])
     return env, run_measured(f"backfill {days}d x {per_day:,}", command, env, days * per_day)
 
 
@@ -164,12 +169,21 @@ def main() -> None:
     parser.add_argument("--backfill-per-day", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path, default=ROOT / ".pollen" / "bench")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks/results/latest.json")
+    parser.add_argument(
+        "--select",
+        nargs="+",
+        default=[],
+        metavar="SELECTION",
+        help="the fixed cost and the one-day runs of these tables only (as `pollen materialize "
+        "--select`; default: all); the backfill is of every table, for the panels",
+    )
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.backfill_days, args.backfill_per_day = [20_000], 3, 5_000
     report = {
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "selection": args.select or "every summary table",
         "steps": [],
     }
     results: list[Measurement] = []
@@ -183,11 +197,11 @@ def main() -> None:
         for m in measurements:
             print(f"{m.name:<32} {m.seconds:>9.2f}s {m.peak_mb:>9.1f} MB", flush=True)
 
-    record([fixed_cost(args.workdir)])
+    record([fixed_cost(args.workdir, args.select)])
     shutil.rmtree(args.workdir / "empty_day", ignore_errors=True)
     for size in args.sizes:
         check_disk(args.workdir, size)
-        record(one_day(args.workdir, size))
+        record(one_day(args.workdir, size, args.select))
         shutil.rmtree(args.workdir / f"day_{size}", ignore_errors=True)
     check_disk(args.workdir, args.backfill_days * args.backfill_per_day)
     env, measurement = backfill(args.workdir, args.backfill_days, args.backfill_per_day)

@@ -471,10 +471,13 @@ def test_rematerializing_is_idempotent_and_picks_up_late_events(store):
     assert expected[(SMALL_DAY, "u8")]["qualifies"] == 1  # 20.5 Pollen of pack now
 
 
+USER_WINDOWS_AND_UPSTREAM = '+key:"user_windows"'  # Dagster's selection syntax
+
+
 def test_balance_cross_check_warns_when_balances_contradict_meters(store):
     agreeing = event("2026-02-03 10:00:00", selected_meter_slug=TIER, total_price=0.2, **SEVEN)
     insert_events(store, [agreeing])  # tier balance 3 covers the price: implied free = metered
-    materialize(SMALL_DAY, SMALL_DAY, *ASSETS)
+    materialize(SMALL_DAY, SMALL_DAY, USER_WINDOWS_AND_UPSTREAM)
     assert evaluate(store, "user_windows", SMALL_WINDOW)[BALANCE].passed
 
     empty_tier = {"local:tier": 0.0, "local:pack": 5.0}  # metered free, but no free balance
@@ -490,7 +493,7 @@ def test_balance_cross_check_warns_when_balances_contradict_meters(store):
             )
         ],
     )
-    materialize(SMALL_DAY, SMALL_DAY, *ASSETS)
+    materialize(SMALL_DAY, SMALL_DAY, USER_WINDOWS_AND_UPSTREAM)
     result = evaluate(store, "user_windows", SMALL_WINDOW)[BALANCE]
     assert not result.passed
     assert result.severity == AssetCheckSeverity.WARN

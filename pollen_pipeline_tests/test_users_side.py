@@ -62,6 +62,8 @@ EVENTS = [
     event("2026-01-13 09:00:00", **U4),
 ]
 HAND_LIST = ["1003", "1007"]
+# signup_cohort and every table it is built from (Dagster's selection syntax)
+SIGNUP_COHORT_AND_UPSTREAM = '+key:"signup_cohort"'
 
 
 @pytest.fixture
@@ -124,7 +126,7 @@ def test_activity_counts_d1_accounts_beside_the_contracts_active_users(users):
 
 
 def test_signup_cohorts_follow_d1_sign_ups_beside_the_first_use_proxy(users):
-    result = materialize(A, B)
+    result = materialize(A, B, SIGNUP_COHORT_AND_UPSTREAM)
     checks = passed_checks(result)
     assert checks["cohort_matches_accounts"] and checks["schema_valid"]
     # (signups, used, 7d, 30d, packed, 7d, 30d, proxy users, proxy converted 7d, 30d).
@@ -144,7 +146,7 @@ def test_signup_cohorts_follow_d1_sign_ups_beside_the_first_use_proxy(users):
     "corruption", ["UPDATE used = used + 1 WHERE as_of = {day}", "DELETE WHERE as_of = {day}"]
 )
 def test_the_cohort_recount_fails_on_a_wrong_as_of(users, corruption):
-    materialize(A, B)
+    materialize(A, B, SIGNUP_COHORT_AND_UPSTREAM)
     window = Window(at(A, 0), at(B + dt.timedelta(days=1), 0))
     assert evaluate(users, "signup_cohort", window)["cohort_matches_accounts"].passed
     table, statement = users.table("signup_cohort"), corruption.format(day=f"'{B}'")
