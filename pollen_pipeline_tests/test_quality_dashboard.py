@@ -16,7 +16,7 @@ from dagster import DagsterInstance
 
 from pollen_pipeline.store import Store
 from pollen_pipeline_tests.alert_rules import ALERTING, rule_sql, rules_by_uid, threshold
-from pollen_pipeline_tests.databases import definitions, materialize
+from pollen_pipeline_tests.databases import definitions, fresh_database, materialize
 from pollen_pipeline_tests.events import event, insert_events
 from pollen_pipeline_tests.grafana_sql import ALL, Selection, TimeRange, expand
 
@@ -61,16 +61,18 @@ def events() -> list[dict[str, Any]]:
     return [*quiet, *busy]
 
 
-@pytest.fixture
-def loaded(store: Store, tmp_path, monkeypatch) -> Iterator[Store]:
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
-    insert_events(store, [*events(), event(recent_minutes(5))])
-    materialize(FIRST, BUG_DAY, *TABLES, instance=DagsterInstance.get())
-    freshness = definitions().resolve_job_def("generation_event_freshness")
-    freshness.execute_in_process(instance=DagsterInstance.get())
-    store.command(f"USE {store.database}")  # dashboards name tables unqualified, as Grafana does
-    yield store
-    store.command("USE default")
+@pytest.fixture(scope="module")
+def loaded(store_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The events materialized once for the module's tests, which only read."""
+    with pytest.MonkeyPatch.context() as env, fresh_database(store_url, env) as store:
+        env.setenv("DAGSTER_HOME", str(tmp_path_factory.mktemp("dagster_home")))
+        insert_events(store, [*events(), event(recent_minutes(5))])
+        materialize(FIRST, BUG_DAY, *TABLES, instance=DagsterInstance.get())
+        freshness = definitions().resolve_job_def("generation_event_freshness")
+        freshness.execute_in_process(instance=DagsterInstance.get())
+        store.command(f"USE {store.database}")  # dashboards name tables unqualified, as Grafana
+        yield store
+        store.command("USE default")
 
 
 def recent_minutes(minutes: int) -> str:
