@@ -462,9 +462,8 @@ def column_definitions(columns: Sequence[tuple[str, str]]) -> str:
 # keys, each on the pack and tier meters only; the share is end-user / (developer + end-user), so
 # keys of any other type ('undefined') and other meters stay out of its denominator.
 _PACK_OR_TIER = f"meter_class IN ('{PACK}', '{TIER}')"
-FACTS_ENDUSER_POLLEN = (
-    f"sumIf(price_sum, api_key_type IN {{enduser_key_types:Array(String)}} AND {_PACK_OR_TIER})"
-)
+FACTS_ENDUSER_KEY = "api_key_type IN {enduser_key_types:Array(String)}"
+FACTS_ENDUSER_POLLEN = f"sumIf(price_sum, {FACTS_ENDUSER_KEY} AND {_PACK_OR_TIER})"
 FACTS_DEVELOPER_POLLEN = (
     f"sumIf(price_sum, api_key_type IN {{developer_key_types:Array(String)}} AND {_PACK_OR_TIER})"
 )
@@ -472,6 +471,24 @@ FACTS_FIRST_AT = {
     meter: f"minIfOrNull(first_event_at, meter_class = '{meter}')" for meter in (TIER, PACK)
 }
 FACTS_IS_NAMED_APP = "api_key_name NOT IN {unnamed_app_names:Array(String)}"
+# The app rankings' app: a developer key is an app of its own; the temporary keys a BYOP app
+# mints, one per end user and each named after the app, are that one app (by name), whose
+# "developer" is no one of those end users. Per key, the rankings would show a BYOP app as
+# hundreds of keys of a few cents each and never among the top apps.
+BYOP_APP_PREFIX = "byop:"
+
+
+def app_id(enduser_key: str) -> str:
+    """SQL: the app a row of one API key counts for in the app rankings; ``enduser_key`` is
+    the condition that the row's key is an end user's (a temporary key)."""
+    return f"if({enduser_key}, concat('{BYOP_APP_PREFIX}', api_key_name), api_key_id)"
+
+
+def app_developer(enduser_key: str) -> str:
+    """SQL: the developer shown for an app: the key's user, none for a BYOP app's end users."""
+    return f"if({enduser_key}, '', user_github_username)"
+
+
 # The day's portfolio of a developer, as sorted id arrays (sorted: a rewrite gives equal rows).
 FACTS_PORTFOLIO_ARRAYS = f"""arraySort(groupUniqArrayIf(api_key_id, {FACTS_IS_NAMED_APP}))
         AS named_app_ids,
@@ -573,6 +590,9 @@ def fragments() -> dict[str, str]:
         "first_tier_at": FACTS_FIRST_AT[TIER],
         "first_pack_at": FACTS_FIRST_AT[PACK],
         "is_named_app": FACTS_IS_NAMED_APP,
+        "enduser_key": FACTS_ENDUSER_KEY,
+        "app_id": app_id(FACTS_ENDUSER_KEY),
+        "app_developer": app_developer(FACTS_ENDUSER_KEY),
         "portfolio_arrays": FACTS_PORTFOLIO_ARRAYS,
         **{f"label_{label}": f"'{label}'" for label in (*FILTER_LABELS, PACK, TIER, OTHER)},
     }

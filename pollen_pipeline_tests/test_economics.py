@@ -302,7 +302,7 @@ def test_one_day_fans_out_and_a_long_run_sums_running_both_as_the_oracle(loaded,
 
 RANGE_TABLES = {  # the *_ranges tables: their rows' key
     "user_ranges": ["as_of", "window_days", "user_id", "user_tier"],
-    "app_ranges": ["as_of", "window_days", "api_key_id"],
+    "app_ranges": ["as_of", "window_days", "app_id"],
     "referrer_ranges": ["as_of", "window_days", "referrer_domain"],
     "model_ranges": [
         "as_of",
@@ -403,12 +403,34 @@ SMALL_EVENTS = tier_first(
         event("2026-02-03 11:00:00", selected_meter_slug=TIER, total_price=0.1, **EIGHT),
         event("2026-02-03 12:00:00", selected_meter_slug=PACK, total_price=0.5, **EIGHT),
         event("2026-02-03 13:00:00", selected_meter_slug=TIER, total_price=0.3, **EARLY),
+        # seven and early as end users of eight's BYOP app: two keys, one app of one active day
+        *(
+            event(
+                "2026-02-03 14:00:00",
+                selected_meter_slug=TIER,
+                total_price=0.4,
+                **{
+                    **who,
+                    "api_key_id": f"k-byop-{who['user_id']}",
+                    "api_key_name": "eight-byop",
+                    "api_key_type": "temporary",
+                },
+            )
+            for who in (SEVEN, EARLY)
+        ),
     ]
 )
 
 # (table, corruption, the checks it must make fail). Leaf tables come first: each check only
 # reads tables corrupted after it.
 CORRUPTIONS = [
+    # a BYOP app's two keys are one app of one active day: the recount counts days, not keys
+    (
+        "app_ranges",
+        "UPDATE active_days = 2 WHERE app_id = 'byop:eight-byop' AND window_days = 7",
+        ["apps_match_daily"],
+    ),
+    ("app_ranges", "DELETE WHERE app_id = 'byop:eight-byop'", ["apps_match_daily"]),
     (
         "cohort_conversion_daily",
         "UPDATE converted_7d = converted_7d + 1 WHERE 1",

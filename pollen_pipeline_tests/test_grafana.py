@@ -58,6 +58,15 @@ BOB = {
     "referrer_domain": "bob.example",
 }
 BOB_BYOP = {**BOB, "api_key_id": "k3", "api_key_name": "bob-byop", "api_key_type": "temporary"}
+# Another end user of bob's BYOP app, with a temporary key of its own: one app with bob's key.
+ERIN_BYOP = {
+    **BOB_BYOP,
+    "user_id": "u5",
+    "user_github_id": "1005",
+    "user_github_username": "erin",
+    "api_key_id": "k5",
+    "referrer_domain": "erin.example",
+}
 CAROL = {
     "user_id": "u3",
     "user_github_id": "1003",
@@ -138,6 +147,7 @@ def hand_made_events() -> list[dict[str, Any]]:
             event(_at(DAY, 20, i), resolved_model_requested="claude", total_price=0.2, **BOB_BYOP)
             for i in range(10)
         ),
+        *(event(_at(_days_before(2), 9, i), total_price=0.3, **ERIN_BYOP) for i in range(4)),
         *(event(_at(_days_before(1), 7, i), total_price=100.0, **CAROL) for i in range(2)),
         *(event(_at(day, 3), total_price=1.0, **ROUTER) for day in (DAY, _days_before(3))),
         *(event(_at(DAY, 6, i), total_price=2.0, **DAVE) for i in range(3)),
@@ -521,6 +531,25 @@ def test_app_leaderboard_keeps_named_apps_with_100_pollen(loaded, loaded_events)
             "request_count": m["requests"],
         },
     )
+
+
+def test_top_apps_count_a_byop_apps_end_user_keys_as_one_app(loaded, loaded_events):
+    """bob-byop's two temporary keys (its end users bob and erin) are one row of the app
+    ranking, without a developer, over the 30 days (app_ranges; the same rows from app_daily:
+    test_ranged_panels_equal_the_daily_tables_over_the_same_days); bob's developer key stays
+    an app of its own."""
+    dashboard = load_dashboard(USAGE)
+    rows = rows_as_dicts(run_dashboard(loaded, dashboard, "30d", {})["Top apps by Pollen"])
+    by_app = {row["app"]: row for row in rows}
+    assert [row["app"] for row in rows].count("bob-byop") == 1
+    byop = [e for e in economics(loaded_events) if e.get("api_key_name") == "bob-byop"]
+    assert {e["api_key_id"] for e in byop} == {"k3", "k5"}
+    m = oracle.money(byop)
+    row = by_app["bob-byop"]
+    assert (row["key_type"], row["developer"], row["referrer_domains"]) == ("temporary", "", 2)
+    assert_row(row, {"pollen": m["total"], "paid_pollen": m["pack"], "request_count": 14})
+    assert math.isclose(m["total"], 10 * 0.2 + 4 * 0.3)
+    assert (by_app["bob-bot"]["developer"], by_app["bob-bot"]["key_type"]) == ("bob", "publishable")
 
 
 def test_byop_split_leaves_other_key_types_out_of_the_share(loaded, loaded_events):

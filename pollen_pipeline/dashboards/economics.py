@@ -6,6 +6,8 @@ Panels are numbered as in the seed; the ROUTER share is a diagnostic the seed do
 from __future__ import annotations
 
 from pollen_pipeline.dashboards.grafana import (
+    APP_DEVELOPER,
+    APP_ID,
     DEVELOPER_KEYS,
     ENDUSER_KEYS,
     FREE,
@@ -146,12 +148,12 @@ FROM
 (
     SELECT
         argMax(api_key_name, day) AS app,
-        argMax(user_github_username, day) AS developer,
+        argMax({APP_DEVELOPER}, day) AS developer,
         {MONEY},
         sum(requests) AS request_count
     FROM app_daily
     WHERE {daily_rows("app_ranges")} AND is_named_app = 1
-    GROUP BY api_key_id
+    GROUP BY {APP_ID}
     UNION ALL
     SELECT api_key_name, user_github_username, {RANGED_MONEY}, requests
     FROM app_ranges
@@ -281,8 +283,9 @@ def _developer_panels() -> list[JsonDict]:
         table(
             "8. App economy leaderboard",
             APP_LEADERBOARD,
-            f"Apps (API keys) with at least {MIN_APP_POLLEN} Pollen in the range, unnamed keys "
-            "excluded; sorted by paid share.",
+            f"Apps (API keys; a BYOP app's end-user keys as one app, without a developer) with "
+            f"at least {MIN_APP_POLLEN} Pollen in the range, unnamed keys excluded; sorted by "
+            "paid share.",
             sort_by="paid_share",
         ),
         table(

@@ -147,6 +147,9 @@ def health_rows(filters: str, bucket_seconds: str | None = None) -> str:
 
 DEVELOPER_KEYS = f"api_key_type IN ({sql_list(contract.DEVELOPER_KEY_TYPES)})"
 ENDUSER_KEYS = f"api_key_type IN ({sql_list(contract.ENDUSER_KEY_TYPES)})"
+# An app of the app rankings, and its developer (contract.app_id: a BYOP app's keys are one)
+APP_ID = contract.app_id(ENDUSER_KEYS)
+APP_DEVELOPER = contract.app_developer(ENDUSER_KEYS)
 MODEL = any_of("resolved_model_requested", "model")
 TIER = any_of("user_tier", "tier")
 PROVIDER = any_of("model_provider_used", "provider")

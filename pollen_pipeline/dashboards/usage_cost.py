@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pollen_pipeline import contract
 from pollen_pipeline.dashboards.grafana import (
+    APP_DEVELOPER,
+    APP_ID,
     DAYS,
+    ENDUSER_KEYS,
     FREE_SHARE,
     KEY_TYPE,
     MODEL,
@@ -108,9 +112,16 @@ SPEND = f"""{MONEY},
 # Top apps reads app_ranges only without a key type: its rows carry a key's latest type, while
 # app_daily's days are filtered by the type of each day.
 APP_RANGES = ("app_ranges", ("keyType",))
-# Columns of the app ranking, from app_daily's days or from one app_ranges row per app.
+# Columns of the app ranking, from app_daily's days or from one app_ranges row per app (an app:
+# a developer key, or a BYOP app's temporary keys as one, APP_ID).
 APP_COLUMNS = """app, key_type, developer, pollen, paid_pollen, free_pollen, paid_share,
     request_count, token_count, pollen_per_request, models_max_per_day, referrer_domains"""
+
+# referrer_daily has no key type: an end user's key is one app_daily has as such in the range.
+REFERRER_APP_ID = contract.app_id(
+    f"api_key_id IN (SELECT api_key_id FROM app_daily "
+    f"WHERE {daily_rows(*APP_RANGES)} AND {ENDUSER_KEYS})"
+)
 
 TOP_APPS = f"""
 SELECT
@@ -122,22 +133,22 @@ FROM
     FROM
     (
         SELECT
-            api_key_id,
+            {APP_ID} AS app_id,
             argMax(api_key_name, day) AS app,
             argMax(api_key_type, day) AS key_type,
-            argMax(user_github_username, day) AS developer,
+            argMax({APP_DEVELOPER}, day) AS developer,
             {SPEND}
         FROM app_daily
         WHERE {daily_rows(*APP_RANGES)} AND is_named_app = 1 AND {KEY_TYPE}
-        GROUP BY api_key_id
+        GROUP BY app_id
     ) AS apps
     LEFT JOIN
     (
-        SELECT api_key_id, uniqExact(referrer_domain) AS referrer_domains
+        SELECT {REFERRER_APP_ID} AS app_id, uniqExact(referrer_domain) AS referrer_domains
         FROM referrer_daily
         WHERE {daily_rows(*APP_RANGES)}
-        GROUP BY api_key_id
-    ) AS referrers USING (api_key_id)
+        GROUP BY app_id
+    ) AS referrers USING (app_id)
     UNION ALL
     SELECT
         api_key_name,
@@ -435,8 +446,9 @@ def _app_and_developer_panels() -> list[JsonDict]:
         table(
             "Top apps by Pollen",
             TOP_APPS,
-            "Apps (API keys, unnamed excluded) with paid/free mix, model and referrer "
-            "diversity. Variables: key type, top N.",
+            "Apps (API keys, unnamed excluded; a BYOP app's end-user keys as one app, without "
+            "a developer) with paid/free mix, model and referrer diversity. Variables: key "
+            "type, top N.",
             sort_by="pollen",
         ),
         table(

@@ -116,13 +116,18 @@ def top_models(store: Store, span: Span, order: str = "total_pollen") -> list[di
     ]
 
 
+# An app as the dashboards' rankings count it: a BYOP app's end-user keys are one.
+_APP_ID = contract.app_id(contract.FACTS_ENDUSER_KEY)
+_APP_DEVELOPER = contract.app_developer(contract.FACTS_ENDUSER_KEY)
+
+
 def top_apps(store: Store, span: Span) -> list[dict[str, Any]]:
-    """Named apps (API keys) with the most Pollen, with their developer and paid share."""
+    """Named apps with the most Pollen, with their developer and paid share."""
     rows = store.rows(
-        "SELECT argMax(api_key_name, day) AS app, argMax(user_github_username, day), "
+        f"SELECT argMax(api_key_name, day) AS app, argMax({_APP_DEVELOPER}, day), "
         "sum(total_pollen) AS pollen, sum(pack_pollen), sum(tier_pollen) "
         f"FROM {store.table('app_daily')} WHERE day BETWEEN {{first:Date}} AND {{last:Date}} "
-        f"AND is_named_app = 1 GROUP BY api_key_id ORDER BY pollen DESC, app LIMIT {TOP_APPS}",
+        f"AND is_named_app = 1 GROUP BY {_APP_ID} ORDER BY pollen DESC, app LIMIT {TOP_APPS}",
         span.params(),
     )
     return [

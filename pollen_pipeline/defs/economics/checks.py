@@ -143,12 +143,13 @@ def ranges_match_daily(
     rows: str = "1",
     counted: str = "sum(active_days)",
     recounted: str = "count()",
+    daily_key: str | None = None,
 ) -> Verdict:
     """On a sample of the run's as_of days (as ``windows_match_daily``), per as_of and range:
     the distinct ``key``s, every ranged sum and ``counted`` (by default the active days:
     ``daily``'s rows, one per key and day) equal ``daily``'s ``rows`` over the range's days
     (``recounted``), enumerated with ARRAY JOIN rather than fanned out as the *_ranges tables
-    are."""
+    are. ``daily_key``: the key's expression over ``daily`` when it is not a column there."""
     measures = ", ".join(f"sum({name})" for name in RANGE_SUMS)
     actual = (
         f"SELECT as_of, window_days, uniqExact({key}), {measures}, {counted} "
@@ -156,7 +157,7 @@ def ranges_match_daily(
     )
     lengths = ", ".join(str(WINDOWS[name]) for name in RANGE_WINDOWS)
     expected = (
-        f"SELECT as_of, window_days, uniqExact({key}), {measures}, {recounted} "
+        f"SELECT as_of, window_days, uniqExact({daily_key or key}), {measures}, {recounted} "
         f"FROM {ctx.store.table(daily)} "
         "ARRAY JOIN {days:Array(Date)} AS as_of "
         f"ARRAY JOIN [{lengths}] AS window_days "

@@ -1,7 +1,9 @@
-"""app_ranges' own rules: a named app's ranged sums, latest attributes and referrer domains."""
+"""app_ranges' own rules: a named app's ranged sums, latest attributes and referrer domains
+(an app: ``contract.app_id``, the select's ``app_id``)."""
 
 from __future__ import annotations
 
+from pollen_pipeline import contract
 from pollen_pipeline.defs.economics.rules import (
     distinct_per_range,
     joined_columns,
@@ -11,25 +13,27 @@ from pollen_pipeline.defs.economics.rules import (
 )
 
 APP = ranged(
-    "api_key_id",
+    "app_id",
     # aliases no app_daily column has, so none shadows one in the aggregates
     latest={
         "key_name": "api_key_name",
         "key_type": "api_key_type",
-        "owner_username": "user_github_username",
+        "owner_username": "app_developer",
         "last_named_day": "day",
     },
     maxima={"models_max_per_day": "models_used"},  # the most models the app used on one day
 )
-# Every referrer_daily row of the key counts, as the ranking's join does: a key without any has
-# none (0 after the LEFT JOIN).
-REFERRERS = distinct_per_range("api_key_id", "referrer_domains", "referrer_domain", "referrers")
+# Every referrer_daily row of the app's keys counts, as the ranking's join does: an app without
+# any has none (0 after the LEFT JOIN).
+REFERRERS = distinct_per_range("app_id", "referrer_domains", "referrer_domain", "referrers")
 
 
 def fragments() -> dict[str, str]:
     """``$ranges`` and ``$referrer_domains`` (with their ``_by_running_sums``), the referrer
-    columns they join and ``$ranges_join``."""
+    columns they join, ``$ranges_join`` and ``$referrer_app_id`` (a referrer row's app, its key
+    an end user's when the CTE ``enduser_keys`` holds it)."""
     return {
+        "referrer_app_id": contract.app_id("api_key_id IN (SELECT api_key_id FROM enduser_keys)"),
         **windows_fragments(APP, "ranges"),
         **windows_fragments(REFERRERS, "referrer_domains"),
         "referrer_domain_columns": joined_columns("referrer_domains"),
