@@ -484,9 +484,10 @@ def app_id(enduser_key: str) -> str:
     return f"if({enduser_key}, concat('{BYOP_APP_PREFIX}', api_key_name), api_key_id)"
 
 
-def app_developer(enduser_key: str) -> str:
-    """SQL: the developer shown for an app: the key's user, none for a BYOP app's end users."""
-    return f"if({enduser_key}, '', user_github_username)"
+def app_developer(enduser_key: str, column: str = "user_github_username") -> str:
+    """SQL: the developer shown for an app (``column``: the key's user's name, or another of
+    their columns), none for a BYOP app, whose keys are its end users'."""
+    return f"if({enduser_key}, '', {column})"
 
 
 # The day's portfolio of a developer, as sorted id arrays (sorted: a rewrite gives equal rows).
@@ -593,6 +594,7 @@ def fragments() -> dict[str, str]:
         "enduser_key": FACTS_ENDUSER_KEY,
         "app_id": app_id(FACTS_ENDUSER_KEY),
         "app_developer": app_developer(FACTS_ENDUSER_KEY),
+        "app_owner_id": app_developer(FACTS_ENDUSER_KEY, "user_id"),
         "portfolio_arrays": FACTS_PORTFOLIO_ARRAYS,
         **{f"label_{label}": f"'{label}'" for label in (*FILTER_LABELS, PACK, TIER, OTHER)},
     }

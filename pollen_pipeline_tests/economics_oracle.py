@@ -16,8 +16,20 @@ WINDOWS = {"1d": 1, "7d": 7, "30d": 30, "90d": 90}  # ending on as_of, included
 MOMENTUM_MIN_PACK_30D = 10.0
 SPIKE_RATIO, SPIKE_MIN_POLLEN = 2.0, 1.0
 SEGMENT_CUTS = [("top_5", 0.05), ("next_15", 0.20), ("middle_60", 0.80)]  # else bottom_20
-ENTITY_FIELDS = {"user": "user_id", "app": "api_key_id", "model": "resolved_model_requested"}
 Row = dict[str, Any]
+
+
+def app(e: dict) -> str:
+    """The app an event counts for: its key, or for an end user's (temporary) key the BYOP app
+    the key was minted for, known by the key's name."""
+    return f"byop:{e['api_key_name']}" if e["api_key_type"] == "temporary" else e["api_key_id"]
+
+
+ENTITIES: dict[str, Callable[[dict], Any]] = {
+    "user": lambda e: e["user_id"],
+    "app": app,
+    "model": lambda e: e["resolved_model_requested"],
+}
 
 
 def span(events: list[dict], as_of: dt.date, days: int) -> list[dict]:
@@ -101,13 +113,14 @@ def user_windows(events: list[dict], as_of: dt.date) -> dict[str, Row]:
 
 def app_windows(events: list[dict], as_of: dt.date) -> dict[str, Row]:
     rows = {}
-    for key, (row, group) in per_entity(events, as_of, lambda e: e["api_key_id"]).items():
+    for key, (row, group) in per_entity(events, as_of, app).items():
         name = latest(group, "api_key_name")
+        byop = key.startswith("byop:")
         row |= {
             "api_key_name": name,
             "api_key_type": latest(group, "api_key_type"),
             "is_named_app": int(name not in ("undefined", "")),
-            "user_id": latest(group, "user_id"),
+            "user_id": "" if byop else latest(group, "user_id"),
         }
         rows[key] = row
     return rows
@@ -192,8 +205,8 @@ def _spike(events: list[dict], as_of: dt.date) -> Row | None:
 
 def spikes(events: list[dict], as_of: dt.date) -> dict[tuple[str, str], Row]:
     entities = {("system", "system"): events}
-    for kind, field in ENTITY_FIELDS.items():
-        for entity, group in oracle.group(events, lambda e, f=field: e[f]).items():
+    for kind, entity_of in ENTITIES.items():
+        for entity, group in oracle.group(events, entity_of).items():
             entities[(kind, entity)] = group
     rows = {key: _spike(group, as_of) for key, group in entities.items()}
     return {key: row for key, row in rows.items() if row is not None}

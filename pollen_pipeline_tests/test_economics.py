@@ -259,18 +259,19 @@ def test_idle_user_and_day_without_traffic(loaded):
 
 def test_app_and_model_windows_equal_independent_computation(loaded):
     apps = per_day(lambda day: expect.app_windows(ECON, day))
-    assert_table(loaded, "app_windows", ["as_of", "api_key_id"], apps)
-    assert (
-        rows(loaded, "app_windows", ["as_of", "api_key_id"])[(LAST, "k-undefined")]["is_named_app"]
-        == 0
-    )
+    assert_table(loaded, "app_windows", ["as_of", "app_id"], apps)
+    by_app = rows(loaded, "app_windows", ["as_of", "app_id"])
+    assert by_app[(LAST, "k-undefined")]["is_named_app"] == 0
+    # eight's BYOP key is the app "eight-app" of its end users, apart from eight's own key
+    assert by_app[(LAST, "byop:eight-app")]["user_id"] == ""
+    assert by_app[(LAST, "k-u8")]["user_id"] == "u8"
     models = per_day(lambda day: expect.model_windows(ECON, day))
     assert_table(loaded, "model_windows", ["as_of", "resolved_model_requested"], models)
 
 
 WINDOW_TABLES = {  # the tables with two methods: their key and their oracle
     "user_windows": ("user_id", expect.user_windows),
-    "app_windows": ("api_key_id", expect.app_windows),
+    "app_windows": ("app_id", expect.app_windows),
     "model_windows": ("resolved_model_requested", expect.model_windows),
 }
 LEAVES_30D = dt.date(2026, 1, 19)  # idle's 11 Pollen of 12-20 has just left its 30-day window
@@ -450,7 +451,8 @@ CORRUPTIONS = [
     ),
     ("model_windows", "UPDATE total_7d = total_7d + 1 WHERE 1", ["windows_match_daily"]),
     ("model_windows", "UPDATE cost_share_1d = 1.5 WHERE 1", [checks.SCHEMA_VALID]),
-    ("app_windows", "UPDATE requests_30d = requests_30d + 1 WHERE 1", ["windows_match_daily"]),
+    ("app_windows", "UPDATE requests_30d = requests_30d + 1 WHERE 1", ["apps_match_daily"]),
+    ("app_windows", "DELETE WHERE app_id = 'byop:eight-byop'", ["apps_match_daily"]),
     ("user_windows", "UPDATE momentum = 1.5 WHERE user_id = 'u7'", [checks.SCHEMA_VALID]),
     ("user_windows", "UPDATE pack_30d = pack_30d + 1 WHERE 1", ["windows_match_daily"]),
     ("user_cohort", "UPDATE converted_7d = 1 - converted_7d WHERE 1", [checks.SCHEMA_VALID]),

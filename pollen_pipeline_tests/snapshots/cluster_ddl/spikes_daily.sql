@@ -5,7 +5,7 @@ CREATE TABLE IF NOT EXISTS pollen.spikes_daily ON CLUSTER pollen_cluster
 (
     as_of Date,
     entity_type LowCardinality(String),
-    entity_id String,
+    entity_id String,  -- a user id, an app (contract.app_id) or a model
     entity_name String,
     pollen_1d Float64,
     avg_daily_7d Float64,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pollen_pipeline.defs.economics.rules import Windowed, windows_fragments
 
 APP = Windowed(
-    key="api_key_id",
+    key="app_id",  # contract.app_id, a column of the select's daily rows
     # the latest name, type and owner; aliases no app_daily column has, so none shadows one
     latest={
         "key_name": "api_key_name",
         "key_type": "api_key_type",
         "named": "is_named_app",
-        "owner_id": "user_id",
-        "owner_username": "user_github_username",
+        "owner_id": "app_owner_id",
+        "owner_username": "app_developer",
     },
 )
 

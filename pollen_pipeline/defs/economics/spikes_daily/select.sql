@@ -29,7 +29,7 @@ FROM
     FROM $user_windows
     WHERE $as_of_in_run AND total_30d > 0
     UNION ALL
-    SELECT as_of, 'app', api_key_id, api_key_name,
+    SELECT as_of, 'app', app_id, api_key_name,
         total_1d, total_7d, total_30d, pack_1d, tier_1d
     FROM $app_windows
     WHERE $as_of_in_run AND total_30d > 0
