@@ -432,6 +432,8 @@ CORRUPTIONS = [
         ["apps_match_daily"],
     ),
     ("app_ranges", "DELETE WHERE app_id = 'byop:eight-byop'", ["apps_match_daily"]),
+    # alice.example's apps: three developer keys and the BYOP app's two keys, four apps
+    ("referrer_ranges", "UPDATE apps = apps + 1 WHERE 1", ["domains_match_daily"]),
     (
         "cohort_conversion_daily",
         "UPDATE converted_7d = converted_7d + 1 WHERE 1",

@@ -58,14 +58,14 @@ BOB = {
     "referrer_domain": "bob.example",
 }
 BOB_BYOP = {**BOB, "api_key_id": "k3", "api_key_name": "bob-byop", "api_key_type": "temporary"}
-# Another end user of bob's BYOP app, with a temporary key of its own: one app with bob's key.
+# Another end user of bob's BYOP app, with a temporary key of its own, from bob's domain: one
+# app with bob's key, and bob.example's second app (after bob-bot).
 ERIN_BYOP = {
     **BOB_BYOP,
     "user_id": "u5",
     "user_github_id": "1005",
     "user_github_username": "erin",
     "api_key_id": "k5",
-    "referrer_domain": "erin.example",
 }
 CAROL = {
     "user_id": "u3",
@@ -537,7 +537,7 @@ def test_top_apps_count_a_byop_apps_end_user_keys_as_one_app(loaded, loaded_even
     """bob-byop's two temporary keys (its end users bob and erin) are one row of the app
     ranking, without a developer, over the 30 days (app_ranges; the same rows from app_daily:
     test_ranged_panels_equal_the_daily_tables_over_the_same_days); bob's developer key stays
-    an app of its own."""
+    an app of its own, and bob.example has these two apps."""
     dashboard = load_dashboard(USAGE)
     rows = rows_as_dicts(run_dashboard(loaded, dashboard, "30d", {})["Top apps by Pollen"])
     by_app = {row["app"]: row for row in rows}
@@ -546,10 +546,15 @@ def test_top_apps_count_a_byop_apps_end_user_keys_as_one_app(loaded, loaded_even
     assert {e["api_key_id"] for e in byop} == {"k3", "k5"}
     m = oracle.money(byop)
     row = by_app["bob-byop"]
-    assert (row["key_type"], row["developer"], row["referrer_domains"]) == ("temporary", "", 2)
+    assert (row["key_type"], row["developer"], row["referrer_domains"]) == ("temporary", "", 1)
     assert_row(row, {"pollen": m["total"], "paid_pollen": m["pack"], "request_count": 14})
     assert math.isclose(m["total"], 10 * 0.2 + 4 * 0.3)
     assert (by_app["bob-bot"]["developer"], by_app["bob-bot"]["key_type"]) == ("bob", "publishable")
+    domains = rows_as_dicts(run_dashboard(loaded, dashboard, "30d", {})["Referrer domains"])
+    bob = next(row for row in domains if row["domain"] == "bob.example")
+    assert (bob["apps"], bob["top_app"]) == (2, "bob-bot")  # bob-bot 30 x 0.5
+    on_bob = [e for e in economics(loaded_events) if e.get("referrer_domain") == "bob.example"]
+    assert_row(bob, {"pollen": oracle.money(on_bob)["total"], "request_count": 44})
 
 
 def test_byop_split_leaves_other_key_types_out_of_the_share(loaded, loaded_events):

@@ -117,11 +117,16 @@ APP_RANGES = ("app_ranges", ("keyType",))
 APP_COLUMNS = """app, key_type, developer, pollen, paid_pollen, free_pollen, paid_share,
     request_count, token_count, pollen_per_request, models_max_per_day, referrer_domains"""
 
-# referrer_daily has no key type: an end user's key is one app_daily has as such in the range.
-REFERRER_APP_ID = contract.app_id(
-    f"api_key_id IN (SELECT api_key_id FROM app_daily "
-    f"WHERE {daily_rows(*APP_RANGES)} AND {ENDUSER_KEYS})"
-)
+
+def referrer_app_id(*served: str | tuple[str, ...]) -> str:
+    """A referrer_daily row's app (APP_ID) in the daily branch of a panel that ``served`` (the
+    arguments of ``daily_rows``) serves otherwise: referrer_daily has no key type, so its key is
+    an end user's when app_daily has it as such in the range."""
+    return contract.app_id(
+        f"api_key_id IN (SELECT api_key_id FROM app_daily "
+        f"WHERE {daily_rows(*served)} AND {ENDUSER_KEYS})"
+    )
+
 
 TOP_APPS = f"""
 SELECT
@@ -144,7 +149,9 @@ FROM
     ) AS apps
     LEFT JOIN
     (
-        SELECT {REFERRER_APP_ID} AS app_id, uniqExact(referrer_domain) AS referrer_domains
+        SELECT
+            {referrer_app_id(*APP_RANGES)} AS app_id,
+            uniqExact(referrer_domain) AS referrer_domains
         FROM referrer_daily
         WHERE {daily_rows(*APP_RANGES)}
         GROUP BY app_id
@@ -306,7 +313,7 @@ FROM
     (
         SELECT
             referrer_domain AS domain,
-            api_key_id,
+            {referrer_app_id("referrer_ranges")} AS app_id,
             argMax(api_key_name, day) AS app_name,
             sum(total_pollen) AS app_pollen,
             sum(pack_pollen) AS app_paid,
@@ -314,7 +321,7 @@ FROM
             sum(requests) AS app_requests
         FROM referrer_daily
         WHERE {daily_rows("referrer_ranges")}
-        GROUP BY domain, api_key_id
+        GROUP BY domain, app_id
     )
     GROUP BY domain
     UNION ALL
@@ -519,8 +526,8 @@ def _surface_panels() -> list[JsonDict]:
         table(
             "Referrer domains",
             REFERRERS,
-            "Where usage comes from: Pollen, requests, apps and the top app per referrer "
-            "domain. Variable: top N.",
+            "Where usage comes from: Pollen, requests, apps (a BYOP app's end-user keys as one) "
+            "and the top app per referrer domain. Variable: top N.",
             sort_by="pollen",
         ),
         table(

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from pollen_pipeline import contract
 from pollen_pipeline.defs.economics.rules import (
     distinct_per_range,
     joined_columns,
@@ -30,10 +29,8 @@ REFERRERS = distinct_per_range("app_id", "referrer_domains", "referrer_domain", 
 
 def fragments() -> dict[str, str]:
     """``$ranges`` and ``$referrer_domains`` (with their ``_by_running_sums``), the referrer
-    columns they join, ``$ranges_join`` and ``$referrer_app_id`` (a referrer row's app, its key
-    an end user's when the CTE ``enduser_keys`` holds it)."""
+    columns they join and ``$ranges_join``."""
     return {
-        "referrer_app_id": contract.app_id("api_key_id IN (SELECT api_key_id FROM enduser_keys)"),
         **windows_fragments(APP, "ranges"),
         **windows_fragments(REFERRERS, "referrer_domains"),
         "referrer_domain_columns": joined_columns("referrer_domains"),

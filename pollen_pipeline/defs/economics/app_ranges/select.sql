@@ -9,7 +9,7 @@ WITH
         FROM $app_daily
         WHERE $lookback_rows AND is_named_app = 1
     ),
-    -- referrer_daily has no key type: an end user's key is one app_daily has as such
+    -- for $referrer_app_id (economics/rules.py): referrer_daily has no key type
     enduser_keys AS (SELECT api_key_id FROM $app_daily WHERE $lookback_rows AND $enduser_key),
     referrers AS (
         SELECT day, referrer_domain, $referrer_app_id AS app_id

@@ -1,11 +1,12 @@
-"""referrer_ranges' own rules: each app of a referrer domain has its ranged sums and name."""
+"""referrer_ranges' own rules: each app of a referrer domain (``contract.app_id``, the select's
+``app_id``) has its ranged sums and name."""
 
 from __future__ import annotations
 
 from pollen_pipeline.defs.economics.rules import per_window, ranged, ranges_join, windows_fragments
 
 # an alias no referrer_daily column has, so it shadows none in the aggregates
-APP_OF_DOMAIN = ranged("referrer_domain, api_key_id", latest={"app_name": "api_key_name"})
+APP_OF_DOMAIN = ranged("referrer_domain, app_id", latest={"app_name": "api_key_name"})
 
 
 def fragments() -> dict[str, str]:

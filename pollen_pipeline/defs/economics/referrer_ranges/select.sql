@@ -1,8 +1,16 @@
--- Per referrer domain, for each as_of of the run: the domain's apps (API keys) with their sums
--- over 7/30/90 days of referrer_daily and their latest name (rules.py: APP_OF_DOMAIN, one row
--- per app and range), then per domain and range their sums, how many apps and the app with the
--- most Pollen. On long runs (defs.yaml) running sums instead of a fan-out.
-WITH daily AS (SELECT * FROM $referrer_daily WHERE $lookback_rows)
+-- Per referrer domain, for each as_of of the run: the domain's apps (contract.app_id: a
+-- developer key, or a BYOP app's temporary keys as one) with their sums over 7/30/90 days of
+-- referrer_daily and their latest name (rules.py: APP_OF_DOMAIN, one row per app and range),
+-- then per domain and range their sums, how many apps and the app with the most Pollen. On long
+-- runs (defs.yaml) running sums instead of a fan-out.
+WITH
+    -- for $referrer_app_id (economics/rules.py): referrer_daily has no key type
+    enduser_keys AS (SELECT api_key_id FROM $app_daily WHERE $lookback_rows AND $enduser_key),
+    daily AS (
+        SELECT *, $referrer_app_id AS app_id
+        FROM $referrer_daily
+        WHERE $lookback_rows
+    )
 SELECT
     as_of,
     window_days,
