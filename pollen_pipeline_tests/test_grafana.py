@@ -19,6 +19,7 @@ import yaml
 from pollen_pipeline import dashboards
 from pollen_pipeline.dashboards import grafana
 from pollen_pipeline.dashboards.platform_health import SLO_TARGETS
+from pollen_pipeline.report.numbers import Span, top_apps
 from pollen_pipeline.store import Store
 from pollen_pipeline_tests import oracle
 from pollen_pipeline_tests.databases import fresh_database, materialize
@@ -555,6 +556,10 @@ def test_top_apps_count_a_byop_apps_end_user_keys_as_one_app(loaded, loaded_even
     assert (bob["apps"], bob["top_app"]) == (2, "bob-bot")  # bob-bot 30 x 0.5
     on_bob = [e for e in economics(loaded_events) if e.get("referrer_domain") == "bob.example"]
     assert_row(bob, {"pollen": oracle.money(on_bob)["total"], "request_count": 44})
+    # the weekly report's top apps count apps alike
+    reported = {a["app"]: a for a in top_apps(loaded, Span(FIRST, DAY))}
+    assert (reported["bob-byop"]["developer"], reported["bob-bot"]["developer"]) == ("", "bob")
+    assert close(reported["bob-byop"]["total_pollen"], m["total"])
 
 
 def test_byop_split_leaves_other_key_types_out_of_the_share(loaded, loaded_events):
