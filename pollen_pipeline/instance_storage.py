@@ -31,6 +31,12 @@ what a run leaves in the index with what Dagster's own class leaves, and fails w
 installed Dagster is another version (read that class again, then move the pin) or when another
 product module imports a Dagster internal. Remove the ``event_log_storage`` lines of
 ``dagster.yaml`` to go back to Dagster's own class: the files are the same.
+
+What the public configurations cost instead (the 60-day demo's materialization, back to back on
+2026-12-06, fresh store and home each): this class 53.3 s; Dagster's own SQLite storage (no
+``event_log_storage`` lines) 104.3 s; its ``ConsolidatedSqliteEventLogStorage`` (one database,
+the other storage ``dagster.yaml`` can name without code) 113.6 s. Neither has a setting for
+pooled connections or batched writes.
 """
 
 from __future__ import annotations
