@@ -46,7 +46,8 @@ class EventTables:
         with ``attempts``, v2's fallback attempts too (``is_final`` = false)."""
         if self.v2_from is None:
             return self.archive
-        archive, current = _columns(raw, self.archive), _columns(raw, self.current)
+        found = _columns(raw, [self.archive, self.current])
+        archive, current = found[self.archive], found[self.current]
         for table, columns in ((self.current, current), (self.archive, archive)):
             if not columns:
                 raise EventSourceError(f"POLLEN_V2_FROM is set but {table} does not exist")
@@ -69,12 +70,29 @@ class EventTables:
         )
 
 
-def _columns(raw: Store, table: str) -> dict[str, tuple[str, str]]:
-    """Column name -> (type, default expression) of ``table``, in table order ({} if absent)."""
-    database, _, name = table.rpartition(".")
+def _columns(raw: Store, tables: list[str]) -> dict[str, dict[str, tuple[str, str]]]:
+    """Per table of ``tables``: column name -> (type, default expression), in table order ({}
+    if absent). One query for them all: every table's step asks, and each query costs ~3 ms."""
+    located = {table: _located(raw, table) for table in tables}
     rows = raw.rows(
-        "SELECT name, type, default_expression FROM system.columns "
-        "WHERE database = {database:String} AND table = {table:String} ORDER BY position",
-        {"database": database or raw.database, "table": name},  # unqualified: the store's
+        "SELECT database, table, name, type, default_expression FROM system.columns "
+        "WHERE database IN {databases:Array(String)} AND table IN {names:Array(String)} "
+        "ORDER BY position",
+        {
+            "databases": sorted({database for database, _ in located.values()}),
+            "names": sorted({name for _, name in located.values()}),
+        },
     )
-    return {row[0]: (row[1], row[2] or f"defaultValueOfTypeName('{row[1]}')") for row in rows}
+    found: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+    for database, table, name, type_, default in rows:
+        found.setdefault((database, table), {})[name] = (
+            type_,
+            default or f"defaultValueOfTypeName('{type_}')",
+        )
+    return {table: found.get(where, {}) for table, where in located.items()}
+
+
+def _located(raw: Store, table: str) -> tuple[str, str]:
+    """(database, table name) of ``table``; unqualified: in the store's database."""
+    database, _, name = table.rpartition(".")
+    return database or raw.database, name

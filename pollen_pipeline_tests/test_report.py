@@ -22,7 +22,7 @@ from pollen_pipeline.report import delivery
 from pollen_pipeline.report.numbers import Span, bug_window_days
 from pollen_pipeline.resources import ClickHouseResource
 from pollen_pipeline.store import Store
-from pollen_pipeline_tests.browser import missing_browser, start_chromium
+from pollen_pipeline_tests.browser import chromium, missing_browser
 from pollen_pipeline_tests.databases import definitions, fresh_database
 from pollen_pipeline_tests.databases import materialize as materialize_days
 from pollen_pipeline_tests.events import event, insert_events
@@ -194,8 +194,7 @@ def test_a_range_before_the_first_partition_is_one_line(capsys, monkeypatch):
 @pytest.mark.skipif(missing_browser() is not None, reason=str(missing_browser()))
 def test_the_page_renders_with_its_numbers_and_charts(written):
     out = written[1]
-    browser = start_chromium()
-    try:
+    with chromium() as browser:
         browser.get((out / "report.html").resolve().as_uri())
         text = browser.find_element("tag name", "body").text
         for shown in (
@@ -222,8 +221,6 @@ def test_the_page_renders_with_its_numbers_and_charts(written):
             )
         severe = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
         assert severe == []
-    finally:
-        browser.quit()
 
 
 # --- the weekly asset and its webhook ---------------------------------------------------------

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from pollen_pipeline import catalog
-from pollen_pipeline_tests.browser import missing_browser, start_chromium
+from pollen_pipeline_tests.browser import chromium, missing_browser
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -258,8 +258,7 @@ def page_showing(browser, url: str, names: list[str], timeout: float = 60) -> st
 
 @pytest.mark.skipif(missing_browser() is not None, reason=str(missing_browser()))
 def test_asset_graph_and_backfill_page_in_headless_chromium(dagster_ui, tmp_path):
-    browser = start_chromium()
-    try:
+    with chromium() as browser:
         graph = f"{dagster_ui.url}/locations/pollen_pipeline/asset-groups/core"
         page_showing(browser, graph, CORE)
         browser.save_screenshot(str(tmp_path / "asset_graph.png"))
@@ -267,8 +266,6 @@ def test_asset_graph_and_backfill_page_in_headless_chromium(dagster_ui, tmp_path
         backfill = f"{dagster_ui.url}/runs/b/{core_backfill(dagster_ui)}"
         text = page_showing(browser, backfill, CORE)
         browser.save_screenshot(str(tmp_path / "backfill.png"))
-    finally:
-        browser.quit()
     assert "Succeeded" in text
     for name in ("asset_graph.png", "backfill.png"):
         assert (tmp_path / name).stat().st_size > 10_000, name

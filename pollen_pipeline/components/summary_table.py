@@ -399,7 +399,8 @@ class TablePlan:
         raw = source or store
         sides = {name: settings.side_table(name) for name in self.side_sources}
         events = settings.event_tables.relation(raw)
-        scanned = self.scanned(settings.event_tables, raw)
+        # the same relation unless the SELECT keeps attempts: one look at the columns, not two
+        scanned = self.scanned(settings.event_tables, raw) if self.fallback_attempts else events
         select, parts, scan_source, note = self._run_sql(store, source, scanned, window, sides)
         if note:
             context.log.warning(f"{self.table.name}: {note}: the window is left empty")
