@@ -177,27 +177,12 @@ FROM
 ORDER BY pollen DESC
 LIMIT {TOP_N}"""
 
-# Keys a developer owned over the range: one as_of of user_ranges, else app_daily's days.
-ACTIVE_APPS = f"""LEFT JOIN
-(
-    SELECT user_id, max(active_apps) AS active_apps
-    FROM user_ranges
-    WHERE {ranged_rows("user_ranges")}
-    GROUP BY user_id
-    UNION ALL
-    SELECT user_id, uniqExact(api_key_id)
-    FROM app_daily
-    WHERE {daily_rows("user_ranges")}
-    GROUP BY user_id
-) AS apps USING (user_id)"""
-
 TOP_DEVELOPERS = f"""
 SELECT
     developer, tier, pollen, paid_pollen, free_pollen,
     paid_pollen / nullIf(paid_pollen + free_pollen, 0) AS paid_share, request_count,
     token_count, active_apps, models_max_per_day
-FROM {developers()} AS developers
-{ACTIVE_APPS}
+FROM {developers(active_apps=True)} AS developers
 ORDER BY pollen DESC
 LIMIT {TOP_N}"""
 
