@@ -36,16 +36,20 @@ ui: $(BIN)/pollen $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dg dev
 
 # Whole files go to the workers, longest first (conftest.py orders them; xdist's own reordering,
-# by number of tests, would start the one-minute files last). The UI test drives Debian's
-# headless Chromium: root installs it where it is missing (as on
-# CI); elsewhere that test skips and says why.
+# by number of tests, would start the one-minute files last). One worker more than cores: files
+# wait on other processes (the UI test ~30 s for the backfill daemon's next pass, a browser, the
+# CLI), and the extra worker uses those seconds (2 cores: pytest 242 and 296 s with 3 workers,
+# 300-330 s with 2, 258 s with 4). The UI test drives Debian's headless Chromium: root installs
+# it where it is missing (as on CI); elsewhere that test skips and says why.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
+
 test: $(BIN)/pollen
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
 	  echo "headless Chromium not installed: the UI test will be skipped"
-	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # Benchmarks: floor vs materialize for 1M/5M/10M events in a day, a 90-day single-run backfill
 # at 1M a day, and every Grafana panel on the backfilled store (benchmarks/README.md).
