@@ -490,6 +490,12 @@ def app_developer(enduser_key: str, column: str = "user_github_username") -> str
     return f"if({enduser_key}, '', {column})"
 
 
+# A row's app where its table has no key type (referrer_daily, app_model_daily): its key is an
+# end user's when the SELECT's CTE ``enduser_keys`` (app_daily's end-user keys of those days)
+# holds it.
+LISTED_APP_ID = app_id("api_key_id IN (SELECT api_key_id FROM enduser_keys)")
+
+
 # The day's portfolio of a developer, as sorted id arrays (sorted: a rewrite gives equal rows).
 FACTS_PORTFOLIO_ARRAYS = f"""arraySort(groupUniqArrayIf(api_key_id, {FACTS_IS_NAMED_APP}))
         AS named_app_ids,
@@ -593,6 +599,7 @@ def fragments() -> dict[str, str]:
         "is_named_app": FACTS_IS_NAMED_APP,
         "enduser_key": FACTS_ENDUSER_KEY,
         "app_id": app_id(FACTS_ENDUSER_KEY),
+        "listed_app_id": LISTED_APP_ID,
         "app_developer": app_developer(FACTS_ENDUSER_KEY),
         "app_owner_id": app_developer(FACTS_ENDUSER_KEY, "user_id"),
         "portfolio_arrays": FACTS_PORTFOLIO_ARRAYS,

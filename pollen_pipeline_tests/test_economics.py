@@ -473,6 +473,27 @@ def test_each_check_fails_on_a_corrupted_row(store):
             assert not results[(table, check_name)].passed, (table, corruption, check_name)
 
 
+def test_the_app_drill_down_counts_a_byop_apps_keys_as_one_app(store):
+    """app_model_by_app: eight-byop's two end users' keys are one app of the day (2 requests,
+    0.8 Pollen, hand-summed), the developers' keys apps of their own; models_match_daily passes,
+    then fails once the app's row is changed."""
+    insert_events(store, SMALL_EVENTS)
+    materialize(SMALL_DAY, SMALL_DAY, '2+key:"app_model_by_app"')  # its tables and theirs
+    rows = store.rows(
+        f"SELECT app_id, sum(requests), sum(total_pollen) FROM {store.table('app_model_by_app')} "
+        "GROUP BY app_id ORDER BY app_id"
+    )
+    by_app = {app: (requests, pollen) for app, requests, pollen in rows}
+    assert by_app["byop:eight-byop"][0] == 2 and math.isclose(by_app["byop:eight-byop"][1], 0.8)
+    assert not any(app.startswith("k-byop-") for app in by_app)
+    assert evaluate(store, "app_model_by_app", SMALL_WINDOW)["models_match_daily"].passed
+    store.command(
+        f"ALTER TABLE {store.table('app_model_by_app')} UPDATE requests = 1 "
+        "WHERE app_id = 'byop:eight-byop' SETTINGS mutations_sync = 1"
+    )
+    assert not evaluate(store, "app_model_by_app", SMALL_WINDOW)["models_match_daily"].passed
+
+
 def snapshot(store: Store) -> dict[str, pd.DataFrame]:
     return {
         name: store.frame(f"SELECT * FROM {store.table(name)} ORDER BY ALL") for name in ECONOMICS

@@ -562,6 +562,24 @@ def test_top_apps_count_a_byop_apps_end_user_keys_as_one_app(loaded, loaded_even
     assert close(reported["bob-byop"]["total_pollen"], m["total"])
 
 
+def test_the_app_drill_down_shows_a_byop_app_as_one_app(loaded, loaded_events):
+    """The $app variable lists bob-byop once, not its end users' keys k3 and k5, and its model
+    mix (app_model_by_app) adds up both keys' events, model by model."""
+    dashboard = load_dashboard(USAGE)
+    options = resolve_variables(loaded, dashboard, RANGES["30d"], {})["app"].options
+    assert options.count("byop:bob-byop") == 1 and not {"k3", "k5"} & set(options)
+    assert "k2" in options  # bob's developer key stays an app of its own
+    results = run_dashboard(loaded, dashboard, "30d", {"app": ["byop:bob-byop"]})
+    rows = rows_as_dicts(results["App drill-down: model mix of ${app:text}"])
+    byop = [e for e in economics(loaded_events) if e.get("api_key_name") == "bob-byop"]
+    models = sorted({e["resolved_model_requested"] for e in byop})
+    assert sorted(row["model"] for row in rows) == models
+    for row in rows:
+        m = oracle.money([e for e in byop if e["resolved_model_requested"] == row["model"]])
+        assert_row(row, {"pollen": m["total"], "request_count": m["requests"]})
+    assert close(sum(row["pollen"] for row in rows), 10 * 0.2 + 4 * 0.3)
+
+
 def test_byop_split_leaves_other_key_types_out_of_the_share(loaded, loaded_events):
     dashboard = load_dashboard(ECONOMICS)
     title = "2. BYOP split: developer vs end-user keys (early signal)"

@@ -187,7 +187,7 @@ ORDER BY pollen DESC
 LIMIT {TOP_N}"""
 
 APP_DRILLDOWN = models_by_pollen(
-    "app_cost_share", f"app_model_by_app\n    WHERE {DAYS} AND api_key_id = ${{app:singlequote}}"
+    "app_cost_share", f"app_model_by_app\n    WHERE {DAYS} AND app_id = ${{app:singlequote}}"
 )
 
 CONSISTENCY = developer_ranking(
@@ -380,10 +380,11 @@ GROUP BY key_type
 ORDER BY pollen DESC"""
 
 # The drill-down's app: named apps of the range, the biggest spenders first.
-APPS = f"""SELECT api_key_id, concat(argMax(api_key_name, day), ' (', api_key_id, ')') AS label
+# The apps to drill into, as the rankings count them (a BYOP app's end-user keys are one app).
+APPS = f"""SELECT {APP_ID} AS app_id, concat(argMax(api_key_name, day), ' (', app_id, ')') AS label
 FROM app_daily
 WHERE {DAYS} AND is_named_app = 1
-GROUP BY api_key_id
+GROUP BY app_id
 ORDER BY sum(total_pollen) DESC
 LIMIT 500"""
 

@@ -95,9 +95,6 @@ AS_OF_FANOUT_ALL_TIME = (
 MOMENTUM = "pack_7d / nullIf(pack_30d, 0)"
 PAID_SHARE_30D = "pack_30d / nullIf(pack_30d + tier_30d, 0)"
 QUALIFIES = f"toUInt8(pack_30d > {MOMENTUM_MIN_PACK_30D!r})"
-# referrer_daily has no key type: a referrer row's app (contract.app_id) takes its key for an
-# end user's when the select's CTE ``enduser_keys`` (app_daily's end-user keys) holds it.
-REFERRER_APP_ID = contract.app_id("api_key_id IN (SELECT api_key_id FROM enduser_keys)")
 
 
 def fragments() -> dict[str, str]:
@@ -113,7 +110,6 @@ def fragments() -> dict[str, str]:
         "momentum": MOMENTUM,
         "paid_share_30d": PAID_SHARE_30D,
         "qualifies": QUALIFIES,
-        "referrer_app_id": REFERRER_APP_ID,
         "conversion_flags": _conversion_flags(),
         "summed_range_columns": ",\n    ".join(f"sum({name}) AS {name}" for name in RANGE_SUMS),
         "range_columns": ",\n    ".join([*RANGE_SUMS, "active_days"]),

@@ -9,10 +9,10 @@ WITH
         FROM $app_daily
         WHERE $lookback_rows AND is_named_app = 1
     ),
-    -- for $referrer_app_id (economics/rules.py): referrer_daily has no key type
+    -- for $listed_app_id (contract.LISTED_APP_ID): referrer_daily has no key type
     enduser_keys AS (SELECT api_key_id FROM $app_daily WHERE $lookback_rows AND $enduser_key),
     referrers AS (
-        SELECT day, referrer_domain, $referrer_app_id AS app_id
+        SELECT day, referrer_domain, $listed_app_id AS app_id
         FROM $referrer_daily
         WHERE $lookback_rows
     )

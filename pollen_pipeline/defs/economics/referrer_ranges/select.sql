@@ -4,10 +4,10 @@
 -- then per domain and range their sums, how many apps and the app with the most Pollen. On long
 -- runs (defs.yaml) running sums instead of a fan-out.
 WITH
-    -- for $referrer_app_id (economics/rules.py): referrer_daily has no key type
+    -- for $listed_app_id (contract.LISTED_APP_ID): referrer_daily has no key type
     enduser_keys AS (SELECT api_key_id FROM $app_daily WHERE $lookback_rows AND $enduser_key),
     daily AS (
-        SELECT *, $referrer_app_id AS app_id
+        SELECT *, $listed_app_id AS app_id
         FROM $referrer_daily
         WHERE $lookback_rows
     )
