@@ -40,8 +40,8 @@ POLL_SECONDS = 0.5
 # failed, in the UI; the command names the failed step itself.
 PLANNED_EVENTS_AS_RANGES = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 # Dagster's switch for handing a step's per-day materializations to the event log as one batch
-# (instance_storage.py stores a batch in two transactions instead of two per event); the size
-# bounds a batch, above the days of any run.
+# (storages that write batches, Postgres's, store it at once); the size bounds a batch, above the
+# days of any run.
 EVENT_BATCH_SIZE = ("DAGSTER_EVENT_BATCH_SIZE", "1000")
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)

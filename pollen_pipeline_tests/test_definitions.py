@@ -226,3 +226,14 @@ def test_readme_lists_every_summary_table():
         for name in re.findall(r"`(\w+)`", row.split("|")[1])
     }
     assert set(catalog.summary_tables()) <= listed, set(catalog.summary_tables()) - listed
+
+
+def test_no_product_module_imports_dagster_internals():
+    """Product code uses Dagster's public API only (``dagster``, not ``dagster._core``)."""
+    modules = sorted((ROOT / "pollen_pipeline").rglob("*.py"))
+    internal = [
+        str(path.relative_to(ROOT))
+        for path in modules
+        if re.search(r"^\s*(from|import) dagster\._", path.read_text(), re.MULTILINE)
+    ]
+    assert internal == []
