@@ -42,6 +42,9 @@ ui: $(BIN)/pollen $(DAGSTER_HOME)/dagster.yaml
 # 300-330 s with 2, 258 s with 4). The UI test drives Debian's headless Chromium: root installs
 # it where it is missing (as on CI); elsewhere that test skips and says why.
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
+# Test files (stores, Dagster homes) in memory where /dev/shm exists: Dagster's SQLite event log
+# commits every event, and on this disk each commit waits for a sync.
+TEST_TMP := $(if $(wildcard /dev/shm),--basetemp=/dev/shm/pollen-tests-$(shell id -u),)
 
 test: $(BIN)/pollen
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
@@ -49,7 +52,7 @@ test: $(BIN)/pollen
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
 	  echo "headless Chromium not installed: the UI test will be skipped"
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(TEST_TMP)
 
 # Benchmarks: floor vs materialize for 1M/5M/10M events in a day, a 90-day single-run backfill
 # at 1M a day, and every Grafana panel on the backfilled store (benchmarks/README.md).
