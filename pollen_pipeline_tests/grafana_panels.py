@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pollen_pipeline.dashboards import grafana
 from pollen_pipeline.store import Store
 from pollen_pipeline_tests.grafana_sql import ALL, Selection, TimeRange, expand
 
@@ -60,6 +62,18 @@ def resolve_variables(
             wanted = default_selection(variable, options)
         selections[name] = Selection(selected=wanted, options=options)
     return selections
+
+
+def holds_selections(store: Store, sql: str, time_range: TimeRange) -> dict[str, Selection]:
+    """The hidden ``$holds_<table>`` variables ``sql`` names, as its dashboard sets them for
+    ``time_range`` (for tests that run one panel's SQL without its dashboard)."""
+    tables = set(re.findall(rf"\${grafana.HOLDS}(\w+)", sql))
+    return {
+        f"{grafana.HOLDS}{table}": Selection(
+            [str(run_query(store, expand(grafana.holds_query(table), {}, time_range))[1][0][0])]
+        )
+        for table in tables
+    }
 
 
 def default_selection(variable: dict[str, Any], options: list[str]) -> list[str]:

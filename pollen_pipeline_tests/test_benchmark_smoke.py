@@ -33,3 +33,5 @@ def test_benchmark_quick_mode_reports_every_scenario(tmp_path):
     assert report["selection"] == ["group:core"]
     assert report["one_day"][0]["time_ratio"] > 0
     assert report["panels"]["panels"] and report["panels"]["raw_vs_panel_30d"]
+    timed_variables = {row["variable"] for row in report["panels"]["variables"]}
+    assert "$holds_user_ranges" in timed_variables  # what decides the developer panels' table

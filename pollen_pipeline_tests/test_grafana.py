@@ -425,8 +425,12 @@ RANGED_PANELS = {
 
 
 def served_by_ranges(store: Store, range_name: str) -> bool:
+    """Whether the usage dashboard's developer panels read user_ranges for ``range_name``, with
+    the dashboard's variables (``$holds_user_ranges``) as Grafana sets them for the range."""
+    time_range = RANGES[range_name]
+    variables = resolve_variables(store, load_dashboard(USAGE), time_range, {})
     sql = f"SELECT {grafana.served_by_ranges('user_ranges')}"
-    return bool(run_query(store, expand(sql, {}, RANGES[range_name]))[1][0][0])
+    return bool(run_query(store, expand(sql, variables, time_range))[1][0][0])
 
 
 @pytest.mark.parametrize(
@@ -440,6 +444,12 @@ def test_ranged_panels_equal_the_daily_tables_over_the_same_days(loaded, choose)
     )
     try:
         assert served_by_ranges(loaded, "30d") and not served_by_ranges(loaded, "30d+1s")
+        usage = load_dashboard(USAGE)
+        apps = [
+            resolve_variables(loaded, usage, RANGES[name], {})["app"].options
+            for name in ("30d", "30d+1s")
+        ]
+        assert apps[0] == apps[1]  # the drill-down's apps, from app_ranges or from app_daily
         for path, titles in RANGED_PANELS.items():
             dashboard = load_dashboard(path)
             ranged = run_dashboard(loaded, dashboard, "30d", choose)
@@ -449,6 +459,32 @@ def test_ranged_panels_equal_the_daily_tables_over_the_same_days(loaded, choose)
                 assert comparable(ranged[title][1]) == comparable(daily[title][1]), title
     finally:
         del RANGES["30d+1s"]
+
+
+def test_a_standard_range_whose_end_the_ranges_tables_lack_reads_the_daily_tables(loaded):
+    """30 whole days ending the day after the last materialized one: no *_ranges table holds
+    that as_of, so the hidden $holds_* variables send every ranged panel to the daily tables,
+    with the rows of the same days read as a non-standard range."""
+    later = dataclasses.replace(
+        RANGES["30d"],
+        start=RANGES["30d"].start + dt.timedelta(days=1),
+        end=RANGES["30d"].end + dt.timedelta(days=1),
+    )
+    RANGES["30d, a day later"] = later
+    RANGES["30d, a day later, +1s"] = dataclasses.replace(
+        later, start=later.start + dt.timedelta(seconds=1)
+    )
+    try:
+        assert not served_by_ranges(loaded, "30d, a day later")
+        for path, titles in RANGED_PANELS.items():
+            dashboard = load_dashboard(path)
+            standard = run_dashboard(loaded, dashboard, "30d, a day later", {})
+            shifted = run_dashboard(loaded, dashboard, "30d, a day later, +1s", {})
+            for title in titles:
+                assert standard[title][1], title
+                assert comparable(standard[title][1]) == comparable(shifted[title][1]), title
+    finally:
+        del RANGES["30d, a day later"], RANGES["30d, a day later, +1s"]
 
 
 def test_variable_options_come_from_summary_tables(loaded, loaded_events):

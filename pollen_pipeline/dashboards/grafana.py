@@ -7,15 +7,18 @@ daily tables in daily buckets, so one panel works from 1 to 90 days (:func:`by_r
 before the range's end (:func:`latest_as_of`). Panels that total a range per developer, app,
 referrer or model read one ``as_of`` of a ``*_ranges`` table when the range is standard (7, 30
 or 90 whole UTC days) and the table holds its end, else the daily tables: a condition constant
-per query picks the branch (:func:`ranged_rows`, :func:`daily_rows`). Variables use explicit
-formats and ``$__conditionalAll`` (the plugin drops the condition when All is selected), so the
-SQL does not depend on a variable's default formatting.
+per query picks the branch (:func:`ranged_rows`, :func:`daily_rows`), "holds its end" being a
+hidden variable the dashboard sets with the time range (:func:`with_holds_variables`). Variables
+use explicit formats and ``$__conditionalAll`` (the plugin drops the condition when All is
+selected), so the SQL does not depend on a variable's default formatting.
 
 This module knows no dashboard: the dashboard modules import it, never the other way round.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -57,9 +60,30 @@ STANDARD_RANGE = f"""toStartOfDay($__fromTime, 'UTC') = $__fromTime
     AND {RANGE_DAYS} IN ({", ".join(str(WINDOWS[name]) for name in RANGE_WINDOWS)})"""
 
 
+HOLDS = "holds_"  # prefix of the hidden variables of holds_range_end
+
+
 def holds_range_end(table: str) -> str:
-    """Condition (constant per query): ``table`` (an as_of table) holds the range's end."""
-    return f"(SELECT count() FROM {table} WHERE as_of = {RANGE_END}) > 0"
+    """Condition (a literal once Grafana substitutes it): ``table`` (an as_of table) holds the
+    range's end, as its hidden variable ``$holds_<table>`` found when the time range was set
+    (:func:`with_holds_variables`). As a scalar subquery in the panel, ClickHouse still planned the
+    branches it ruled out: 2-7 ms of a ranked panel's p50 (benchmarks/README.md, "Run 12")."""
+    return f"(${HOLDS}{table} = 1)"
+
+
+def holds_query(table: str) -> str:
+    """1 when ``table`` (an as_of table) holds the time range's end, else 0."""
+    return f"SELECT toUInt8(count() > 0) FROM {table} WHERE as_of = {RANGE_END}"
+
+
+def with_holds_variables(variables: list[JsonDict], panels: list[JsonDict]) -> list[JsonDict]:
+    """``variables`` with the hidden ``$holds_<table>`` ones their and the panels' SQL names,
+    after the data source (which they read) and before the others (whose queries may name them)."""
+    found = sorted(set(re.findall(rf"\${HOLDS}(\w+)", json.dumps([variables, panels]))))
+    holds = [hidden_query_variable(f"{HOLDS}{table}", holds_query(table)) for table in found]
+    sources = [variable for variable in variables if variable["type"] == "datasource"]
+    others = [variable for variable in variables if variable["type"] != "datasource"]
+    return [*sources, *holds, *others]
 
 
 def served_by_ranges(table: str, unfiltered: tuple[str, ...] = ()) -> str:
@@ -572,6 +596,11 @@ def query_variable(name: str, label: str, sql: str, *, multi: bool = True) -> Js
     }
 
 
+def hidden_query_variable(name: str, sql: str) -> JsonDict:
+    """A single value from ``sql``, refreshed with the time range, not on the page."""
+    return query_variable(name, name, sql, multi=False) | {"hide": 2}
+
+
 def custom_variable(
     name: str, label: str, options: list[tuple[str, str]], *, default: str, include_all: bool
 ) -> JsonDict:
@@ -702,7 +731,7 @@ def envelope(
                 for span, label in QUICK_RANGES
             ],
         },
-        "templating": {"list": variables},
+        "templating": {"list": with_holds_variables(variables, panels)},
         "annotations": {"list": []},
         "links": [],
         "panels": layout(panels),
